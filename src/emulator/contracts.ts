@@ -1,0 +1,61 @@
+/**
+ * The contract between the emulator's HTTP core (routing, validation against the API models, faults, stats,
+ * persistence) and the per-service implementations (appmesh, ecs, servicediscovery, cloudtrail, events).
+ */
+
+/** An AWS error as the wire protocols carry it. `type` is the error shape name, e.g. 'NotFoundException'. */
+export class AwsApiError extends Error {
+  override readonly name = 'AwsApiError';
+  constructor(
+    readonly type: string,
+    readonly httpStatus: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a service sees of the caller, for ARNs, ownership and CloudTrail records. */
+export interface CallContext {
+  region: string;
+  accountId: string;
+  /** Access key id from the SigV4 Authorization header, when present. */
+  accessKeyId?: string;
+  sourceIp: string;
+  /** Milliseconds since epoch, from the emulator's clock (tests may move it). */
+  now: number;
+  /** Operation name, e.g. 'CreateVirtualNode'. */
+  operation: string;
+}
+
+/**
+ * One emulated service. `input` has already been validated against the model's input shape (required members,
+ * enums, ranges, lengths, patterns, unions), with rest-json uri/querystring members merged in by member name.
+ * The handler returns the output shape as plain JSON (timestamps as epoch seconds), or throws AwsApiError.
+ */
+export interface ServiceImplementation {
+  /** Model file name under aws-models/, e.g. 'appmesh-2019-01-25.json'. */
+  readonly modelFile: string;
+  /** Operations this implementation serves; others answer with the protocol's unknown-operation error. */
+  readonly operations: ReadonlySet<string>;
+  handle(operation: string, input: Record<string, unknown>, ctx: CallContext): Promise<unknown> | unknown;
+  /** Serializable state for persistence; restored with `restore`. */
+  snapshot(): unknown;
+  restore(state: unknown): void;
+  /** Drops all resources (tests and the demo start from empty). */
+  reset(): void;
+}
+
+/** A write the emulator served, as CloudTrail would record it (the basis of drift attribution). */
+export interface ServedWrite {
+  eventId: string;
+  eventTime: number;
+  eventSource: string; // e.g. 'appmesh.amazonaws.com'
+  eventName: string; // the operation
+  userIdentityArn: string;
+  accessKeyId?: string;
+  sourceIPAddress: string;
+  requestParameters: Record<string, unknown>;
+  responseElements?: unknown;
+  resources: { ARN?: string; type?: string }[];
+}
