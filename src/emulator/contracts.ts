@@ -59,3 +59,21 @@ export interface ServedWrite {
   responseElements?: unknown;
   resources: { ARN?: string; type?: string }[];
 }
+
+/** What the emulator core hands every service implementation when it creates it. */
+export interface EmulatorEnv {
+  region: string;
+  accountId: string;
+  /** Every write the emulator has served so far, oldest first (CloudTrail LookupEvents reads this). */
+  servedWrites(): readonly ServedWrite[];
+}
+
+/**
+ * Each service module exports a factory of this type:
+ *   src/emulator/appmesh/service.ts          createAppMeshService
+ *   src/emulator/ecs/service.ts              createEcsService
+ *   src/emulator/servicediscovery/service.ts createServiceDiscoveryService
+ *   src/emulator/cloudtrail/service.ts       createCloudTrailService
+ *   src/emulator/events/service.ts           createEventsService
+ */
+export type ServiceFactory = (env: EmulatorEnv) => ServiceImplementation;
