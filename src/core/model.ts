@@ -62,6 +62,11 @@ export interface ResourceChange {
   changes: FieldChange[];
   /** Why a conflict / replace happened, in one line. */
   reason?: string;
+  /**
+   * Cause is `pending`, but AWS also changed the resource since the last apply (its version moved past the one
+   * recorded in the state store): a reconcile will overwrite someone's change, so reports count it as drift too.
+   */
+  alsoDrifted?: boolean;
   desired?: DesiredResource;
   actual?: ActualResource;
 }

@@ -1,0 +1,165 @@
+/**
+ * Desired vs actual vs last applied, per resource (DESIGN.md "The flow of one reconcile": diff).
+ *
+ * Cause, when both a manifest change and an AWS change are possible:
+ * - the desired digest differs from the state store's last-applied digest (or nothing was applied yet) -> `pending`;
+ *   if AWS's version also moved past the recorded one, `alsoDrifted` is set, so reports still count it as drift;
+ * - the digests are equal but AWS differs from the manifests -> `drift`;
+ * - a create is `new`, except when the state store says we applied it before: then AWS lost it, which is `drift`
+ *   (or `pending` if the manifest changed too); a delete is `removed`.
+ * Pending wins at resource level because applying the manifests is what resolves both.
+ */
+import { digestOf } from './canonical';
+import { compareIds } from './kind-order';
+import type { ActualResource, ChangeCause, DesiredResource, FieldChange, ResourceChange, StackState } from './model';
+import {
+  comparableTags,
+  declaredTags,
+  isMeshwardOwned,
+  isOwnedBy,
+  ownershipOf,
+  ownershipTags,
+  wantsAdoption,
+} from './ownership';
+import { joinPointer, pointerTouches } from './pointer';
+import { ANNOTATIONS, type KindName } from './types';
+import { diffValues, leafChanges } from './value-diff';
+
+export { applyChanges, diffValues, leafChanges } from './value-diff';
+
+/**
+ * DesiredResource.digest as the diff understands it: the normalized spec plus the declared tags (the
+ * deletion-protection annotation included, since it becomes a tag). Any digest works as long as it covers at
+ * least what the diff compares (else a manifest edit would read as drift); this one is the minimal choice.
+ */
+export function desiredDigest(d: Pick<DesiredResource, 'spec' | 'tags' | 'annotations'>): string {
+  return digestOf({ spec: d.spec, tags: declaredTags(d) });
+}
+
+export interface DiffResourcesInput {
+  desired: readonly DesiredResource[];
+  /** What observe found in the manifests' scope, foreign resources included. */
+  actual: readonly ActualResource[];
+  state: Pick<StackState, 'applied'>;
+  stack: string;
+  /** The kind's immutable fields: JSON pointers into the spec (`/serviceName`, or `/spec/serviceName`; `*` matches
+   * any one segment). Kind.immutablePaths fits as is. */
+  immutablePaths?: (kind: KindName) => readonly string[];
+}
+
+/**
+ * One ResourceChange per id found on either side, in kind order then id. Actual resources that are neither
+ * desired, nor ours, nor remembered by the state store are not listed: they belong to someone else.
+ * Deletes are listed whatever the prune setting; buildPlan decides whether they run.
+ */
+export function diffResources(input: DiffResourcesInput): ResourceChange[] {
+  const desiredById = new Map(input.desired.map((d) => [d.id, d]));
+  const actualById = new Map(input.actual.map((a) => [a.id, a]));
+  const ids = [...new Set([...desiredById.keys(), ...actualById.keys()])].sort(compareIds);
+  const out: ResourceChange[] = [];
+  for (const id of ids) {
+    const desired = desiredById.get(id);
+    const actual = actualById.get(id);
+    const change = desired
+      ? actual
+        ? compare(desired, actual, input)
+        : createOf(desired, input)
+      : actual
+        ? deleteOf(actual, input)
+        : undefined;
+    if (change) out.push(change);
+  }
+  return out;
+}
+
+function createOf(desired: DesiredResource, input: DiffResourcesInput): ResourceChange {
+  const applied = input.state.applied[desired.id];
+  const cause: ChangeCause = applied === undefined ? 'new' : applied.digest === desired.digest ? 'drift' : 'pending';
+  return {
+    id: desired.id,
+    ref: desired.ref,
+    kind: desired.ref.kind,
+    action: 'create',
+    cause,
+    changes: [...leafChanges(desired.spec, '/spec', 'after'), ...tagLeaves(declaredTags(desired))],
+    ...(cause === 'drift' ? { reason: 'applied before, but no longer exists in AWS' } : {}),
+    desired,
+  };
+}
+
+function deleteOf(actual: ActualResource, input: DiffResourcesInput): ResourceChange | undefined {
+  const base = { id: actual.id, ref: actual.ref, kind: actual.ref.kind, changes: [], actual };
+  if (isOwnedBy(actual, input.stack)) return { ...base, action: 'delete', cause: 'removed' };
+  // The state store alone never licenses a delete: DESIGN.md says only resources carrying both tags are touched.
+  if (input.state.applied[actual.id] !== undefined) {
+    return {
+      ...base,
+      action: 'conflict',
+      cause: 'removed',
+      reason: `applied by stack "${input.stack}" before, but its ownership tags are gone (${describeOwner(actual)}); not deleted`,
+    };
+  }
+  return undefined;
+}
+
+function compare(desired: DesiredResource, actual: ActualResource, input: DiffResourcesInput): ResourceChange {
+  const base = { id: desired.id, ref: desired.ref, kind: desired.ref.kind, desired, actual };
+  const changes: FieldChange[] = [
+    ...diffValues(actual.spec, desired.spec, '/spec'),
+    ...diffValues(comparableTags(actual), declaredTags(desired), '/tags'),
+  ];
+  let reason: string | undefined;
+  if (!isOwnedBy(actual, input.stack)) {
+    if (isMeshwardOwned(actual)) {
+      // Adopting from another stack would make two stacks fight over one resource: never, even when asked.
+      return { ...base, action: 'conflict', cause: 'none', changes, reason: `owned by ${describeOwner(actual)}` };
+    }
+    if (!wantsAdoption(desired)) {
+      return {
+        ...base,
+        action: 'conflict',
+        cause: 'none',
+        changes,
+        reason: `exists but is not managed by meshward (${describeOwner(actual)}); set annotation ${ANNOTATIONS.adopt}: "true" to take it over`,
+      };
+    }
+    // Adoption is a change even when the spec matches: the ownership tags must be written.
+    const tags = ownershipTags(input.stack);
+    for (const key of Object.keys(tags).sort()) {
+      if (actual.tags[key] !== tags[key]) {
+        changes.push(...diffValues(actual.tags[key], tags[key], joinPointer('/tags', key)));
+      }
+    }
+    reason = 'adopting a resource not managed by meshward: ownership tags will be added';
+  }
+  const applied = input.state.applied[desired.id];
+  if (changes.length === 0) return { ...base, action: 'unchanged', cause: 'none', changes };
+  const pending = applied === undefined || applied.digest !== desired.digest;
+  const alsoDrifted =
+    pending && applied?.version !== undefined && actual.version !== undefined && actual.version !== applied.version;
+  // Kinds declare pointers into the spec (`/serviceName`); the diff's paths start at the resource (`/spec/...`).
+  const immutable = (input.immutablePaths?.(desired.ref.kind) ?? []).map((p) =>
+    p === '/spec' || p.startsWith('/spec/') ? p : `/spec${p}`,
+  );
+  const touched = changes.find((c) => c.path.startsWith('/spec') && immutable.some((p) => pointerTouches(p, c.path)));
+  if (touched) reason = `immutable field ${touched.path} changed: delete and create`;
+  return {
+    ...base,
+    action: touched ? 'replace' : 'update',
+    cause: pending ? 'pending' : 'drift',
+    changes,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(alsoDrifted ? { alsoDrifted } : {}),
+  };
+}
+
+function describeOwner(actual: ActualResource): string {
+  const owner = ownershipOf(actual);
+  if (owner.managedBy === undefined && owner.stack === undefined) return 'no ownership tags';
+  return `managed-by=${owner.managedBy ?? '(none)'}, stack=${owner.stack ?? '(none)'}`;
+}
+
+/** A create lists each declared tag; no tags at all is not worth a line. */
+function tagLeaves(tags: Record<string, string>): FieldChange[] {
+  return Object.keys(tags).length === 0 ? [] : leafChanges(tags, '/tags', 'after');
+}

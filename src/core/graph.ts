@@ -1,0 +1,146 @@
+/**
+ * The dependency graph the plan orders by: DesiredResource.dependsOn from the kinds, plus what App Mesh enforces
+ * (a resource needs its mesh, a route its router, a service its provider...) read from refs and specs, so resources
+ * that only exist on the actual side (deletes) are ordered too.
+ */
+import { MeshwardError } from './errors';
+import { compareIds } from './kind-order';
+import type { ActualResource, DesiredResource } from './model';
+import { ecsMeshMember, hardReferences, structuralParents } from './spec-refs';
+import { resourceId } from './types';
+
+export { renderGraph, toDot, toMermaid, buildTopology } from './topology';
+export type { Topology, TopologyEdge, TopologyNode } from './topology';
+
+export interface DependencyGraph {
+  /** Every resource id, in kind order then id. */
+  nodes: string[];
+  /** id -> ids it depends on (only ids that are nodes), sorted. */
+  dependsOn: Record<string, string[]>;
+}
+
+export class DependencyCycleError extends MeshwardError {
+  override readonly name = 'DependencyCycleError';
+  constructor(readonly cycle: string[]) {
+    super('INVALID_INPUT', `dependency cycle: ${cycle.join(' -> ')}`);
+  }
+}
+
+export function buildDependencyGraph(
+  desired: readonly DesiredResource[],
+  actual: readonly ActualResource[] = [],
+): DependencyGraph {
+  const edges = new Map<string, Set<string>>();
+  const add = (id: string, deps: readonly string[]): void => {
+    const set = edges.get(id) ?? new Set<string>();
+    for (const dep of deps) if (dep !== id) set.add(dep);
+    edges.set(id, set);
+  };
+  // Desired first: where both sides exist, the manifest's references are the ones that will hold after apply;
+  // the actual's references still hold until then, so both count.
+  for (const d of desired) add(d.id, [...d.dependsOn, ...structuralParents(d.ref), ...hardReferences(d.ref, d.spec)]);
+  for (const a of actual) add(a.id, [...structuralParents(a.ref), ...hardReferences(a.ref, a.spec)]);
+  // An ECS service names its node without a mesh: resolve it when exactly one node of that name is known.
+  for (const r of [...desired, ...actual]) {
+    if (r.ref.kind !== 'EcsService') continue;
+    const member = ecsMeshMember(r.spec);
+    if (!member) continue;
+    const candidates = [...edges.keys()].filter(
+      (id) =>
+        id.startsWith(`${member.kind}/`) &&
+        id.endsWith(`/${member.name}`) &&
+        (member.mesh === undefined || id === resourceId({ kind: member.kind, name: member.name, mesh: member.mesh })),
+    );
+    if (candidates.length === 1) add(r.id, candidates);
+  }
+  const nodes = [...edges.keys()].sort(compareIds);
+  const dependsOn: Record<string, string[]> = {};
+  for (const id of nodes) {
+    // References to resources outside the graph (external, or not yet observed) cannot be ordered against.
+    dependsOn[id] = [...(edges.get(id) ?? [])].filter((dep) => edges.has(dep)).sort(compareIds);
+  }
+  return { nodes, dependsOn };
+}
+
+/**
+ * Kahn's algorithm, one level at a time: level n holds what depends only on levels < n. Each level is sorted by
+ * kind order then id, so the same graph always gives the same stages.
+ */
+export function dependencyLevels(graph: DependencyGraph): string[][] {
+  const remaining = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const id of graph.nodes) {
+    const deps = graph.dependsOn[id] ?? [];
+    remaining.set(id, deps.length);
+    for (const dep of deps) dependents.set(dep, [...(dependents.get(dep) ?? []), id]);
+  }
+  const levels: string[][] = [];
+  let ready = graph.nodes.filter((id) => remaining.get(id) === 0);
+  let placed = 0;
+  while (ready.length > 0) {
+    const level = [...ready].sort(compareIds);
+    levels.push(level);
+    placed += level.length;
+    const next: string[] = [];
+    for (const id of level) {
+      for (const dependent of dependents.get(id) ?? []) {
+        const left = (remaining.get(dependent) ?? 0) - 1;
+        remaining.set(dependent, left);
+        if (left === 0) next.push(dependent);
+      }
+    }
+    ready = next;
+  }
+  if (placed < graph.nodes.length) {
+    throw new DependencyCycleError(findCycle(graph, new Set(graph.nodes.filter((id) => (remaining.get(id) ?? 0) > 0))));
+  }
+  return levels;
+}
+
+/** A concrete cycle among the unplaced nodes, starting at its smallest id, for an error a human can act on. */
+function findCycle(graph: DependencyGraph, stuck: ReadonlySet<string>): string[] {
+  const start = [...stuck].sort(compareIds)[0] ?? '';
+  const seen = new Map<string, number>();
+  const path: string[] = [];
+  let current = start;
+  // Every stuck node has a stuck dependency, so walking them must revisit a node.
+  while (!seen.has(current)) {
+    seen.set(current, path.length);
+    path.push(current);
+    const next = (graph.dependsOn[current] ?? []).find((dep) => stuck.has(dep));
+    if (next === undefined) break;
+    current = next;
+  }
+  const cycle = path.slice(seen.get(current) ?? 0);
+  return [...cycle, cycle[0] ?? current];
+}
+
+/** Level index per id, for sorting anything by dependency order. */
+export function levelIndex(levels: readonly string[][]): Map<string, number> {
+  const out = new Map<string, number>();
+  levels.forEach((level, i) => level.forEach((id) => out.set(id, i)));
+  return out;
+}
+
+/**
+ * Everything that depends on the given ids, directly or not (the ids themselves excluded), in kind order then
+ * id: what an apply marks `blocked` when one of them fails.
+ */
+export function transitiveDependents(graph: DependencyGraph, ids: Iterable<string>): string[] {
+  const dependents = new Map<string, string[]>();
+  for (const id of graph.nodes) {
+    for (const dep of graph.dependsOn[id] ?? []) dependents.set(dep, [...(dependents.get(dep) ?? []), id]);
+  }
+  const start = new Set(ids);
+  const seen = new Set<string>();
+  const queue = [...start];
+  while (queue.length > 0) {
+    const id = queue.shift() as string;
+    for (const dependent of dependents.get(id) ?? []) {
+      if (seen.has(dependent) || start.has(dependent)) continue;
+      seen.add(dependent);
+      queue.push(dependent);
+    }
+  }
+  return [...seen].sort(compareIds);
+}

@@ -1,0 +1,330 @@
+/**
+ * Changes -> ordered stages, with the safety guards (DESIGN.md "The flow of one reconcile": plan).
+ *
+ * A plan has three phases, each a run of stages (one stage per dependency level, so everything in a stage is
+ * independent of the rest of it and may run in parallel):
+ * 1. `clear`: deletes that must happen before anything is written, in reverse dependency order: the old half of
+ *    every replace, whatever App Mesh would refuse to let go of it (the routes of a replaced router, the services
+ *    a replaced node provides: those are replaced with it), and route deletes under a router whose listener
+ *    changes (App Mesh checks routes against the router's listener, so the old ones go first).
+ * 2. `apply`: creates, updates and the new half of every replace, in dependency order (a route after its router,
+ *    so routes for a new listener come after the router update).
+ * 3. `prune`: the remaining deletes, in reverse dependency order, after everything that might still have named
+ *    them has been updated to stop doing so.
+ * Replacing a node that a route targets does not touch the route: App Mesh refers by name and does not hold a
+ * node for its routes, so the route points at the new node once it exists.
+ */
+import { compareIds } from './kind-order';
+import {
+  buildDependencyGraph,
+  dependencyLevels,
+  levelIndex,
+  transitiveDependents,
+  type DependencyGraph,
+} from './graph';
+import { DEFAULT_MAX_DELETES, type GuardRefusal } from './guards';
+import type { ChangeAction, ChangeCause, ResourceChange } from './model';
+import { isDeletionProtected } from './ownership';
+import { pointerTouches } from './pointer';
+import { routeProtocol, virtualServiceProvider } from './spec-refs';
+import { resourceId, type KindName } from './types';
+
+export type { GuardCode, GuardRefusal } from './guards';
+
+export interface PlanOptions {
+  prune: boolean;
+  /** Default 5. */
+  maxDeletes?: number;
+  /** Overrides the empty-set and max-deletes guards (never deletion protection or ownership). */
+  force?: boolean;
+  /** How many resources the manifests declare. */
+  desiredCount: number;
+  /** Ordering graph; built from the changes' desired and actual sides when absent. */
+  graph?: DependencyGraph;
+}
+
+export type StepOp = 'create' | 'update' | 'delete';
+export type PlanPhase = 'clear' | 'apply' | 'prune';
+
+export interface PlanStep {
+  id: string;
+  kind: KindName;
+  op: StepOp;
+  /** The change's action: a replace shows up as a delete step and a later create step. */
+  action: ChangeAction;
+  cause: ChangeCause;
+  change: ResourceChange;
+}
+
+export interface PlanStage {
+  index: number;
+  phase: PlanPhase;
+  steps: PlanStep[];
+}
+
+export interface SkippedChange {
+  id: string;
+  kind: KindName;
+  action: ChangeAction;
+  cause: ChangeCause;
+  reason: string;
+}
+
+export interface Plan {
+  /** Every change (unchanged included) after the plan's promotions to replace, in kind order then id. */
+  changes: ResourceChange[];
+  stages: PlanStage[];
+  /** Changes the plan will not make, with why. */
+  skipped: SkippedChange[];
+  refusals: GuardRefusal[];
+  /** A plan-wide guard refused: `stages` is empty and every change is in `skipped`. */
+  refused: boolean;
+}
+
+export function buildPlan(input: readonly ResourceChange[], options: PlanOptions): Plan {
+  const maxDeletes = options.maxDeletes ?? DEFAULT_MAX_DELETES;
+  const changes = new Map<string, ResourceChange>(
+    [...input].sort((a, b) => compareIds(a.id, b.id)).map((c) => [c.id, { ...c }]),
+  );
+  const refusals: GuardRefusal[] = [];
+  const skipped: SkippedChange[] = [];
+  const skip = (c: ResourceChange, reason: string): void => {
+    skipped.push({ id: c.id, kind: c.kind, action: c.action, cause: c.cause, reason });
+  };
+
+  const listenerRouters = promoteRoutesForListenerChanges(changes);
+  const { early, refused: refusedReplaces } = cascadeReplaces(changes, options.prune, refusals, skip);
+
+  const conflicts = [...changes.values()].filter((c) => c.action === 'conflict');
+  for (const c of conflicts) skip(c, c.reason ?? 'not managed by this stack');
+  if (conflicts.length > 0) {
+    refusals.push({
+      code: 'conflict',
+      scope: 'resources',
+      ids: conflicts.map((c) => c.id),
+      message: `${conflicts.length} resource(s) exist but are not managed by this stack; left untouched: ${conflicts.map((c) => c.id).join(', ')}`,
+    });
+  }
+
+  const deletes: ResourceChange[] = [];
+  const protectedIds: string[] = [];
+  for (const c of changes.values()) {
+    if (c.action !== 'delete') continue;
+    if (!options.prune) skip(c, 'prune is off');
+    else if (isDeletionProtected(c)) {
+      skip(c, 'deletion protection is on');
+      protectedIds.push(c.id);
+    } else deletes.push(c);
+  }
+  if (protectedIds.length > 0) {
+    refusals.push({
+      code: 'deletion-protection',
+      scope: 'resources',
+      ids: protectedIds,
+      message: `not deleting ${protectedIds.join(', ')}: tagged meshward.dev/deletion-protection=true (remove the tag or annotation first)`,
+    });
+  }
+  if (!options.force && deletes.length > 0 && options.desiredCount === 0) {
+    refusals.push({
+      code: 'empty-desired-set',
+      scope: 'plan',
+      ids: deletes.map((c) => c.id),
+      message: `the manifests declare nothing, so prune would delete all ${deletes.length} managed resource(s); refusing (use --force to tear the stack down)`,
+    });
+  } else if (!options.force && deletes.length > maxDeletes) {
+    refusals.push({
+      code: 'max-deletes',
+      scope: 'plan',
+      ids: deletes.map((c) => c.id),
+      message: `prune would delete ${deletes.length} resources, more than --max-deletes ${maxDeletes}; refusing (raise --max-deletes or use --force)`,
+    });
+  }
+
+  const ordered = [...changes.values()];
+  if (refusals.some((r) => r.scope === 'plan')) {
+    const codes = refusals.filter((r) => r.scope === 'plan').map((r) => r.code);
+    const already = new Set(skipped.map((s) => s.id));
+    for (const c of ordered) {
+      if (c.action !== 'unchanged' && !already.has(c.id)) skip(c, `plan refused (${codes.join(', ')})`);
+    }
+    return { changes: ordered, stages: [], skipped: sortSkipped(skipped), refusals, refused: true };
+  }
+
+  const graph =
+    options.graph ??
+    buildDependencyGraph(
+      ordered.flatMap((c) => (c.desired ? [c.desired] : [])),
+      ordered.flatMap((c) => (c.actual ? [c.actual] : [])),
+    );
+  const level = levelIndex(dependencyLevels(graph));
+  const clear = new Set<string>(early);
+  for (const c of deletes) {
+    if (c.kind === 'Route' && c.ref.mesh !== undefined && c.ref.parent !== undefined) {
+      if (listenerRouters.has(resourceId({ kind: 'VirtualRouter', name: c.ref.parent, mesh: c.ref.mesh })))
+        clear.add(c.id);
+    }
+  }
+  // A delete that depends on something deleted early must go before it, so it is early too.
+  // Only through other deletes: a pruned resource reached through one that stays must still wait for the updates
+  // that stop naming it.
+  const deleting = new Set(deletes.map((c) => c.id));
+  const within: DependencyGraph = {
+    nodes: graph.nodes.filter((id) => deleting.has(id) || clear.has(id)),
+    dependsOn: graph.dependsOn,
+  };
+  for (const id of transitiveDependents(within, clear)) if (deleting.has(id)) clear.add(id);
+
+  const steps: { phase: PlanPhase; step: PlanStep }[] = [];
+  const step = (c: ResourceChange, op: StepOp): PlanStep => ({
+    id: c.id,
+    kind: c.kind,
+    op,
+    action: c.action,
+    cause: c.cause,
+    change: c,
+  });
+  for (const c of ordered) {
+    if (c.action === 'create' || c.action === 'update') steps.push({ phase: 'apply', step: step(c, c.action) });
+    if (c.action === 'replace' && !refusedReplaces.has(c.id)) {
+      steps.push({ phase: 'clear', step: step(c, 'delete') });
+      steps.push({ phase: 'apply', step: step(c, 'create') });
+    }
+  }
+  for (const c of deletes) steps.push({ phase: clear.has(c.id) ? 'clear' : 'prune', step: step(c, 'delete') });
+
+  const stages: PlanStage[] = [];
+  for (const phase of ['clear', 'apply', 'prune'] as const) {
+    const inPhase = steps.filter((s) => s.phase === phase).map((s) => s.step);
+    const levels = [...new Set(inPhase.map((s) => level.get(s.id) ?? 0))].sort((a, b) => a - b);
+    if (phase !== 'apply') levels.reverse();
+    for (const l of levels) {
+      const stageSteps = inPhase.filter((s) => (level.get(s.id) ?? 0) === l).sort((a, b) => compareIds(a.id, b.id));
+      stages.push({ index: stages.length, phase, steps: stageSteps });
+    }
+  }
+  return { changes: ordered, stages, skipped: sortSkipped(skipped), refusals, refused: false };
+}
+
+function sortSkipped(skipped: SkippedChange[]): SkippedChange[] {
+  return skipped.sort((a, b) => compareIds(a.id, b.id));
+}
+
+/**
+ * Routers whose listeners change; under them, a route whose protocol changes (httpRoute -> tcpRoute) cannot be
+ * updated in place across the listener change, so it becomes a replace: old route out before the router update,
+ * new route in after it.
+ */
+function promoteRoutesForListenerChanges(changes: Map<string, ResourceChange>): Set<string> {
+  const routers = new Set<string>();
+  for (const c of changes.values()) {
+    if (c.kind === 'VirtualRouter' && (c.action === 'update' || c.action === 'replace')) {
+      if (c.changes.some((f) => pointerTouches('/spec/listeners', f.path))) routers.add(c.id);
+    }
+  }
+  for (const c of changes.values()) {
+    if (c.kind !== 'Route' || c.action !== 'update' || c.ref.mesh === undefined || c.ref.parent === undefined) continue;
+    if (!routers.has(resourceId({ kind: 'VirtualRouter', name: c.ref.parent, mesh: c.ref.mesh }))) continue;
+    const before = routeProtocol(c.actual?.spec);
+    const after = routeProtocol(c.desired?.spec);
+    if (before !== after) {
+      c.action = 'replace';
+      c.reason = `route protocol changes (${before ?? 'none'} -> ${after ?? 'none'}) with its router's listener: delete and create`;
+    }
+  }
+  return routers;
+}
+
+/** What App Mesh will not delete while `holder` exists: ids of the resources that hold `id`. */
+function holdersOf(id: string, changes: Map<string, ResourceChange>): string[] {
+  const target = changes.get(id);
+  if (!target) return [];
+  const { kind, name, mesh } = target.ref;
+  const out: string[] = [];
+  for (const c of changes.values()) {
+    const ref = c.actual?.ref;
+    if (!ref || c.id === id) continue;
+    const inMesh = kind === 'Mesh' && ref.mesh === name;
+    const child =
+      mesh !== undefined &&
+      ref.mesh === mesh &&
+      ref.parent === name &&
+      ((kind === 'VirtualRouter' && ref.kind === 'Route') ||
+        (kind === 'VirtualGateway' && ref.kind === 'GatewayRoute'));
+    const provider =
+      ref.kind === 'VirtualService' &&
+      ref.mesh === mesh &&
+      (kind === 'VirtualNode' || kind === 'VirtualRouter') &&
+      virtualServiceProvider(c.actual?.spec)?.kind === kind &&
+      virtualServiceProvider(c.actual?.spec)?.name === name;
+    if (inMesh || child || provider) out.push(c.id);
+  }
+  return out.sort(compareIds);
+}
+
+/**
+ * Replaces cascade to what holds the replaced resource: held deletes move to the clear phase, held resources
+ * that stay are replaced too. A replace that would have to touch a conflict or a protected resource is refused
+ * whole (nothing in its cascade changes). Returns the ids of deletes that must run in the clear phase.
+ */
+function cascadeReplaces(
+  changes: Map<string, ResourceChange>,
+  prune: boolean,
+  refusals: GuardRefusal[],
+  skip: (c: ResourceChange, reason: string) => void,
+): { early: Set<string>; refused: Set<string> } {
+  const early = new Set<string>();
+  const refused = new Set<string>();
+  const roots = [...changes.values()].filter((c) => c.action === 'replace').map((c) => c.id);
+  const done = new Set<string>();
+  for (const root of roots) {
+    if (done.has(root)) continue;
+    const rootChange = changes.get(root) as ResourceChange;
+    const members: string[] = [];
+    const queue = [root];
+    const seen = new Set<string>([root]);
+    while (queue.length > 0) {
+      const id = queue.shift() as string;
+      for (const holder of holdersOf(id, changes)) {
+        if (seen.has(holder)) continue;
+        seen.add(holder);
+        members.push(holder);
+        const c = changes.get(holder);
+        if (c && c.action !== 'delete' && c.action !== 'conflict') queue.push(holder);
+      }
+    }
+    const blocked = [root, ...members].filter((id) => {
+      const c = changes.get(id);
+      if (c === undefined) return false;
+      // A held resource that will not be deleted (prune off) keeps App Mesh from deleting the root.
+      return c.action === 'conflict' || isDeletionProtected(c) || (c.action === 'delete' && !prune);
+    });
+    if (blocked.length > 0) {
+      const isProtected = blocked.some((id) => {
+        const c = changes.get(id);
+        return c !== undefined && c.action !== 'conflict' && isDeletionProtected(c);
+      });
+      const why = `it would delete ${blocked.join(', ')}, which ${blocked.length === 1 ? 'is' : 'are'} protected, not ours, or not pruned`;
+      refusals.push({
+        code: isProtected ? 'deletion-protection' : 'conflict',
+        scope: 'resources',
+        ids: [root],
+        message: `not replacing ${root} (${rootChange.reason ?? 'immutable field changed'}): ${why}`,
+      });
+      skip(rootChange, `replace refused: ${why}`);
+      refused.add(root);
+      continue;
+    }
+    for (const id of members) {
+      const c = changes.get(id);
+      if (!c) continue;
+      done.add(id);
+      if (c.action === 'delete') early.add(id);
+      else if (c.action === 'update' || c.action === 'unchanged' || c.action === 'replace') {
+        c.action = 'replace';
+        c.cause = c.cause === 'none' ? rootChange.cause : c.cause;
+        c.reason = `replaced with ${root}: App Mesh does not delete ${root} while it is in use`;
+      }
+    }
+  }
+  return { early, refused };
+}
