@@ -1,0 +1,194 @@
+import type { CallContext } from '../contracts';
+import {
+  canonicalJson,
+  epochSeconds,
+  objectList,
+  optNumber,
+  optObject,
+  optString,
+  stringList,
+  type JsonObject,
+} from '../ecs/input';
+import { paginate } from '../ecs/paging';
+import { AwsApiErrorWithFields, cloudMapErrors } from './errors';
+import { idOf, namespaceArn, newHostedZoneId, newNamespaceId, newOperationId } from './ids';
+import type { CloudMapState, NamespaceRecord, OperationRecord } from './state';
+import { mergeTags, readTags } from './tags';
+
+const DEFAULT_SOA_TTL = 15;
+
+export function createPrivateDnsNamespace(state: CloudMapState, input: JsonObject, ctx: CallContext): JsonObject {
+  const name = (optString(input, 'Name') ?? '').replace(/\.$/, '');
+  const creatorRequestId = optString(input, 'CreatorRequestId');
+  const request = canonicalJson({ ...input, CreatorRequestId: undefined });
+  const existing = Object.values(state.namespaces).find((n) => n.Name === name);
+  if (creatorRequestId !== undefined) {
+    const sameToken = Object.values(state.namespaces).find((n) => n.CreatorRequestId === creatorRequestId);
+    if (sameToken) {
+      // A retry of the same request is answered with the original operation; any other use of the id is a duplicate.
+      if (sameToken.request === request) return { OperationId: sameToken.operationId };
+      throw new AwsApiErrorWithFields('DuplicateRequest', 400, 'The operation is already in progress.', {
+        DuplicateOperationId: sameToken.operationId,
+      });
+    }
+  }
+  if (existing) {
+    throw new AwsApiErrorWithFields('NamespaceAlreadyExists', 400, `Namespace already exists: ${name}`, {
+      NamespaceId: existing.Id,
+      ...(existing.CreatorRequestId ? { CreatorRequestId: existing.CreatorRequestId } : {}),
+    });
+  }
+  const soa = optObject(optObject(optObject(input, 'Properties') ?? {}, 'DnsProperties') ?? {}, 'SOA');
+  const id = newNamespaceId(state);
+  const operationId = newOperationId(state);
+  const record: NamespaceRecord = {
+    Id: id,
+    Arn: namespaceArn(ctx, id),
+    Name: name,
+    Type: 'DNS_PRIVATE',
+    CreateDate: ctx.now,
+    SoaTtl: (soa && optNumber(soa, 'TTL')) ?? DEFAULT_SOA_TTL,
+    HostedZoneId: newHostedZoneId(state),
+    tags: mergeTags([], readTags(input), () => cloudMapErrors.tooManyTags(namespaceArn(ctx, id))),
+    request,
+    operationId,
+    ...(optString(input, 'Description') !== undefined ? { Description: optString(input, 'Description') } : {}),
+    ...(creatorRequestId !== undefined ? { CreatorRequestId: creatorRequestId } : {}),
+    ...(optString(input, 'Vpc') !== undefined ? { Vpc: optString(input, 'Vpc') } : {}),
+  };
+  state.namespaces[id] = record;
+  // Namespace creation is asynchronous in AWS; here the operation has already succeeded when GetOperation asks.
+  recordOperation(state, operationId, 'CREATE_NAMESPACE', { NAMESPACE: id }, ctx.now);
+  return { OperationId: operationId };
+}
+
+export function recordOperation(
+  state: CloudMapState,
+  id: string,
+  type: OperationRecord['Type'],
+  targets: Record<string, string>,
+  now: number,
+): void {
+  state.operations[id] = { Id: id, Type: type, Status: 'SUCCESS', CreateDate: now, UpdateDate: now, Targets: targets };
+}
+
+export function requireNamespace(state: CloudMapState, idOrArn: string): NamespaceRecord {
+  const ns = state.namespaces[idOf(idOrArn)];
+  if (!ns) throw cloudMapErrors.namespaceNotFound(idOf(idOrArn));
+  return ns;
+}
+
+function serviceCount(state: CloudMapState, namespaceId: string): number {
+  return Object.values(state.services).filter((s) => s.NamespaceId === namespaceId).length;
+}
+
+function properties(ns: NamespaceRecord): JsonObject {
+  return {
+    DnsProperties: ns.Type === 'HTTP' ? {} : { HostedZoneId: ns.HostedZoneId, SOA: { TTL: ns.SoaTtl } },
+    HttpProperties: { HttpName: ns.Name },
+  };
+}
+
+export function namespaceSummary(state: CloudMapState, ns: NamespaceRecord): JsonObject {
+  return {
+    Id: ns.Id,
+    Arn: ns.Arn,
+    Name: ns.Name,
+    Type: ns.Type,
+    ...(ns.Description !== undefined ? { Description: ns.Description } : {}),
+    ServiceCount: serviceCount(state, ns.Id),
+    Properties: properties(ns),
+    CreateDate: epochSeconds(ns.CreateDate),
+    ResourceOwner: ns.Arn.split(':')[4],
+  };
+}
+
+export function getNamespace(state: CloudMapState, input: JsonObject): JsonObject {
+  const ns = requireNamespace(state, optString(input, 'Id') ?? '');
+  return {
+    Namespace: {
+      ...namespaceSummary(state, ns),
+      ...(ns.CreatorRequestId !== undefined ? { CreatorRequestId: ns.CreatorRequestId } : {}),
+    },
+  };
+}
+
+/** Evaluates one Cloud Map list filter (EQ by default, IN, BEGINS_WITH) against a value. */
+export function matchesFilter(filter: JsonObject, value: string, allowed: readonly string[]): boolean {
+  const condition = optString(filter, 'Condition') ?? 'EQ';
+  const values = stringList(filter, 'Values');
+  if (!allowed.includes(condition)) {
+    throw cloudMapErrors.invalidInput(`Condition ${condition} is not supported for filter ${String(filter['Name'])}.`);
+  }
+  if (condition === 'EQ') {
+    if (values.length !== 1) throw cloudMapErrors.invalidInput('EQ filters take exactly one value.');
+    return values[0] === value;
+  }
+  if (condition === 'BEGINS_WITH') {
+    if (values.length !== 1) throw cloudMapErrors.invalidInput('BEGINS_WITH filters take exactly one value.');
+    return value.startsWith(values[0] ?? '');
+  }
+  return values.includes(value);
+}
+
+export function listNamespaces(state: CloudMapState, input: JsonObject): JsonObject {
+  const filters = objectList(input, 'Filters');
+  const maxResults = optNumber(input, 'MaxResults') ?? 100;
+  const matching = Object.values(state.namespaces)
+    .sort((a, b) => a.CreateDate - b.CreateDate || a.Id.localeCompare(b.Id))
+    .filter((ns) =>
+      filters.every((f) => {
+        switch (optString(f, 'Name')) {
+          case 'TYPE':
+            return matchesFilter(f, ns.Type, ['EQ', 'IN']);
+          case 'NAME':
+            return matchesFilter(f, ns.Name, ['EQ', 'BEGINS_WITH']);
+          case 'HTTP_NAME':
+            return matchesFilter(f, ns.Name, ['EQ', 'BEGINS_WITH']);
+          case 'RESOURCE_OWNER':
+            // Everything in this emulator belongs to the caller's account.
+            return matchesFilter(f, 'SELF', ['EQ']);
+          default:
+            return true;
+        }
+      }),
+    );
+  const page = paginate(
+    matching,
+    maxResults,
+    optString(input, 'NextToken'),
+    `ns|${canonicalJson(filters)}`,
+    cloudMapErrors.badToken,
+  );
+  return {
+    Namespaces: page.items.map((ns) => namespaceSummary(state, ns)),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+  };
+}
+
+export function deleteNamespace(state: CloudMapState, input: JsonObject, ctx: CallContext): JsonObject {
+  const ns = requireNamespace(state, optString(input, 'Id') ?? '');
+  if (serviceCount(state, ns.Id) > 0) {
+    throw cloudMapErrors.resourceInUse(`Namespace ${ns.Id} has associated services; delete them first.`);
+  }
+  delete state.namespaces[ns.Id];
+  const operationId = newOperationId(state);
+  recordOperation(state, operationId, 'DELETE_NAMESPACE', { NAMESPACE: ns.Id }, ctx.now);
+  return { OperationId: operationId };
+}
+
+export function getOperation(state: CloudMapState, input: JsonObject): JsonObject {
+  const id = optString(input, 'OperationId') ?? '';
+  const op = state.operations[id];
+  if (!op) throw cloudMapErrors.operationNotFound(id);
+  return {
+    Operation: {
+      Id: op.Id,
+      Type: op.Type,
+      Status: op.Status,
+      CreateDate: epochSeconds(op.CreateDate),
+      UpdateDate: epochSeconds(op.UpdateDate),
+      Targets: op.Targets,
+    },
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * Cloud Map through the real SDK client: private DNS namespaces (async create with an operation), services,
+ * instances, tags, paging and filters, and the errors AWS answers (NamespaceNotFound, ServiceNotFound,
+ * ServiceAlreadyExists with the existing id, DuplicateRequest, NamespaceAlreadyExists, ResourceInUse, InvalidInput).
+ */
+import * as sd from '@aws-sdk/client-servicediscovery';
+import type { Emulator } from '../../src/emulator/server';
+import { createServiceDiscoveryService } from '../../src/emulator/servicediscovery/service';
+import { ACCOUNT, REGION, failure, startTestEmulator } from './helpers';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+let clock = T0;
+let emu: Emulator;
+let client: sd.ServiceDiscoveryClient;
+
+beforeAll(async () => {
+  emu = await startTestEmulator({ now: () => clock, services: [createServiceDiscoveryService] });
+  client = new sd.ServiceDiscoveryClient({
+    endpoint: emu.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+    maxAttempts: 1,
+  });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+beforeEach(() => {
+  emu.reset();
+  clock = T0;
+});
+
+async function namespace(
+  name = 'local',
+  extra: Partial<sd.CreatePrivateDnsNamespaceCommandInput> = {},
+): Promise<string> {
+  const { OperationId } = await client.send(
+    new sd.CreatePrivateDnsNamespaceCommand({ Name: name, Vpc: 'vpc-1', ...extra }),
+  );
+  const { Operation } = await client.send(new sd.GetOperationCommand({ OperationId }));
+  return String(Operation?.Targets?.NAMESPACE);
+}
+
+describe('namespaces', () => {
+  it('creates a private DNS namespace through an operation that reports SUCCESS', async () => {
+    const { OperationId } = await client.send(
+      new sd.CreatePrivateDnsNamespaceCommand({
+        Name: 'local',
+        Vpc: 'vpc-1',
+        Description: 'mesh',
+        Properties: { DnsProperties: { SOA: { TTL: 60 } } },
+        Tags: [{ Key: 'team', Value: 'a' }],
+      }),
+    );
+    const { Operation } = await client.send(new sd.GetOperationCommand({ OperationId }));
+    expect(Operation).toMatchObject({ Id: OperationId, Type: 'CREATE_NAMESPACE', Status: 'SUCCESS' });
+    const id = String(Operation?.Targets?.NAMESPACE);
+    expect(id).toMatch(/^ns-[a-z0-9]{16}$/);
+    const { Namespace } = await client.send(new sd.GetNamespaceCommand({ Id: id }));
+    expect(Namespace).toMatchObject({
+      Id: id,
+      Arn: `arn:aws:servicediscovery:${REGION}:${ACCOUNT}:namespace/${id}`,
+      Name: 'local',
+      Type: 'DNS_PRIVATE',
+      Description: 'mesh',
+      ServiceCount: 0,
+      Properties: { DnsProperties: { SOA: { TTL: 60 } }, HttpProperties: { HttpName: 'local' } },
+    });
+    expect(Namespace?.CreateDate).toEqual(new Date(T0));
+    expect(Namespace?.Properties?.DnsProperties?.HostedZoneId).toMatch(/^Z[A-Z0-9]+$/);
+  });
+
+  it('answers a retry with the same CreatorRequestId with the same operation, and rejects reuse or a taken name', async () => {
+    const a = await client.send(
+      new sd.CreatePrivateDnsNamespaceCommand({ Name: 'a', Vpc: 'v', CreatorRequestId: 'r1' }),
+    );
+    const retry = await client.send(
+      new sd.CreatePrivateDnsNamespaceCommand({ Name: 'a', Vpc: 'v', CreatorRequestId: 'r1' }),
+    );
+    expect(retry.OperationId).toBe(a.OperationId);
+    expect(
+      (
+        await failure(
+          client.send(new sd.CreatePrivateDnsNamespaceCommand({ Name: 'b', Vpc: 'v', CreatorRequestId: 'r1' })),
+        )
+      ).name,
+    ).toBe('DuplicateRequest');
+    expect((await failure(client.send(new sd.CreatePrivateDnsNamespaceCommand({ Name: 'a', Vpc: 'v' })))).name).toBe(
+      'NamespaceAlreadyExists',
+    );
+  });
+
+  it('lists with filters and paging', async () => {
+    for (const name of ['alpha.local', 'beta.local', 'alpine.local']) {
+      clock += 1;
+      await namespace(name);
+    }
+    const byPrefix = await client.send(
+      new sd.ListNamespacesCommand({ Filters: [{ Name: 'NAME', Values: ['alp'], Condition: 'BEGINS_WITH' }] }),
+    );
+    expect(byPrefix.Namespaces?.map((n) => n.Name)).toEqual(['alpha.local', 'alpine.local']);
+    const byType = await client.send(new sd.ListNamespacesCommand({ Filters: [{ Name: 'TYPE', Values: ['HTTP'] }] }));
+    expect(byType.Namespaces).toEqual([]);
+    const page1 = await client.send(new sd.ListNamespacesCommand({ MaxResults: 2 }));
+    const page2 = await client.send(new sd.ListNamespacesCommand({ MaxResults: 2, NextToken: page1.NextToken }));
+    expect([...(page1.Namespaces ?? []), ...(page2.Namespaces ?? [])].map((n) => n.Name)).toEqual([
+      'alpha.local',
+      'beta.local',
+      'alpine.local',
+    ]);
+    expect(page2.NextToken).toBeUndefined();
+    expect(
+      (
+        await failure(
+          client.send(
+            new sd.ListNamespacesCommand({ Filters: [{ Name: 'TYPE', Values: ['A', 'B'], Condition: 'EQ' }] }),
+          ),
+        )
+      ).name,
+    ).toBe('InvalidInput');
+  });
+
+  it('answers NamespaceNotFound and OperationNotFound', async () => {
+    expect((await failure(client.send(new sd.GetNamespaceCommand({ Id: 'ns-nope' })))).name).toBe('NamespaceNotFound');
+    expect((await failure(client.send(new sd.GetOperationCommand({ OperationId: 'nope' })))).name).toBe(
+      'OperationNotFound',
+    );
+  });
+});
+
+describe('services', () => {
+  it('creates, gets, lists by namespace, updates and deletes a service', async () => {
+    const ns = await namespace();
+    const other = await namespace('other.local');
+    const { Service } = await client.send(
+      new sd.CreateServiceCommand({
+        Name: 'web',
+        NamespaceId: ns,
+        DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] },
+        HealthCheckCustomConfig: { FailureThreshold: 1 },
+        Tags: [{ Key: 'team', Value: 'a' }],
+      }),
+    );
+    expect(Service?.Id).toMatch(/^srv-[a-z0-9]{16}$/);
+    expect(Service).toMatchObject({
+      Arn: `arn:aws:servicediscovery:${REGION}:${ACCOUNT}:service/${Service?.Id}`,
+      Name: 'web',
+      NamespaceId: ns,
+      Type: 'DNS_HTTP',
+      DnsConfig: { NamespaceId: ns, RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'A', TTL: 10 }] },
+      HealthCheckCustomConfig: { FailureThreshold: 1 },
+    });
+    await client.send(new sd.CreateServiceCommand({ Name: 'api', NamespaceId: other }));
+    const listed = await client.send(
+      new sd.ListServicesCommand({ Filters: [{ Name: 'NAMESPACE_ID', Values: [ns], Condition: 'EQ' }] }),
+    );
+    expect(listed.Services?.map((s) => s.Name)).toEqual(['web']);
+    expect((await client.send(new sd.GetNamespaceCommand({ Id: ns }))).Namespace?.ServiceCount).toBe(1);
+
+    const { OperationId } = await client.send(
+      new sd.UpdateServiceCommand({
+        Id: String(Service?.Id),
+        Service: { Description: 'front', DnsConfig: { DnsRecords: [{ Type: 'SRV', TTL: 20 }] } },
+      }),
+    );
+    expect((await client.send(new sd.GetOperationCommand({ OperationId }))).Operation?.Type).toBe('UPDATE_SERVICE');
+    const got = await client.send(new sd.GetServiceCommand({ Id: String(Service?.Arn) }));
+    expect(got.Service).toMatchObject({ Description: 'front', DnsConfig: { DnsRecords: [{ Type: 'SRV', TTL: 20 }] } });
+
+    await client.send(new sd.DeleteServiceCommand({ Id: String(Service?.Id) }));
+    expect((await failure(client.send(new sd.GetServiceCommand({ Id: String(Service?.Id) })))).name).toBe(
+      'ServiceNotFound',
+    );
+  });
+
+  it('answers ServiceAlreadyExists with the existing ServiceId, and returns the service to a retry', async () => {
+    const ns = await namespace();
+    const first = await client.send(
+      new sd.CreateServiceCommand({ Name: 'web', NamespaceId: ns, CreatorRequestId: 'c1' }),
+    );
+    const retry = await client.send(
+      new sd.CreateServiceCommand({ Name: 'web', NamespaceId: ns, CreatorRequestId: 'c1' }),
+    );
+    expect(retry.Service?.Id).toBe(first.Service?.Id);
+    try {
+      await client.send(new sd.CreateServiceCommand({ Name: 'web', NamespaceId: ns }));
+      throw new Error('expected ServiceAlreadyExists');
+    } catch (err) {
+      expect(err).toBeInstanceOf(sd.ServiceAlreadyExists);
+      expect((err as sd.ServiceAlreadyExists).ServiceId).toBe(first.Service?.Id);
+    }
+  });
+
+  it('answers NamespaceNotFound, InvalidInput and ResourceInUse', async () => {
+    expect(
+      (await failure(client.send(new sd.CreateServiceCommand({ Name: 'web', NamespaceId: 'ns-nope' })))).name,
+    ).toBe('NamespaceNotFound');
+    const ns = await namespace();
+    const both = new sd.CreateServiceCommand({
+      Name: 'web',
+      NamespaceId: ns,
+      HealthCheckConfig: { Type: 'HTTP' },
+      HealthCheckCustomConfig: { FailureThreshold: 1 },
+    });
+    expect((await failure(client.send(both))).name).toBe('InvalidInput');
+    await client.send(new sd.CreateServiceCommand({ Name: 'web', NamespaceId: ns }));
+    expect((await failure(client.send(new sd.DeleteNamespaceCommand({ Id: ns })))).name).toBe('ResourceInUse');
+  });
+
+  it('rejects model-invalid input as InvalidInput', async () => {
+    // ServiceName's pattern does not allow spaces; MaxResults is 1..100.
+    const ns = await namespace();
+    expect(
+      await failure(client.send(new sd.CreateServiceCommand({ Name: 'not valid', NamespaceId: ns }))),
+    ).toMatchObject({
+      name: 'InvalidInput',
+      status: 400,
+    });
+    expect((await failure(client.send(new sd.ListServicesCommand({ MaxResults: 101 })))).name).toBe('InvalidInput');
+  });
+});
+
+describe('instances and tags', () => {
+  it('registers, lists, gets and deregisters instances; a service with instances cannot be deleted', async () => {
+    const ns = await namespace();
+    const { Service } = await client.send(
+      new sd.CreateServiceCommand({
+        Name: 'web',
+        NamespaceId: ns,
+        DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] },
+      }),
+    );
+    const ServiceId = String(Service?.Id);
+    const reg = await client.send(
+      new sd.RegisterInstanceCommand({ ServiceId, InstanceId: 'i-1', Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1' } }),
+    );
+    expect((await client.send(new sd.GetOperationCommand({ OperationId: reg.OperationId }))).Operation).toMatchObject({
+      Type: 'REGISTER_INSTANCE',
+      Status: 'SUCCESS',
+      Targets: { SERVICE: ServiceId, INSTANCE: 'i-1' },
+    });
+    expect(
+      (
+        await failure(
+          client.send(new sd.RegisterInstanceCommand({ ServiceId, InstanceId: 'i-2', Attributes: { x: 'y' } })),
+        )
+      ).name,
+    ).toBe('InvalidInput');
+    const listed = await client.send(new sd.ListInstancesCommand({ ServiceId }));
+    expect(listed.Instances).toEqual([
+      { Id: 'i-1', Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1' }, CreatedByAccount: ACCOUNT },
+    ]);
+    expect((await client.send(new sd.GetServiceCommand({ Id: ServiceId }))).Service?.InstanceCount).toBe(1);
+    expect((await failure(client.send(new sd.DeleteServiceCommand({ Id: ServiceId })))).name).toBe('ResourceInUse');
+    await client.send(new sd.DeregisterInstanceCommand({ ServiceId, InstanceId: 'i-1' }));
+    expect((await failure(client.send(new sd.GetInstanceCommand({ ServiceId, InstanceId: 'i-1' })))).name).toBe(
+      'InstanceNotFound',
+    );
+    await client.send(new sd.DeleteServiceCommand({ Id: ServiceId }));
+  });
+
+  it('tags and untags namespaces and services', async () => {
+    const ns = await namespace();
+    const { Namespace } = await client.send(new sd.GetNamespaceCommand({ Id: ns }));
+    const ResourceARN = String(Namespace?.Arn);
+    await client.send(
+      new sd.TagResourceCommand({
+        ResourceARN,
+        Tags: [
+          { Key: 'a', Value: '1' },
+          { Key: 'b', Value: '2' },
+        ],
+      }),
+    );
+    await client.send(new sd.UntagResourceCommand({ ResourceARN, TagKeys: ['a'] }));
+    expect((await client.send(new sd.ListTagsForResourceCommand({ ResourceARN }))).Tags).toEqual([
+      { Key: 'b', Value: '2' },
+    ]);
+    const missing = `arn:aws:servicediscovery:${REGION}:${ACCOUNT}:service/srv-nope`;
+    expect((await failure(client.send(new sd.ListTagsForResourceCommand({ ResourceARN: missing })))).name).toBe(
+      'ResourceNotFoundException',
+    );
+    const tooMany = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    expect((await failure(client.send(new sd.TagResourceCommand({ ResourceARN, Tags: tooMany })))).name).toBe(
+      'TooManyTagsException',
+    );
+  });
+});
