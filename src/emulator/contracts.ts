@@ -3,7 +3,11 @@
  * persistence) and the per-service implementations (appmesh, ecs, servicediscovery, cloudtrail, events).
  */
 
-/** An AWS error as the wire protocols carry it. `type` is the error shape name, e.g. 'NotFoundException'. */
+/**
+ * An AWS error as the wire protocols carry it. `type` is the error shape name, e.g. 'NotFoundException'.
+ * A subclass may add `fields: Record<string, unknown>`: extra members of the error shape (Cloud Map's
+ * ServiceAlreadyExists has ServiceId) that the core spreads into the JSON body beside `message`.
+ */
 export class AwsApiError extends Error {
   override readonly name = 'AwsApiError';
   constructor(

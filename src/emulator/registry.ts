@@ -1,0 +1,24 @@
+/**
+ * The services the emulator serves. Each service module exports a ServiceFactory (contracts.ts); adding a
+ * service is one import and one entry below. The core finds the protocol profile by the model's endpointPrefix.
+ */
+import { appMeshServiceFactory, type AppMeshOptions } from './appmesh/service';
+import type { ServiceFactory } from './contracts';
+import { createCloudTrailService } from './cloudtrail/service';
+import { createEcsService } from './ecs/service';
+import { createEventsService } from './events/service';
+import { createServiceDiscoveryService } from './servicediscovery/service';
+
+export interface RegistryOptions {
+  appMesh?: AppMeshOptions;
+}
+
+export function defaultServiceFactories(options: RegistryOptions = {}): ServiceFactory[] {
+  return [
+    appMeshServiceFactory(options.appMesh),
+    createEcsService,
+    createServiceDiscoveryService,
+    createCloudTrailService,
+    createEventsService,
+  ];
+}

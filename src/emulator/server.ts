@@ -1,0 +1,478 @@
+/**
+ * The local AWS: one node http server speaking App Mesh rest-json and the json 1.1 services (by X-Amz-Target),
+ * with a control plane under /_emulator/ (stats, reset, faults) and, optionally, S3 (s3rver) on the same port.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MeshwardError } from '../core/errors';
+import {
+  AwsApiError,
+  type CallContext,
+  type ServedWrite,
+  type ServiceFactory,
+  type ServiceImplementation,
+} from './contracts';
+import { FaultInjector, type FaultConfig } from './faults';
+import { getShape, loadModel, type OperationModel, type ServiceModel } from './model';
+import { isReadOperation, PROFILES, type ProtocolProfile } from './protocols';
+import { defaultServiceFactories } from './registry';
+import type { AppMeshOptions } from './appmesh/service';
+import { accessKeyIdFrom, identityArnFor } from './request-identity';
+import { RestJsonRouter } from './rest-json';
+import { startS3, type S3Backend } from './s3';
+import { EmulatorStats } from './stats';
+import { loadState, saveState } from './state-file';
+import { formatValidationMessage, validateInput } from './validate-input';
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  region?: string;
+  accountId?: string;
+  /** Persist state here (emulator-state.json) and restore it at start. */
+  dataDir?: string;
+  /** Serve S3 (s3rver, path-style) on the same port; its objects live under dataDir/s3 or a temp dir. */
+  s3?: boolean;
+  faults?: FaultConfig;
+  /** Seed of the fault PRNG when the fault config has none (default 1). */
+  seed?: number;
+  /** accessKeyId -> identity ARN recorded in ServedWrites (default arn:aws:iam::<account>:user/<accessKeyId>). */
+  identities?: Record<string, string>;
+  /** The emulator's clock in ms since epoch (tests may move it); default Date.now. */
+  now?: () => number;
+  /** App Mesh quotas, reference checks and unverified defaults. */
+  appMesh?: AppMeshOptions;
+  /** Replace the served services (tests of the core); default: registry.ts. */
+  services?: readonly ServiceFactory[];
+  /** Cap of ServedWrites kept in memory and on disk (oldest dropped first); default 10000. */
+  maxServedWrites?: number;
+}
+
+export interface Emulator {
+  endpoint: string;
+  port: number;
+  region: string;
+  accountId: string;
+  /** Same as endpoint when S3 is on (path-style, forcePathStyle: true), else undefined. */
+  s3Endpoint?: string;
+  stop(): Promise<void>;
+  stats: EmulatorStats;
+  faults: FaultInjector;
+  /** Drops every resource and served write (stats and faults are kept; reset those separately). */
+  reset(): void;
+  /** Keyed by service id: 'appmesh', 'ecs', 'servicediscovery', 'events', 'cloudtrail'. */
+  services: ReadonlyMap<string, ServiceImplementation>;
+  servedWrites(): readonly ServedWrite[];
+}
+
+interface ServiceEntry {
+  id: string;
+  impl: ServiceImplementation;
+  model: ServiceModel;
+  profile: ProtocolProfile;
+  router?: RestJsonRouter;
+}
+
+interface Resolved {
+  entry: ServiceEntry;
+  operation: OperationModel;
+  input: Record<string, unknown>;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '111122223333';
+  const now = options.now ?? (() => Date.now());
+  const identities = options.identities ?? {};
+  const maxServedWrites = options.maxServedWrites ?? 10000;
+  let writes: ServedWrite[] = [];
+  const env = { region, accountId, servedWrites: (): readonly ServedWrite[] => writes };
+
+  const entries = new Map<string, ServiceEntry>();
+  const byTarget = new Map<string, ServiceEntry>();
+  let restJson: ServiceEntry[] = [];
+  for (const factory of options.services ?? defaultServiceFactories({ appMesh: options.appMesh })) {
+    const impl = factory(env);
+    const model = loadModel(impl.modelFile);
+    const id = model.metadata.endpointPrefix;
+    const profile = PROFILES[id];
+    if (!profile) throw new Error(`no protocol profile for service ${id}`);
+    const entry: ServiceEntry = { id, impl, model, profile };
+    if (profile.protocol === 'rest-json') {
+      entry.router = new RestJsonRouter(model);
+      restJson = [...restJson, entry];
+    } else if (model.metadata.targetPrefix) {
+      // The SDK sends the smithy service name (CloudTrail_20131101.LookupEvents) where botocore's targetPrefix is
+      // fully qualified (com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101): accept both, as AWS does.
+      const prefix = model.metadata.targetPrefix;
+      byTarget.set(prefix, entry);
+      byTarget.set(prefix.slice(prefix.lastIndexOf('.') + 1), entry);
+    }
+    entries.set(id, entry);
+  }
+
+  if (options.dataDir) {
+    const state = loadState(options.dataDir);
+    if (state) {
+      writes = state.servedWrites;
+      for (const [id, snapshot] of Object.entries(state.services)) {
+        const entry = entries.get(id);
+        if (!entry) continue;
+        try {
+          entry.impl.restore(snapshot);
+        } catch (cause) {
+          throw new MeshwardError('STATE_CORRUPT', `emulator data for ${id} in ${options.dataDir} cannot be restored`, {
+            cause,
+          });
+        }
+      }
+    }
+  }
+
+  const persist = (): void => {
+    if (!options.dataDir) return;
+    const services: Record<string, unknown> = {};
+    for (const [id, entry] of entries) services[id] = entry.impl.snapshot();
+    saveState(options.dataDir, {
+      formatVersion: 1,
+      savedAt: new Date(now()).toISOString(),
+      services,
+      servedWrites: writes,
+    });
+  };
+
+  const stats = new EmulatorStats();
+  const faults = new FaultInjector(options.seed ?? 1);
+  if (options.faults) faults.set(options.faults);
+
+  let s3: S3Backend | undefined;
+  if (options.s3) s3 = await startS3(options.dataDir);
+
+  const reset = (): void => {
+    for (const entry of entries.values()) entry.impl.reset();
+    writes = [];
+    persist();
+  };
+
+  const recordWrite = (
+    entry: ServiceEntry,
+    ctx: CallContext,
+    input: Record<string, unknown>,
+    output: unknown,
+  ): void => {
+    if (!entry.profile.recordsWrites || isReadOperation(ctx.operation)) return;
+    const arn = findArn(output) ?? (typeof input.resourceArn === 'string' ? input.resourceArn : undefined);
+    writes.push({
+      eventId: randomUUID(),
+      eventTime: ctx.now,
+      eventSource: entry.profile.eventSource,
+      eventName: ctx.operation,
+      userIdentityArn: identityArnFor(accountId, ctx.accessKeyId, identities),
+      accessKeyId: ctx.accessKeyId,
+      sourceIPAddress: ctx.sourceIp,
+      requestParameters: structuredClone(input),
+      responseElements: output === undefined ? undefined : structuredClone(output),
+      resources: arn ? [{ ARN: arn }] : [],
+    });
+    if (writes.length > maxServedWrites) writes = writes.slice(writes.length - maxServedWrites);
+  };
+
+  const serveCall = async (resolved: Resolved, req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> => {
+    const { entry, operation, input } = resolved;
+    const read = isReadOperation(operation.name);
+    const call = { service: entry.id, operation: operation.name, read };
+    const delay = faults.latencyFor(call);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const injected = faults.check(call, entry.profile);
+    if (injected) {
+      stats.record(entry.id, operation.name, injected.throttled ? 'throttled' : 'error');
+      sendError(res, entry.profile, injected.error);
+      return;
+    }
+    try {
+      if (!entry.impl.operations.has(operation.name)) {
+        const spec = entry.profile.unknownOperation;
+        throw new AwsApiError(spec.type, spec.status, `Operation ${operation.name} is not supported by this emulator`);
+      }
+      if (operation.input) {
+        const issues = validateInput(entry.model, operation.input.shape, input);
+        if (issues.length > 0) {
+          const typeOnly = issues.every((issue) => issue.kind === 'type');
+          const spec = typeOnly ? entry.profile.serialization : entry.profile.validation;
+          throw new AwsApiError(spec.type, spec.status, formatValidationMessage(issues));
+        }
+      }
+      const ctx: CallContext = {
+        region,
+        accountId,
+        accessKeyId: accessKeyIdFrom(req.headers, url.searchParams),
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        now: now(),
+        operation: operation.name,
+      };
+      const output = await entry.impl.handle(operation.name, input, ctx);
+      if (!read) {
+        recordWrite(entry, ctx, input, output);
+        persist();
+      }
+      stats.record(entry.id, operation.name, 'ok');
+      sendOutput(res, entry, operation, output);
+    } catch (err) {
+      stats.record(entry.id, operation.name, 'error');
+      if (err instanceof AwsApiError) {
+        sendError(res, entry.profile, err);
+      } else {
+        const spec = entry.profile.internal;
+        sendError(res, entry.profile, new AwsApiError(spec.type, spec.status, `Internal error: ${String(err)}`));
+        process.stderr.write(
+          `emulator: ${entry.id}.${operation.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+        );
+      }
+    }
+  };
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const target = req.headers['x-amz-target'];
+
+    if (url.pathname.startsWith('/_emulator/')) {
+      const body = await readBody(req);
+      handleControl(method, url.pathname, body, res);
+      return;
+    }
+
+    if (typeof target === 'string') {
+      const dot = target.lastIndexOf('.');
+      const entry = byTarget.get(target.slice(0, dot));
+      const opName = target.slice(dot + 1);
+      const profile = entry?.profile ?? PROFILES.ecs;
+      const operation = entry?.model.operations[opName];
+      if (!entry || !operation || !profile) {
+        const p = profile ?? fallbackJsonProfile();
+        sendError(
+          res,
+          p,
+          new AwsApiError(p.unknownOperation.type, p.unknownOperation.status, `Unknown operation ${target}`),
+        );
+        return;
+      }
+      const body = await readBody(req);
+      let input: Record<string, unknown>;
+      try {
+        const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new SyntaxError('not an object');
+        input = parsed as Record<string, unknown>;
+      } catch {
+        stats.record(entry.id, opName, 'error');
+        sendError(
+          res,
+          entry.profile,
+          new AwsApiError(
+            entry.profile.serialization.type,
+            entry.profile.serialization.status,
+            'Request body is not a JSON object',
+          ),
+        );
+        return;
+      }
+      await serveCall({ entry, operation, input }, req, url, res);
+      return;
+    }
+
+    for (const entry of restJson) {
+      const hit = entry.router?.match(method, url.pathname);
+      if (!hit || !entry.router) continue;
+      const body = await readBody(req);
+      let input: Record<string, unknown>;
+      try {
+        input = entry.router.buildInput(hit.operation, hit.labels, url.searchParams, req.headers, body);
+      } catch {
+        stats.record(entry.id, hit.operation.name, 'error');
+        sendError(
+          res,
+          entry.profile,
+          new AwsApiError(
+            entry.profile.serialization.type,
+            entry.profile.serialization.status,
+            'Request body is not valid JSON',
+          ),
+        );
+        return;
+      }
+      await serveCall({ entry, operation: hit.operation, input }, req, url, res);
+      return;
+    }
+
+    const appMesh = restJson[0];
+    if (s3 && !url.pathname.startsWith('/v20190125/')) {
+      s3.handle(req, res);
+      return;
+    }
+    const profile = appMesh?.profile ?? fallbackJsonProfile();
+    // AWS's front ends answer an unknown path with JSON, never an HTML page.
+    sendError(
+      res,
+      profile,
+      new AwsApiError('UnknownOperationException', 404, `No operation matches ${method} ${url.pathname}`),
+    );
+  };
+
+  const handleControl = (method: string, pathname: string, body: string, res: ServerResponse): void => {
+    const route = `${method} ${pathname.replace(/\/$/, '')}`;
+    try {
+      switch (route) {
+        case 'GET /_emulator/stats':
+          return sendJson(res, 200, stats.snapshot());
+        case 'POST /_emulator/stats/reset':
+          stats.reset();
+          return sendJson(res, 200, { ok: true });
+        case 'POST /_emulator/reset':
+          reset();
+          return sendJson(res, 200, { ok: true });
+        case 'GET /_emulator/faults':
+          return sendJson(res, 200, faults.get());
+        case 'POST /_emulator/faults':
+          faults.set((body.trim() === '' ? {} : JSON.parse(body)) as FaultConfig);
+          return sendJson(res, 200, faults.get());
+        case 'DELETE /_emulator/faults':
+          faults.clear();
+          return sendJson(res, 200, {});
+        case 'GET /_emulator/writes':
+          return sendJson(res, 200, { servedWrites: writes });
+        case 'GET /_emulator/health':
+          return sendJson(res, 200, { ok: true, services: [...entries.keys()] });
+        default:
+          return sendJson(res, 404, { message: `no control endpoint ${route}` });
+      }
+    } catch (err) {
+      sendJson(res, 400, { message: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    handleRequest(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { message: String(err) });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const services = new Map<string, ServiceImplementation>();
+  for (const [id, entry] of entries) services.set(id, entry.impl);
+
+  let stopped = false;
+  return {
+    endpoint,
+    port,
+    region,
+    accountId,
+    s3Endpoint: s3 ? endpoint : undefined,
+    stats,
+    faults,
+    reset,
+    services,
+    servedWrites: () => writes,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      persist();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await s3?.close();
+    },
+  };
+}
+
+function fallbackJsonProfile(): ProtocolProfile {
+  const profile = PROFILES.ecs;
+  if (!profile) throw new Error('ecs profile missing');
+  return profile;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, profile: ProtocolProfile, error: AwsApiError): void {
+  const extra = (error as { fields?: unknown }).fields;
+  const fields = typeof extra === 'object' && extra !== null ? (extra as Record<string, unknown>) : {};
+  if (profile.protocol === 'rest-json') {
+    sendJson(res, error.httpStatus, { ...fields, message: error.message }, { 'x-amzn-errortype': error.type });
+  } else {
+    sendJson(
+      res,
+      error.httpStatus,
+      { ...fields, __type: error.type, message: error.message },
+      { 'content-type': 'application/x-amz-json-1.1' },
+    );
+  }
+}
+
+function sendOutput(res: ServerResponse, entry: ServiceEntry, operation: OperationModel, output: unknown): void {
+  if (entry.router) {
+    const { status, headers, body } = entry.router.serializeOutput(operation, output);
+    sendJson(res, status, body, headers);
+    return;
+  }
+  const shape = operation.output ? getShape(entry.model, operation.output.shape) : undefined;
+  sendJson(res, 200, shape ? (output ?? {}) : {}, { 'content-type': 'application/x-amz-json-1.1' });
+}
+
+/** The ARN of the resource a write touched: the first `arn` / `*Arn` string near the top of the output. */
+function findArn(value: unknown, depth = 0): string | undefined {
+  if (depth > 3 || typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) return value.length > 0 ? findArn(value[0], depth + 1) : undefined;
+  const record = value as Record<string, unknown>;
+  for (const [key, v] of Object.entries(record)) {
+    if ((key === 'arn' || key.endsWith('Arn') || key.endsWith('ARN')) && typeof v === 'string' && v.startsWith('arn:'))
+      return v;
+  }
+  for (const v of Object.values(record)) {
+    const found = findArn(v, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
