@@ -1,0 +1,229 @@
+/**
+ * One Lambda invocation: classify the event -> (skip foreign / duplicate) -> manifests from S3 -> validate ->
+ * engine reconcile (enforce: apply; detect: drift only) -> attribution -> state -> Slack -> EventBridge -> metrics.
+ * lambda/handler.ts only builds the dependencies from the environment; tests and `meshward reconcile` build them
+ * against the local emulator.
+ */
+import type { AwsClients } from '../aws/clients';
+import { MeshwardError } from '../core/errors';
+import type { StackState } from '../core/model';
+import { reconcile } from '../engine/reconcile';
+import { validateManifests } from '../manifest/validate';
+import type { ReportView } from '../notify/report-view';
+import type { SecretRedactor } from '../notify/redact-secrets';
+import { renderSlackReport } from '../notify/slack-blocks';
+import { notifySlack, type NotifyResult } from '../notify/slack-notifier';
+import type { SlackTransport } from '../notify/slack-transport';
+import { attributionFromTrigger, lookupAttribution } from './attribution';
+import type { OperatorClients } from './aws';
+import type { OperatorConfig } from './config';
+import { classifyEvent, describeTrigger } from './events';
+import type { Logger } from './log';
+import { callsByService, emfDocuments, writeEmf } from './metrics';
+import { publishOutcome, type OutcomeDetailType } from './outcome-event';
+import { failedView, invalidView, toReportView } from './report-view';
+import { S3ManifestSource } from './s3-source';
+import { formatS3Uri } from './s3-uri';
+import { S3StateStore } from './s3-state-store';
+import type { ThrottleCounter } from './throttle-counter';
+
+export interface OperatorDeps {
+  config: OperatorConfig;
+  clients: OperatorClients;
+  aws: AwsClients;
+  log: Logger;
+  redactor: SecretRedactor;
+  /** Resolved lazily (the secret is read only when there is something to post); undefined = no Slack. */
+  slack: () => Promise<SlackTransport | undefined>;
+  throttles?: ThrottleCounter;
+  now?: () => Date;
+  /** Where EMF lines go (stdout in Lambda). */
+  emf?: (line: string) => void;
+  /** Attribution lookups: pacing (tests use 0). */
+  lookupIntervalMs?: number;
+  schemasDir?: string;
+  /** Test hook: runs after the engine returned, before the operator saves state. */
+  afterReconcile?: () => Promise<void>;
+}
+
+export type RunStatus = 'ignored' | 'duplicate' | 'reconciled' | 'invalid' | 'failed';
+
+export interface RunResult {
+  status: RunStatus;
+  eventId?: string;
+  reason?: string;
+  trigger?: string;
+  view?: ReportView;
+  slack?: NotifyResult;
+  published?: OutcomeDetailType;
+  exitCode?: number;
+}
+
+export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<RunResult> {
+  const started = Date.now();
+  const now = deps.now ?? (() => new Date());
+  const { config, log } = deps;
+
+  const classified = classifyEvent(event, config);
+  if (classified.action === 'ignore') {
+    log.info('event ignored', { eventId: classified.id, reason: classified.reason, detail: classified.detail });
+    return { status: 'ignored', eventId: classified.id, reason: classified.reason };
+  }
+  const trigger = classified.trigger;
+  const triggerText = describeTrigger(trigger);
+  const runLog = log.child({ eventId: trigger.id, trigger: triggerText });
+
+  const store = new S3StateStore(deps.clients.s3, config.state);
+  let state: StackState = await store.load(config.stack);
+  if (store.hasSeenEvent(trigger.id)) {
+    runLog.info('duplicate delivery skipped');
+    return { status: 'duplicate', eventId: trigger.id, trigger: triggerText };
+  }
+  store.markEventSeen(trigger.id);
+  // Clients live across warm invocations; the metrics are per run.
+  deps.aws.calls.reset();
+  if (deps.throttles) deps.throttles.count = 0;
+
+  // Load: the published revision, validated exactly as the CLI validates.
+  const source = new S3ManifestSource(formatS3Uri(config.manifests), deps.clients.s3);
+  const validation = await validateManifests([], { sources: [source], schemasDir: deps.schemasDir });
+  const revision = source.pointer?.revision;
+
+  let view: ReportView;
+  let status: RunStatus;
+  let exitCode: number;
+  if (!validation.valid) {
+    view = invalidView({
+      stack: config.stack,
+      ...(revision ? { revision } : {}),
+      mode: config.mode,
+      at: now().toISOString(),
+      issues: validation.issues,
+      trigger: triggerText,
+    });
+    status = 'invalid';
+    exitCode = 1;
+    runLog.warn('manifests invalid: nothing applied', { revision, issues: view.issues?.slice(0, 20) });
+  } else {
+    const outcome = await reconcile({
+      mode: config.mode === 'enforce' ? 'apply' : 'drift',
+      reportMode: config.mode,
+      stack: config.stack,
+      store,
+      clients: deps.aws,
+      documents: validation.documents,
+      prune: config.prune,
+      maxDeletes: config.maxDeletes,
+      ...(revision ? { revision } : {}),
+      now,
+    });
+    state = outcome.state;
+    await deps.afterReconcile?.();
+
+    const driftedIds = outcome.report.resources.filter((r) => r.cause === 'drift' || r.alsoDrifted).map((r) => r.id);
+    const attribution = attributionFromTrigger(trigger, driftedIds);
+    const unexplained = driftedIds.filter((id) => !attribution.has(id));
+    if (unexplained.length > 0) {
+      const arnById = new Map<string, string>();
+      for (const c of outcome.changes) if (c.actual?.arn) arnById.set(c.id, c.actual.arn);
+      const since = oldestAppliedAt(state, unexplained, now());
+      const looked = await lookupAttribution(deps.clients.cloudTrail, arnById, unexplained, {
+        ownRoleArn: config.ownRoleArn,
+        since,
+        intervalMs: deps.lookupIntervalMs,
+      });
+      for (const [id, who] of looked.found) attribution.set(id, who);
+      if (looked.errors.length > 0) runLog.warn('attribution lookups failed', { errors: looked.errors });
+    }
+    view = toReportView(outcome.report, {
+      mode: config.mode,
+      trigger: triggerText,
+      attribution,
+      redact: (t) => deps.redactor.redact(t),
+    });
+    status = view.status === 'failed' ? 'failed' : 'reconciled';
+    exitCode = outcome.report.exitCode;
+    runLog.info('reconciled', {
+      revision,
+      mode: config.mode,
+      exitCode,
+      summary: outcome.report.summary,
+      drifted: driftedIds,
+    });
+  }
+
+  // Slack, then remember what was posted with the rest of the state (and the event ledger).
+  let slack: NotifyResult | undefined;
+  try {
+    const transport = await deps.slack();
+    if (transport) {
+      slack = await notifySlack(view, transport, state.reportedDrift);
+      state = { ...state, reportedDrift: slack.reportedDrift };
+      if (slack.errors.length > 0) runLog.warn('slack post failed', { errors: slack.errors });
+      else runLog.info('slack', { posted: slack.posted, skipped: slack.skipped });
+    }
+  } catch (err) {
+    runLog.warn('slack unavailable', { error: deps.redactor.redact((err as Error).message) });
+  }
+  await store.save(state);
+
+  let published: OutcomeDetailType | undefined;
+  try {
+    published = await publishOutcome(deps.clients.events, config.eventBus, view, trigger.id);
+  } catch (err) {
+    runLog.warn('outcome event not published', { error: (err as Error).message });
+  }
+
+  const counts = view.counts;
+  writeEmf(
+    emfDocuments(
+      config.metricsNamespace,
+      config.stack,
+      {
+        durationMs: Date.now() - started,
+        apiCalls: callsByService(deps.aws.calls.snapshot()),
+        throttles: deps.throttles?.count ?? 0,
+        driftCount: view.resources.filter((r) => r.drifted).length,
+        appliedCount: (counts.created ?? 0) + (counts.configured ?? 0) + (counts.deleted ?? 0),
+        failedCount: (counts.failed ?? 0) + (counts.blocked ?? 0) + (status === 'invalid' ? 1 : 0),
+      },
+      now().getTime(),
+    ),
+    deps.emf,
+  );
+  return { status, eventId: trigger.id, trigger: triggerText, view, slack, published, exitCode };
+}
+
+/** LookupEvents window: since the oldest last-apply of the resources in question, at most 90 days back. */
+function oldestAppliedAt(state: StackState, ids: readonly string[], now: Date): Date {
+  const floor = now.getTime() - 90 * 24 * 3600 * 1000;
+  let oldest = now.getTime() - 24 * 3600 * 1000;
+  for (const id of ids) {
+    const at = Date.parse(state.applied[id]?.appliedAt ?? '');
+    if (!Number.isNaN(at)) oldest = Math.min(oldest, at);
+  }
+  return new Date(Math.max(floor, oldest - 60_000));
+}
+
+/**
+ * The last word on a crash: a Slack message and a `Reconcile Failed` event, best effort, then the error goes on
+ * to Lambda (its retry, the on-failure destination and the Errors alarm).
+ */
+export async function reportCrash(err: unknown, deps: OperatorDeps, eventId?: string): Promise<void> {
+  const message = deps.redactor.redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+  const code = err instanceof MeshwardError ? err.code : 'INTERNAL';
+  deps.log.error('reconcile crashed', { eventId, code, error: message });
+  const view = failedView({
+    stack: deps.config.stack,
+    mode: deps.config.mode,
+    at: (deps.now ?? (() => new Date()))().toISOString(),
+    error: `${code}: ${message}`,
+  });
+  await publishOutcome(deps.clients.events, deps.config.eventBus, view, eventId).catch(() => undefined);
+  try {
+    const transport = await deps.slack();
+    await transport?.post(renderSlackReport(view));
+  } catch {
+    // Slack is best effort here; the error itself is what matters.
+  }
+}

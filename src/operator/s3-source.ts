@@ -1,0 +1,90 @@
+/**
+ * `s3://bucket/prefix` as a ManifestSource: reads the pointer `meshward publish` wrote last, then exactly the
+ * files of that revision, checking each against the sha256 the pointer recorded.
+ */
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DEFAULT_SOURCE_LIMITS,
+  SourceError,
+  type ManifestFile,
+  type ManifestSource,
+  type SourceFactory,
+  type SourceLimits,
+} from '../manifest/sources';
+import { parsePointer, pointerKey, sha256Hex, type RevisionPointer } from './publish-layout';
+import { parseS3Uri, type S3Location } from './s3-uri';
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+}
+
+export async function readObject(client: S3Client, bucket: string, key: string): Promise<Uint8Array | undefined> {
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!out.Body) return new Uint8Array(0);
+    return await out.Body.transformToByteArray();
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+export class S3ManifestSource implements ManifestSource {
+  /** The pointer of the last successful list(): the revision the files came from. */
+  pointer?: RevisionPointer;
+  private readonly loc: S3Location;
+
+  constructor(
+    readonly location: string,
+    private readonly client: S3Client,
+    private readonly limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
+  ) {
+    this.loc = parseS3Uri(location);
+  }
+
+  async list(): Promise<ManifestFile[]> {
+    const key = pointerKey(this.loc.prefix);
+    let pointer: RevisionPointer;
+    try {
+      const bytes = await readObject(this.client, this.loc.bucket, key);
+      if (bytes === undefined) {
+        throw new SourceError(this.location, 'SOURCE_NOT_FOUND', `nothing published here yet (no ${key})`);
+      }
+      pointer = parsePointer(new TextDecoder().decode(bytes));
+    } catch (err) {
+      if (err instanceof SourceError) throw err;
+      throw new SourceError(this.location, 'SOURCE_READ_FAILED', `cannot read ${key}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    if (pointer.files.length > this.limits.maxFiles) {
+      throw new SourceError(this.location, 'TOO_MANY_FILES', `revision ${pointer.revision} has too many files`);
+    }
+    const files: ManifestFile[] = [];
+    for (const file of pointer.files) {
+      // Oversized files are not fetched: the loader reports them from `size` alone.
+      if (file.size > this.limits.maxFileBytes) {
+        files.push({ name: file.name, bytes: new Uint8Array(0), size: file.size });
+        continue;
+      }
+      const bytes = await readObject(this.client, this.loc.bucket, file.key).catch((err: unknown) => {
+        throw new SourceError(file.name, 'SOURCE_READ_FAILED', `cannot be read from S3: ${(err as Error).message}`);
+      });
+      if (bytes === undefined) {
+        throw new SourceError(file.name, 'SOURCE_READ_FAILED', `is missing from revision ${pointer.revision}`);
+      }
+      if (sha256Hex(bytes) !== file.sha256) {
+        throw new SourceError(file.name, 'SOURCE_READ_FAILED', `does not match its sha256 in the published pointer`);
+      }
+      files.push({ name: file.name, bytes, size: bytes.byteLength });
+    }
+    this.pointer = pointer;
+    return files;
+  }
+}
+
+/** Plugs into `resolveSources(paths, { schemes: { s3: s3SourceFactory(client) } })` / ValidateOptions.schemes. */
+export function s3SourceFactory(client: S3Client): SourceFactory {
+  return (uri, context) => new S3ManifestSource(uri, client, context.limits);
+}

@@ -1,0 +1,130 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { publishCommand } from '../../src/cli/commands/publish';
+import { validateManifests } from '../../src/manifest/validate';
+import { parsePointer } from '../../src/operator/publish-layout';
+import { S3ManifestSource, s3SourceFactory } from '../../src/operator/s3-source';
+import { MESH_YAML, manifestDir, nodeYaml, startLocalS3, type LocalS3 } from './helpers';
+
+let local: LocalS3;
+beforeAll(async () => {
+  local = await startLocalS3();
+});
+afterAll(async () => {
+  local.s3.destroy();
+  await local.emulator.stop();
+});
+
+async function keys(prefix: string): Promise<string[]> {
+  const out = await local.s3.send(new ListObjectsV2Command({ Bucket: local.bucket, Prefix: prefix }));
+  return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
+}
+
+function io(): { out: string[]; err: string[]; stdout: (t: string) => void; stderr: (t: string) => void } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
+}
+
+describe('meshward publish + the S3 manifest source', () => {
+  it('uploads a valid set as one revision with the pointer last, and the source reads it back', async () => {
+    const cwd = manifestDir({ 'mesh.yaml': MESH_YAML, 'orders.yaml': nodeYaml() });
+    const streams = io();
+    const code = await publishCommand(
+      { paths: ['manifests'], to: `s3://${local.bucket}/meshward/prod`, revision: 'abc123' },
+      streams,
+      { client: local.s3, cwd },
+    );
+    expect(streams.err).toEqual([]);
+    expect(code).toBe(0);
+    const stored = await keys('meshward/prod/');
+    expect(stored).toContain('meshward/prod/current.json');
+    expect(stored.filter((k) => k.includes('/revisions/'))).toHaveLength(2);
+
+    const pointerObj = await local.s3.send(
+      new GetObjectCommand({ Bucket: local.bucket, Key: 'meshward/prod/current.json' }),
+    );
+    expect(pointerObj.Metadata?.['meshward-revision']).toBe('abc123');
+    const pointer = parsePointer(await (pointerObj.Body?.transformToString() ?? Promise.resolve('')));
+    expect(pointer.revision).toBe('abc123');
+    expect(pointer.files.map((f) => f.name)).toEqual(['manifests/mesh.yaml', 'manifests/orders.yaml']);
+
+    const source = new S3ManifestSource(`s3://${local.bucket}/meshward/prod`, local.s3);
+    const files = await source.list();
+    expect(files.map((f) => f.name)).toEqual(['manifests/mesh.yaml', 'manifests/orders.yaml']);
+    expect(source.pointer?.revision).toBe('abc123');
+
+    // The same source plugs into validation through the s3 scheme.
+    const result = await validateManifests([`s3://${local.bucket}/meshward/prod`], {
+      schemes: { s3: s3SourceFactory(local.s3) },
+    });
+    expect(result.issues).toEqual([]);
+    expect(result.documents).toHaveLength(2);
+  });
+
+  it('uploads nothing when the manifests are invalid', async () => {
+    const cwd = manifestDir({ 'bad.yaml': MESH_YAML.replace('kind: Mesh', 'kind: Nope') });
+    const streams = io();
+    const code = await publishCommand({ paths: ['manifests'], to: `s3://${local.bucket}/meshward/bad` }, streams, {
+      client: local.s3,
+      cwd,
+    });
+    expect(code).toBe(1);
+    expect(streams.err.join('')).toContain('nothing published');
+    expect(streams.err.join('')).toContain('manifests/bad.yaml');
+    expect(await keys('meshward/bad/')).toEqual([]);
+  });
+
+  it('keeps serving the previous revision until the new pointer is written', async () => {
+    const prefix = 'meshward/swap';
+    const cwd1 = manifestDir({ 'mesh.yaml': MESH_YAML, 'orders.yaml': nodeYaml('15s') });
+    await publishCommand({ paths: ['manifests'], to: `s3://${local.bucket}/${prefix}`, revision: 'r1' }, io(), {
+      client: local.s3,
+      cwd: cwd1,
+    });
+    // A second upload that died before its pointer: its revision files exist, the pointer is still r1's.
+    await local.s3.send(
+      new PutObjectCommand({
+        Bucket: local.bucket,
+        Key: `${prefix}/revisions/deadbeef/manifests/orders.yaml`,
+        Body: 'x',
+      }),
+    );
+    const source = new S3ManifestSource(`s3://${local.bucket}/${prefix}`, local.s3);
+    const files = await source.list();
+    expect(source.pointer?.revision).toBe('r1');
+    expect(new TextDecoder().decode(files[1]?.bytes)).toContain('perRequest: 15s');
+
+    const cwd2 = manifestDir({ 'mesh.yaml': MESH_YAML, 'orders.yaml': nodeYaml('30s') });
+    await publishCommand({ paths: ['manifests'], to: `s3://${local.bucket}/${prefix}`, revision: 'r2' }, io(), {
+      client: local.s3,
+      cwd: cwd2,
+    });
+    const after = await source.list();
+    expect(source.pointer?.revision).toBe('r2');
+    expect(new TextDecoder().decode(after[1]?.bytes)).toContain('perRequest: 30s');
+  });
+
+  it('rejects a revision file that does not match the pointer', async () => {
+    const prefix = 'meshward/tamper';
+    const cwd = manifestDir({ 'mesh.yaml': MESH_YAML });
+    await publishCommand({ paths: ['manifests'], to: `s3://${local.bucket}/${prefix}` }, io(), {
+      client: local.s3,
+      cwd,
+    });
+    const key = (await keys(`${prefix}/revisions/`))[0] as string;
+    await local.s3.send(new PutObjectCommand({ Bucket: local.bucket, Key: key, Body: 'kind: Tampered' }));
+    const result = await validateManifests([`s3://${local.bucket}/${prefix}`], {
+      schemes: { s3: s3SourceFactory(local.s3) },
+    });
+    expect(result.valid).toBe(false);
+    expect(result.issues[0]?.message).toContain('sha256');
+  });
+
+  it('reports an unpublished location as a validation issue', async () => {
+    const result = await validateManifests([`s3://${local.bucket}/nothing/here`], {
+      schemes: { s3: s3SourceFactory(local.s3) },
+    });
+    expect(result.valid).toBe(false);
+    expect(result.issues[0]?.code).toBe('SOURCE_NOT_FOUND');
+  });
+});
