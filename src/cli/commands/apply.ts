@@ -1,0 +1,114 @@
+/**
+ * `meshward apply [PATH...] [--prune] [--max-deletes N] [--force] [--auto-approve] [--wait]`: make AWS match the
+ * manifests. Shows the plan, asks (unless --auto-approve), applies stage by stage with progress, and reports per
+ * resource what happened. Exit 0 applied (or nothing to do), 1 failed, 4 refused by a guard.
+ */
+import { createInterface } from 'node:readline/promises';
+import { EXIT, UsageError, outputFormat, parseCommandArgs, processIO, reportFailure, writeLine } from '../output';
+import type { CliIO } from '../output';
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  type PreparedRun,
+  parseCount,
+  prepare,
+  printIssues,
+  progressTo,
+  renderReport,
+  runReconcile,
+} from './plan';
+
+export const USAGE = `Usage: meshward apply [PATH...] [--prune] [--max-deletes N] [--force] [--auto-approve] [--wait] [-o text|json|markdown]
+
+Make AWS match the manifests: creates and updates in dependency order, deletes (with --prune) in reverse.
+PATH defaults to manifests/.
+
+Options:
+  --prune              delete managed resources that left the manifests
+  --max-deletes N      refuse to delete more than N resources (default 5)
+  --force              override the empty-set and max-deletes guards (never ownership or deletion protection)
+  --auto-approve       do not ask before applying (required when stdin is not a terminal)
+  --wait               wait for ECS deployments to finish, with progress
+  -o, --output FORMAT  text (default), json or markdown
+
+Exit codes: 0 applied or nothing to do, 1 error or a failed resource, 4 refused by a safety guard.
+
+${COMMON_HELP}`;
+
+async function confirm(): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question('Apply these changes? Only "yes" is accepted: ');
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let prepared: PreparedRun | undefined;
+  try {
+    const { values, positionals } = parseCommandArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...COMMON_OPTIONS,
+        output: { type: 'string', short: 'o' },
+        prune: { type: 'boolean' },
+        'max-deletes': { type: 'string' },
+        force: { type: 'boolean' },
+        'auto-approve': { type: 'boolean' },
+        wait: { type: 'boolean' },
+      },
+    });
+    if (values.help) {
+      writeLine(io.stdout, USAGE);
+      return EXIT.ok;
+    }
+    const format = outputFormat(values.output, ['text', 'json', 'markdown'] as const, 'text');
+    const maxDeletes = parseCount(values['max-deletes'], '--max-deletes');
+    const interactive = process.stdin.isTTY === true;
+    if (!values['auto-approve'] && !interactive) {
+      throw new UsageError('stdin is not a terminal: pass --auto-approve to apply without a confirmation');
+    }
+    const ready = await prepare(values, positionals, io);
+    if (!ready.run) {
+      printIssues(io, ready.issues);
+      return EXIT.error;
+    }
+    prepared = ready.run;
+    const common = {
+      prune: values.prune ?? false,
+      ...(maxDeletes !== undefined ? { maxDeletes } : {}),
+      force: values.force ?? false,
+      progress: progressTo(io),
+    };
+    if (!values['auto-approve']) {
+      const preview = await runReconcile(prepared, ready.documents, { ...common, mode: 'plan' });
+      writeLine(io.stdout, renderReport(preview.report, 'text', io));
+      if (preview.report.errors.length > 0) return EXIT.error;
+      if (preview.plan?.refused) return EXIT.refused;
+      if ((preview.plan?.stages.length ?? 0) === 0) return EXIT.ok;
+      if (!(await confirm())) {
+        writeLine(io.stderr, 'Apply cancelled.');
+        return EXIT.ok;
+      }
+    }
+    const outcome = await runReconcile(prepared, ready.documents, {
+      ...common,
+      mode: 'apply',
+      wait: values.wait ?? false,
+    });
+    writeLine(io.stdout, renderReport(outcome.report, format, io));
+    const report = outcome.report;
+    if (report.errors.length > 0) return EXIT.error;
+    if (outcome.results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked')) return EXIT.error;
+    if (report.guards.length > 0) return EXIT.refused;
+    return EXIT.ok;
+  } catch (error) {
+    return reportFailure(io, error, USAGE);
+  } finally {
+    await prepared?.session.close();
+  }
+}

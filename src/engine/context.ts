@@ -1,0 +1,55 @@
+/** The per-reconcile context the kinds get: clients, cache, ARN lookup, concurrency, progress. */
+import type { AwsClients } from '../aws/clients';
+import type { StackState } from '../core/model';
+import type { KindContext } from '../kinds/kind';
+
+export interface EngineContextOptions {
+  clients: AwsClients;
+  stack: string;
+  state: StackState;
+  concurrency?: number;
+  progress?: (message: string) => void;
+  wait?: boolean;
+  pollMillis?: number;
+  waitTimeoutMillis?: number;
+  cacheMaxAgeMillis?: number;
+}
+
+/** Re-read tags (and specs) at least hourly even when versions say nothing changed. */
+export const DEFAULT_CACHE_MAX_AGE_MILLIS = 60 * 60 * 1000;
+
+export const DEFAULT_CONCURRENCY = 8;
+
+/** versionCache key of the time meshward last deleted a resource (see createGeneration). */
+export function deletedMarker(id: string): string {
+  return `meshward:deleted:${id}`;
+}
+
+export interface EngineContext extends KindContext {
+  /** Records an ARN learnt by observe or a write, for later lookups (APPMESH_RESOURCE_ARN). */
+  rememberArn(id: string, arn: string): void;
+}
+
+export function createEngineContext(options: EngineContextOptions): EngineContext {
+  const arns = new Map<string, string>();
+  for (const [id, record] of Object.entries(options.state.applied)) if (record.arn) arns.set(id, record.arn);
+  return {
+    clients: options.clients,
+    stack: options.stack,
+    cache: options.state.versionCache,
+    cacheMaxAgeMillis: options.cacheMaxAgeMillis ?? DEFAULT_CACHE_MAX_AGE_MILLIS,
+    arnOf: (id) => arns.get(id),
+    rememberArn: (id, arn) => {
+      if (arn) arns.set(id, arn);
+    },
+    createGeneration: (id) => {
+      const deleted = options.state.versionCache[deletedMarker(id)]?.data;
+      return options.state.applied[id]?.appliedAt ?? (typeof deleted === 'string' ? deleted : 'never');
+    },
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    progress: options.progress ?? (() => undefined),
+    wait: options.wait ?? false,
+    pollMillis: options.pollMillis ?? 15000,
+    waitTimeoutMillis: options.waitTimeoutMillis ?? 30 * 60 * 1000,
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * One reconcile, as DESIGN.md draws it: load -> validate -> desired -> observe -> (normalize) -> diff -> plan ->
+ * apply -> record -> report. Each arrow is a named function; this file only wires them and keeps the I/O at the
+ * edges (observe, apply, the state store).
+ */
+import type { AwsClients } from '../aws/clients';
+import { diffResources } from '../core/diff';
+import { MeshwardError } from '../core/errors';
+import type {
+  ActualResource,
+  ApplyResult,
+  DesiredResource,
+  ResourceChange,
+  StackState,
+  StateStore,
+} from '../core/model';
+import { type Plan, buildPlan } from '../core/plan';
+import { type Attribution, type Report, type ReportMode, buildReport } from '../core/report';
+import type { LoadedDocument, ManifestDocument } from '../core/types';
+import { formatIssue } from '../manifest/issues';
+import type { ValidationIssue } from '../manifest/issues';
+import { type ValidateOptions, validateManifests } from '../manifest/validate';
+import { type KindRegistry, defaultRegistry } from '../kinds/registry';
+import { type ApplyOptions, applyPlan } from './apply';
+import { createEngineContext } from './context';
+import { buildDesired } from './desired';
+import { observe, scopeFor } from './observe';
+
+export type ReconcileMode = 'plan' | 'apply' | 'drift';
+
+export interface ReconcileOptions {
+  mode: ReconcileMode;
+  stack: string;
+  store: StateStore;
+  clients: AwsClients;
+  /** Manifest locations (validated here), or documents validated by the caller. */
+  paths?: readonly string[];
+  documents?: readonly (LoadedDocument | ManifestDocument)[];
+  /** Step retries and delays of the apply stage. */
+  apply?: Omit<ApplyOptions, 'registry'>;
+  validate?: ValidateOptions;
+  prune?: boolean;
+  maxDeletes?: number;
+  force?: boolean;
+  wait?: boolean;
+  concurrency?: number;
+  progress?: (message: string) => void;
+  registry?: KindRegistry;
+  revision?: string;
+  /** Report mode override (the Lambda reports as enforce / detect). */
+  reportMode?: ReportMode;
+  /** Write the describe cache after plan/drift too (default true: the next run spends fewer calls). */
+  saveCache?: boolean;
+  now?: () => Date;
+  /**
+   * Who changed the drifted resources (CloudTrail). Called with the drifted resources only, after the diff; its
+   * failures never fail the reconcile.
+   */
+  attribute?: (drifted: readonly { id: string; arn: string }[]) => Promise<Record<string, Attribution>>;
+  pollMillis?: number;
+  /** See KindContext.cacheMaxAgeMillis (0 describes everything: a full refresh). */
+  cacheMaxAgeMillis?: number;
+  includeUnchanged?: boolean;
+}
+
+export interface ReconcileOutcome {
+  report: Report;
+  issues: ValidationIssue[];
+  desired: DesiredResource[];
+  actual: ActualResource[];
+  changes: ResourceChange[];
+  plan?: Plan;
+  results: ApplyResult[];
+  state: StackState;
+}
+
+function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) {
+    const d = v - (before[k] ?? 0);
+    if (d > 0) out[k] = d;
+  }
+  return out;
+}
+
+/** The record stage: what the state store must remember after this run. */
+export function recordApplied(
+  state: StackState,
+  changes: readonly ResourceChange[],
+  results: readonly ApplyResult[],
+  written: ReadonlyMap<string, { arn: string; version?: number }>,
+  deleted: ReadonlySet<string>,
+  at: string,
+): StackState {
+  const applied = { ...state.applied };
+  const outcome = new Map(results.map((r) => [r.id, r.outcome]));
+  for (const c of changes) {
+    const o = outcome.get(c.id);
+    if (deleted.has(c.id) && o === 'deleted') {
+      delete applied[c.id];
+      continue;
+    }
+    if (!c.desired) continue;
+    const w = written.get(c.id);
+    if (w && (o === 'created' || o === 'configured')) {
+      applied[c.id] = {
+        digest: c.desired.digest,
+        arn: w.arn,
+        ...(w.version !== undefined ? { version: w.version } : {}),
+        appliedAt: at,
+      };
+    } else if (c.action === 'unchanged' && c.actual) {
+      // Already as declared: remember the digest so later AWS changes read as drift, not as pending.
+      applied[c.id] = {
+        digest: c.desired.digest,
+        arn: c.actual.arn,
+        ...(c.actual.version !== undefined ? { version: c.actual.version } : {}),
+        appliedAt: applied[c.id]?.appliedAt ?? at,
+      };
+    }
+  }
+  return { ...state, applied };
+}
+
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileOutcome> {
+  const now = options.now ?? (() => new Date());
+  const registry = options.registry ?? defaultRegistry;
+  const calls0 = options.clients.calls.snapshot();
+  const reportMode: ReportMode = options.reportMode ?? options.mode;
+  const emptyOutcome = (state: StackState, issues: ValidationIssue[], errors: { code: string; message: string }[]) => ({
+    report: buildReport({
+      stack: options.stack,
+      mode: reportMode,
+      generatedAt: now().toISOString(),
+      changes: [],
+      errors,
+    }),
+    issues,
+    desired: [],
+    actual: [],
+    changes: [],
+    results: [],
+    state,
+  });
+
+  // load + validate: invalid manifests stop everything before AWS is touched.
+  let documents: readonly (LoadedDocument | ManifestDocument)[];
+  let issues: ValidationIssue[] = [];
+  if (options.documents) documents = options.documents;
+  else {
+    const validation = await validateManifests(options.paths ?? ['manifests/'], options.validate ?? {});
+    issues = validation.issues;
+    if (!validation.valid) {
+      const errors = validation.issues
+        .filter((i) => i.severity === 'error')
+        .map((i) => ({ code: 'VALIDATION_FAILED', message: formatIssue(i) }));
+      return emptyOutcome(await options.store.load(options.stack), issues, errors);
+    }
+    documents = validation.documents;
+  }
+
+  let state = await options.store.load(options.stack);
+  const desired = buildDesired(documents, registry);
+  const ctx = createEngineContext({
+    clients: options.clients,
+    stack: options.stack,
+    state,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+    wait: options.wait ?? false,
+    ...(options.pollMillis !== undefined ? { pollMillis: options.pollMillis } : {}),
+    ...(options.cacheMaxAgeMillis !== undefined ? { cacheMaxAgeMillis: options.cacheMaxAgeMillis } : {}),
+  });
+
+  let actual: ActualResource[];
+  try {
+    actual = await observe(
+      ctx,
+      scopeFor(
+        desired.map((d) => d.manifest),
+        state,
+      ),
+      registry,
+    );
+  } catch (err) {
+    const e = err instanceof MeshwardError ? err : new MeshwardError('INTERNAL', String(err), { cause: err });
+    return emptyOutcome(state, issues, [{ code: e.code, message: e.message }]);
+  }
+
+  const changes = diffResources({
+    desired,
+    actual,
+    state,
+    stack: options.stack,
+    immutablePaths: (kind) => registry.get(kind).immutablePaths,
+  });
+  const plan = buildPlan(changes, {
+    prune: options.prune ?? false,
+    ...(options.maxDeletes !== undefined ? { maxDeletes: options.maxDeletes } : {}),
+    force: options.force ?? false,
+    desiredCount: desired.length,
+  });
+
+  let results: ApplyResult[] = [];
+  const at = now().toISOString();
+  if (options.mode === 'apply' && !plan.refused) {
+    const out = await applyPlan(ctx, plan, { ...options.apply, registry });
+    results = out.results;
+    state = recordApplied(state, plan.changes, results, out.written, out.deleted, at);
+  }
+
+  let attribution: Record<string, Attribution> | undefined;
+  if (options.attribute) {
+    const drifted = plan.changes
+      .filter((c) => c.action !== 'unchanged' && (c.cause === 'drift' || c.alsoDrifted) && c.actual)
+      .map((c) => ({ id: c.id, arn: c.actual?.arn ?? '' }));
+    if (drifted.length > 0) attribution = await options.attribute(drifted).catch(() => undefined);
+  }
+  const apiCalls = delta(options.clients.calls.snapshot(), calls0);
+  const report = buildReport({
+    stack: options.stack,
+    ...(options.revision !== undefined ? { revision: options.revision } : {}),
+    mode: reportMode,
+    generatedAt: at,
+    ...(options.mode === 'drift' ? { changes: plan.changes } : { plan }),
+    results,
+    apiCalls,
+    ...(attribution ? { attribution } : {}),
+    ...(options.includeUnchanged ? { includeUnchanged: true } : {}),
+  });
+
+  if (options.mode === 'apply') {
+    const ok = !results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked') && !plan.refused;
+    state = {
+      ...state,
+      history: [
+        ...state.history,
+        { at, ...(options.revision ? { revision: options.revision } : {}), summary: countOutcomes(results), ok },
+      ],
+    };
+  }
+  if (options.mode === 'apply' || options.saveCache !== false) await options.store.save(state);
+  return { report, issues, desired, actual, changes: plan.changes, plan, results, state };
+}
+
+function countOutcomes(results: readonly ApplyResult[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of results) out[r.outcome] = (out[r.outcome] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,143 @@
+/**
+ * What a CLI command (or the demo) needs before a reconcile: SDK clients for real AWS or for the embedded emulator,
+ * and the state store. `--local` starts the emulator in-process with its data under `.meshward/local/` and creates
+ * the account infrastructure the manifests assume (ECS clusters, Cloud Map namespaces), as a real account has.
+ */
+import { CreateClusterCommand, DescribeClustersCommand } from '@aws-sdk/client-ecs';
+import { CreatePrivateDnsNamespaceCommand, ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
+import { join, resolve } from 'node:path';
+import { type AwsClients, LOCAL_CREDENTIALS, createAwsClients } from '../aws/clients';
+import type { StateStore } from '../core/model';
+import type { ManifestDocument } from '../core/types';
+import { getString } from '../kinds/shared/spec-utils';
+import { DEFAULT_STATE_PATH, STATE_STORE_SCHEMES, openStateStore, registerStateStore } from './state-store';
+
+export const LOCAL_DIR = '.meshward/local';
+export const LOCAL_VPC = 'vpc-0local0000000000';
+
+export interface SessionOptions {
+  cwd: string;
+  local?: boolean;
+  /** Emulator data directory for --local (default .meshward/local); undefined with `ephemeral`. */
+  localDir?: string;
+  /** Start the embedded emulator without persistence (the demo, tests). */
+  ephemeral?: boolean;
+  stateUri?: string;
+  endpoint?: string;
+  region?: string;
+  maxAttempts?: number;
+}
+
+export interface Session {
+  clients: AwsClients;
+  store: StateStore;
+  /** The embedded emulator's endpoint, when one runs. */
+  endpoint?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `--state s3://bucket/key`: the operator's S3 backend, loaded only when asked for (the SDK's S3 client is heavy).
+ * The CLI and the Lambda then read and write the same state.
+ */
+function ensureS3Backend(): void {
+  if (STATE_STORE_SCHEMES['s3']) return;
+  registerStateStore('s3', (uri) => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+    const { S3StateStore } = require('../operator/s3-state-store') as typeof import('../operator/s3-state-store');
+    const { parseS3Uri } = require('../operator/s3-uri') as typeof import('../operator/s3-uri');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const endpoint = process.env['AWS_ENDPOINT_URL'];
+    return new S3StateStore(new S3Client({ forcePathStyle: endpoint !== undefined }), parseS3Uri(uri));
+  });
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  ensureS3Backend();
+  if (!options.local) {
+    const clients = createAwsClients({
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    });
+    return {
+      clients,
+      store: openStateStore(options.stateUri ?? DEFAULT_STATE_PATH, options.cwd),
+      async close() {
+        clients.destroy();
+      },
+    };
+  }
+  // Loaded only here: commands against real AWS never pay for the emulator.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startEmulator } = require('../emulator/server') as typeof import('../emulator/server');
+  const dataDir = options.ephemeral ? undefined : resolve(options.cwd, options.localDir ?? LOCAL_DIR);
+  const emulator = await startEmulator({ port: 0, ...(dataDir ? { dataDir } : {}) });
+  const clients = createAwsClients({
+    endpoint: emulator.endpoint,
+    region: emulator.region,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: options.maxAttempts ?? 3,
+  });
+  const stateUri = options.stateUri ?? join(options.localDir ?? LOCAL_DIR, 'state.json');
+  return {
+    clients,
+    store: openStateStore(stateUri, options.cwd),
+    endpoint: emulator.endpoint,
+    async close() {
+      clients.destroy();
+      await emulator.stop();
+    },
+  };
+}
+
+/** The clusters and Cloud Map namespaces the manifests run in: infrastructure, created outside meshward. */
+export function infrastructureOf(docs: readonly ManifestDocument[]): { clusters: string[]; namespaces: string[] } {
+  const clusters = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const doc of docs) {
+    if (doc.kind === 'EcsService') {
+      clusters.add(getString(doc.spec, 'cluster') ?? 'default');
+      const ns = getString(doc.spec, 'appMesh', 'cloudMapService', 'namespaceName');
+      if (ns) namespaces.add(ns);
+    }
+    if (doc.kind === 'VirtualNode') {
+      const ns = getString(doc.spec, 'serviceDiscovery', 'awsCloudMap', 'namespaceName');
+      if (ns) namespaces.add(ns);
+    }
+  }
+  return { clusters: [...clusters].sort(), namespaces: [...namespaces].sort() };
+}
+
+/** Creates what is missing of `infrastructureOf(docs)` in the emulator (never used against real AWS). */
+export async function seedLocalInfrastructure(clients: AwsClients, docs: readonly ManifestDocument[]): Promise<void> {
+  const { clusters, namespaces } = infrastructureOf(docs);
+  if (clusters.length > 0) {
+    const found = await clients.ecs.send(new DescribeClustersCommand({ clusters }));
+    const active = new Set((found.clusters ?? []).filter((c) => c.status === 'ACTIVE').map((c) => c.clusterName));
+    for (const name of clusters) {
+      if (!active.has(name)) await clients.ecs.send(new CreateClusterCommand({ clusterName: name }));
+    }
+  }
+  if (namespaces.length > 0) {
+    const existing = new Set<string>();
+    let nextToken: string | undefined;
+    do {
+      const out = await clients.cloudMap.send(new ListNamespacesCommand({ NextToken: nextToken }));
+      for (const ns of out.Namespaces ?? []) if (ns.Name) existing.add(ns.Name);
+      nextToken = out.NextToken;
+    } while (nextToken);
+    for (const name of namespaces) {
+      if (!existing.has(name)) {
+        await clients.cloudMap.send(
+          new CreatePrivateDnsNamespaceCommand({
+            Name: name,
+            Vpc: LOCAL_VPC,
+            CreatorRequestId: `meshward-local-${name}`,
+          }),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The Cloud Map side of an EcsService: the service its tasks register in. Names are what manifests use; ECS speaks
+ * registry ARNs. The ARN <-> name mapping never changes for a given Cloud Map service, so it is cached forever.
+ */
+import {
+  CreateServiceCommand,
+  GetNamespaceCommand,
+  GetServiceCommand,
+  ListNamespacesCommand,
+  ListServicesCommand,
+} from '@aws-sdk/client-servicediscovery';
+import { MeshwardError } from '../../core/errors';
+import { ownershipTags } from '../../aws/ownership';
+import type { KindContext } from '../kind';
+import { isRecord } from '../shared/spec-utils';
+
+export interface CloudMapName {
+  namespaceName: string;
+  serviceName: string;
+}
+
+const NAMESPACE_CACHE_PREFIX = 'servicediscovery:namespace:';
+const NAMESPACE_ID_CACHE_PREFIX = 'servicediscovery:namespace-id:';
+
+/**
+ * One call per key at a time: services observed or applied in parallel often share a namespace or a Cloud Map
+ * service (two versions of one app), and each would otherwise make the same call.
+ */
+const inFlight = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+function once<T>(ctx: KindContext, key: string, fn: () => Promise<T>): Promise<T> {
+  let calls = inFlight.get(ctx.cache);
+  if (!calls) {
+    calls = new Map();
+    inFlight.set(ctx.cache, calls);
+  }
+  const running = calls.get(key);
+  if (running) return running as Promise<T>;
+  const started = fn().finally(() => calls?.delete(key));
+  calls.set(key, started);
+  return started;
+}
+
+async function namespaceName(ctx: KindContext, id: string): Promise<string | undefined> {
+  const key = `${NAMESPACE_ID_CACHE_PREFIX}${id}`;
+  const hit = ctx.cache[key];
+  if (hit && typeof hit.data === 'string') return hit.data;
+  return once(ctx, key, async () => {
+    const ns = (await ctx.clients.cloudMap.send(new GetNamespaceCommand({ Id: id }))).Namespace;
+    if (ns?.Name) ctx.cache[key] = { version: 0, data: ns.Name };
+    return ns?.Name;
+  });
+}
+
+function isCloudMapName(v: unknown): v is CloudMapName {
+  return isRecord(v) && typeof v['namespaceName'] === 'string' && typeof v['serviceName'] === 'string';
+}
+
+/** registry ARN -> names (GetService + GetNamespace once per ARN, then cached). */
+export async function cloudMapNameOf(ctx: KindContext, registryArn: string): Promise<CloudMapName | undefined> {
+  const hit = ctx.cache[registryArn];
+  if (hit && isCloudMapName(hit.data)) return hit.data;
+  return once(ctx, `name:${registryArn}`, async () => {
+    const id = registryArn.split('/').pop() ?? registryArn;
+    try {
+      const svc = (await ctx.clients.cloudMap.send(new GetServiceCommand({ Id: id }))).Service;
+      if (!svc?.NamespaceId || !svc.Name) return undefined;
+      const nsName = await namespaceName(ctx, svc.NamespaceId);
+      if (!nsName) return undefined;
+      const name = { namespaceName: nsName, serviceName: svc.Name };
+      ctx.cache[registryArn] = { version: 0, data: name };
+      return name;
+    } catch {
+      // A registry we cannot read stays out of the compared spec: a visible diff, not a crash.
+      return undefined;
+    }
+  });
+}
+
+async function namespaceId(ctx: KindContext, name: string): Promise<string> {
+  const key = `${NAMESPACE_CACHE_PREFIX}${name}`;
+  const hit = ctx.cache[key];
+  if (hit && typeof hit.data === 'string') return hit.data;
+  return once(ctx, key, () => findNamespaceId(ctx, name, key));
+}
+
+async function findNamespaceId(ctx: KindContext, name: string, key: string): Promise<string> {
+  let nextToken: string | undefined;
+  do {
+    const out = await ctx.clients.cloudMap.send(new ListNamespacesCommand({ NextToken: nextToken }));
+    const ns = (out.Namespaces ?? []).find((n) => n.Name === name);
+    if (ns?.Id) {
+      ctx.cache[key] = { version: 0, data: ns.Id };
+      return ns.Id;
+    }
+    nextToken = out.NextToken;
+  } while (nextToken);
+  // Namespaces need a VPC and take minutes to create: they are infrastructure, not something meshward invents.
+  throw new MeshwardError('AWS_TERMINAL', `Cloud Map namespace "${name}" does not exist; create it first`);
+}
+
+/** Finds or creates the Cloud Map service; returns its ARN. */
+export function ensureCloudMapService(ctx: KindContext, name: CloudMapName): Promise<string> {
+  return once(ctx, `ensure:${name.namespaceName}/${name.serviceName}`, () => findOrCreateService(ctx, name));
+}
+
+async function findOrCreateService(ctx: KindContext, name: CloudMapName): Promise<string> {
+  const nsId = await namespaceId(ctx, name.namespaceName);
+  let nextToken: string | undefined;
+  do {
+    const out = await ctx.clients.cloudMap.send(
+      new ListServicesCommand({
+        NextToken: nextToken,
+        Filters: [{ Name: 'NAMESPACE_ID', Values: [nsId], Condition: 'EQ' }],
+      }),
+    );
+    const found = (out.Services ?? []).find((s) => s.Name === name.serviceName);
+    if (found?.Arn) {
+      ctx.cache[found.Arn] = { version: 0, data: name };
+      return found.Arn;
+    }
+    nextToken = out.NextToken;
+  } while (nextToken);
+  const created = await ctx.clients.cloudMap.send(
+    new CreateServiceCommand({
+      Name: name.serviceName,
+      NamespaceId: nsId,
+      // Deterministic: a retry after a crash finds the same request instead of making a second service.
+      CreatorRequestId: `meshward-${ctx.stack}-${name.namespaceName}-${name.serviceName}`.slice(0, 64),
+      DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'A', TTL: 300 }] },
+      HealthCheckCustomConfig: { FailureThreshold: 1 },
+      Tags: Object.entries(ownershipTags(ctx.stack)).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  );
+  const arn = created.Service?.Arn;
+  if (!arn) throw new MeshwardError('AWS_TERMINAL', `Cloud Map CreateService returned no ARN for ${name.serviceName}`);
+  ctx.cache[arn] = { version: 0, data: name };
+  return arn;
+}

@@ -1,0 +1,459 @@
+/**
+ * EcsService: an ECS service with its task definition, the Envoy sidecar meshward injects, and the Cloud Map
+ * service its tasks register in. The spec meshward diffs is `{service, taskDefinition, cloudMap}`.
+ */
+import {
+  type CreateServiceCommandInput,
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ListServicesCommand,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateServiceCommand,
+  type UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
+import { clientToken } from '../../aws/client-token';
+import { mapLimit } from '../../aws/concurrency';
+import { classifyAwsError, errorName, isNotFound, toMeshwardError } from '../../aws/errors';
+import { fromTagList, ownershipOf, ownershipTags, tagChanges, toTagList, userTags } from '../../aws/ownership';
+import { MeshwardError } from '../../core/errors';
+import type { ActualResource, DesiredResource } from '../../core/model';
+import { declaredTags } from '../../core/ownership';
+import { API_VERSION, type ManifestDocument, type ResourceRef, resourceId } from '../../core/types';
+import type { ConvertContext, Kind, KindContext, ObserveScope, WriteResult } from '../kind';
+import type { EcsAppMeshSpec, EcsServiceSpec } from '../spec-types';
+import { asArray, clone, deepEqual, getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
+import { type CloudMapName, cloudMapNameOf, ensureCloudMapService } from './cloud-map';
+import {
+  ENVOY_CONTAINER,
+  RESOURCE_ARN_ENV,
+  containerPorts,
+  foldAppMeshArn,
+  idOfFoldedArn,
+  injectEnvoy,
+  mapEnvironmentValues,
+} from './envoy';
+import {
+  SERVICE_FIELDS,
+  TASK_DEFINITION_FIELDS,
+  normalizeService,
+  normalizeTaskDefinition,
+  pick,
+  stripServiceDefaults,
+  stripTaskDefinitionDefaults,
+} from './normalize';
+import { waitForDeployment } from './wait';
+
+/** The normalized shape both sides are compared in. */
+export interface EcsComparable {
+  service: Record<string, unknown>;
+  taskDefinition: Record<string, unknown>;
+  cloudMap?: CloudMapName;
+}
+
+const DESCRIBE_BATCH = 10;
+
+function asComparable(spec: unknown): EcsComparable {
+  const s = isRecord(spec) ? spec : {};
+  const out: EcsComparable = {
+    service: isRecord(s['service']) ? s['service'] : {},
+    taskDefinition: isRecord(s['taskDefinition']) ? s['taskDefinition'] : {},
+  };
+  const cm = s['cloudMap'];
+  if (isRecord(cm) && typeof cm['namespaceName'] === 'string' && typeof cm['serviceName'] === 'string') {
+    out.cloudMap = { namespaceName: cm['namespaceName'], serviceName: cm['serviceName'] };
+  }
+  return out;
+}
+
+function normalize(spec: unknown): unknown {
+  const c = asComparable(spec);
+  const out: EcsComparable = {
+    service: normalizeService(c.service),
+    taskDefinition: mapEnvironmentValues(normalizeTaskDefinition(c.taskDefinition), foldAppMeshArn),
+  };
+  if (c.cloudMap) {
+    out.cloudMap = c.cloudMap;
+    // One registry per service: the Cloud Map binding is it, named instead of by ARN.
+    delete out.service['serviceRegistries'];
+  }
+  return out;
+}
+
+/** The node's (or gateway's) listener ports: what Envoy intercepts for the application. */
+function appPortsOf(appMesh: EcsAppMeshSpec, td: Record<string, unknown>, ctx: ConvertContext): number[] {
+  const target: ResourceRef =
+    appMesh.virtualNode !== undefined
+      ? { kind: 'VirtualNode', name: appMesh.virtualNode, mesh: appMesh.mesh }
+      : { kind: 'VirtualGateway', name: appMesh.virtualGateway ?? '', mesh: appMesh.mesh };
+  const doc = ctx.lookup(target);
+  const ports = asArray(getPath(doc?.spec, 'listeners'))
+    .map((l) => getPath(l, 'portMapping', 'port'))
+    .filter((p): p is number => typeof p === 'number');
+  return ports.length > 0 ? ports : containerPorts(td);
+}
+
+function cloudMapOf(appMesh: EcsAppMeshSpec, ctx: ConvertContext): CloudMapName | undefined {
+  if (appMesh.cloudMapService) return { ...appMesh.cloudMapService };
+  if (appMesh.virtualNode === undefined) return undefined;
+  const node = ctx.lookup({ kind: 'VirtualNode', name: appMesh.virtualNode, mesh: appMesh.mesh });
+  const namespaceName = getString(node?.spec, 'serviceDiscovery', 'awsCloudMap', 'namespaceName');
+  const serviceName = getString(node?.spec, 'serviceDiscovery', 'awsCloudMap', 'serviceName');
+  return namespaceName !== undefined && serviceName !== undefined ? { namespaceName, serviceName } : undefined;
+}
+
+function toApi(doc: ManifestDocument, ctx: ConvertContext): unknown {
+  const spec = doc.spec as unknown as EcsServiceSpec;
+  const td = clone(spec.taskDefinition) as unknown as Record<string, unknown>;
+  const out: EcsComparable = {
+    service: pick(spec, SERVICE_FIELDS),
+    taskDefinition: injectEnvoy(td, spec.appMesh, appPortsOf(spec.appMesh, td, ctx)),
+  };
+  const cloudMap = cloudMapOf(spec.appMesh, ctx);
+  if (cloudMap) out.cloudMap = cloudMap;
+  return out;
+}
+
+/** Undoes injectEnvoy: the sidecar becomes `appMesh` again (export). */
+function fromApi(ref: ResourceRef, spec: unknown, tags: Record<string, string>): ManifestDocument {
+  const c = asComparable(normalize(spec));
+  const containers = asArray(c.taskDefinition['containerDefinitions']).filter(isRecord);
+  const envoy = containers.find((x) => x['name'] === ENVOY_CONTAINER);
+  const envEntries = asArray(envoy?.['environment']).filter(isRecord);
+  const resourceArn = envEntries.find((e) => e['name'] === RESOURCE_ARN_ENV)?.['value'];
+  const target = typeof resourceArn === 'string' ? (idOfFoldedArn(resourceArn) ?? '') : '';
+  const [targetKind = '', mesh = '', targetName = ''] = target.split('/');
+  const environment: Record<string, string> = {};
+  let logLevel: string | undefined;
+  for (const e of envEntries) {
+    const name = String(e['name']);
+    const value = String(e['value'] ?? '');
+    if (name === RESOURCE_ARN_ENV) continue;
+    if (name === 'ENVOY_LOG_LEVEL') logLevel = value;
+    else environment[name] = value;
+  }
+  const properties = asArray(getPath(c.taskDefinition, 'proxyConfiguration', 'properties')).filter(isRecord);
+  const ignoredPorts = properties.find((p) => p['name'] === 'EgressIgnoredPorts')?.['value'];
+  const appMesh: Record<string, unknown> = {
+    mesh,
+    ...(targetKind === 'VirtualGateway' ? { virtualGateway: targetName } : { virtualNode: targetName }),
+    envoy: stripEmpty({
+      image: envoy?.['image'],
+      cpu: envoy?.['cpu'],
+      memory: envoy?.['memory'],
+      memoryReservation: envoy?.['memoryReservation'],
+      logConfiguration: envoy?.['logConfiguration'],
+      environment,
+      logLevel,
+      egressIgnoredPorts:
+        typeof ignoredPorts === 'string' && ignoredPorts !== '' ? ignoredPorts.split(',').map(Number) : undefined,
+    }),
+  };
+  if (c.cloudMap) appMesh['cloudMapService'] = c.cloudMap;
+  const apps = containers
+    .filter((x) => x['name'] !== ENVOY_CONTAINER)
+    .map((x) => ({
+      ...x,
+      dependsOn: asArray(x['dependsOn']).filter((d) => getPath(d, 'containerName') !== ENVOY_CONTAINER),
+    }));
+  // A gateway's declared envoy entry carried its port mappings; give them back.
+  const envoyPorts = envoy?.['portMappings'];
+  const declaredEnvoy = Array.isArray(envoyPorts)
+    ? [{ name: ENVOY_CONTAINER, image: envoy?.['image'], portMappings: envoyPorts }]
+    : [];
+  const td: Record<string, unknown> = { ...c.taskDefinition, containerDefinitions: [...apps, ...declaredEnvoy] };
+  delete td['proxyConfiguration'];
+  const metadata: ManifestDocument['metadata'] = { name: ref.name };
+  const user = userTags(tags);
+  if (Object.keys(user).length > 0) metadata.tags = user;
+  const manifestSpec = stripEmpty({
+    cluster: ref.parent,
+    ...stripServiceDefaults(c.service),
+    taskDefinition: stripTaskDefinitionDefaults(td),
+    appMesh,
+  }) as Record<string, unknown>;
+  return { apiVersion: API_VERSION, kind: 'EcsService', metadata, spec: manifestSpec };
+}
+
+function dependencies(doc: ManifestDocument): ResourceRef[] {
+  const appMesh = (doc.spec as unknown as EcsServiceSpec).appMesh;
+  if (!appMesh) return [];
+  if (appMesh.virtualNode !== undefined)
+    return [{ kind: 'VirtualNode', name: appMesh.virtualNode, mesh: appMesh.mesh }];
+  if (appMesh.virtualGateway !== undefined) {
+    return [{ kind: 'VirtualGateway', name: appMesh.virtualGateway, mesh: appMesh.mesh }];
+  }
+  return [];
+}
+
+/** The task definition ARN each observed service runs (not part of the compared spec). */
+const runningTaskDefinition = new WeakMap<ActualResource, string>();
+
+async function describeTaskDefinition(ctx: KindContext, arn: string): Promise<Record<string, unknown>> {
+  // Revisions are immutable: one describe per ARN, ever.
+  const hit = ctx.cache[arn];
+  if (hit && isRecord(hit.data)) return hit.data;
+  const out = await ctx.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+  const data = pick(stripEmpty(JSON.parse(JSON.stringify(out.taskDefinition ?? {}))), TASK_DEFINITION_FIELDS);
+  ctx.cache[arn] = { version: out.taskDefinition?.revision ?? 0, data };
+  return data;
+}
+
+async function toActual(ctx: KindContext, cluster: string, svc: Service): Promise<ActualResource> {
+  const tdArn = svc.taskDefinition ?? '';
+  const td = tdArn ? await describeTaskDefinition(ctx, tdArn) : {};
+  const raw = JSON.parse(JSON.stringify(svc)) as Record<string, unknown>;
+  const spec: EcsComparable = { service: pick(raw, SERVICE_FIELDS), taskDefinition: td };
+  const registryArn = getString(svc.serviceRegistries?.[0], 'registryArn');
+  if (registryArn) {
+    const name = await cloudMapNameOf(ctx, registryArn);
+    if (name) spec.cloudMap = name;
+  }
+  const tags = fromTagList(svc.tags);
+  const ref: ResourceRef = { kind: 'EcsService', name: svc.serviceName ?? '', parent: cluster };
+  const revision = Number(tdArn.split(':').pop());
+  const actual: ActualResource = {
+    id: resourceId(ref),
+    ref,
+    arn: svc.serviceArn ?? '',
+    ...(Number.isFinite(revision) ? { version: revision } : {}),
+    spec: normalize(spec),
+    tags,
+    ownership: ownershipOf(tags),
+  };
+  if (svc.createdAt) actual.lastUpdatedAt = new Date(svc.createdAt).toISOString();
+  runningTaskDefinition.set(actual, tdArn);
+  return actual;
+}
+
+async function listServiceNames(ctx: KindContext, cluster: string): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      const out = await ctx.clients.ecs.send(new ListServicesCommand({ cluster, maxResults: 100, nextToken }));
+      for (const arn of out.serviceArns ?? []) names.push(arn.split('/').pop() ?? arn);
+      nextToken = out.nextToken;
+    } while (nextToken);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw toMeshwardError(err, `list ECS services of ${cluster}`);
+  }
+  return names;
+}
+
+async function observe(ctx: KindContext, scope: ObserveScope): Promise<ActualResource[]> {
+  const byCluster = new Map<string, Set<string>>();
+  for (const cluster of scope.clusters) byCluster.set(cluster, new Set());
+  for (const id of scope.ids) {
+    const [kind, cluster, name] = id.split('/');
+    if (kind !== 'EcsService' || cluster === undefined || name === undefined) continue;
+    const set = byCluster.get(cluster) ?? new Set<string>();
+    set.add(name);
+    byCluster.set(cluster, set);
+  }
+  const out: ActualResource[] = [];
+  for (const [cluster, wanted] of byCluster) {
+    const names = scope.all ? await listServiceNames(ctx, cluster) : [...wanted].sort();
+    const batches: string[][] = [];
+    for (let i = 0; i < names.length; i += DESCRIBE_BATCH) batches.push(names.slice(i, i + DESCRIBE_BATCH));
+    const described = await mapLimit(batches, ctx.concurrency, async (batch) => {
+      try {
+        const res = await ctx.clients.ecs.send(
+          new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] }),
+        );
+        // INACTIVE services stay describable for a while; DRAINING ones are on their way out. Neither exists for us.
+        return (res.services ?? []).filter((s) => s.status === 'ACTIVE');
+      } catch (err) {
+        if (isNotFound(err)) return [];
+        throw toMeshwardError(err, `describe ECS services in ${cluster}`);
+      }
+    });
+    const services = described.flat();
+    out.push(...(await mapLimit(services, ctx.concurrency, (s) => toActual(ctx, cluster, s))));
+  }
+  return out;
+}
+
+/** The task definition to register: ARNs expanded from the folded form, ownership tags on. */
+function registrationInput(ctx: KindContext, td: Record<string, unknown>): RegisterTaskDefinitionCommandInput {
+  const expanded = mapEnvironmentValues(td, (value) => {
+    const id = idOfFoldedArn(value);
+    if (id === undefined) return value;
+    const arn = ctx.arnOf(id);
+    if (!arn) throw new MeshwardError('AWS_TERMINAL', `cannot set ${RESOURCE_ARN_ENV}: ${id} does not exist`);
+    return arn;
+  });
+  return {
+    ...(expanded as unknown as RegisterTaskDefinitionCommandInput),
+    tags: toTagList(ownershipTags(ctx.stack)),
+  };
+}
+
+/**
+ * A new revision only when the normalized task definition differs from the one running (or, on create, from the
+ * family's latest revision: a re-run after a crash must not register a duplicate).
+ */
+async function taskDefinitionFor(
+  ctx: KindContext,
+  desired: EcsComparable,
+  actual: ActualResource | undefined,
+): Promise<string> {
+  const running = actual ? runningTaskDefinition.get(actual) : undefined;
+  if (actual && running && deepEqual(asComparable(actual.spec).taskDefinition, desired.taskDefinition)) return running;
+  const family = String(desired.taskDefinition['family'] ?? '');
+  if (!actual && family) {
+    try {
+      const latest = await ctx.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }));
+      const arn = latest.taskDefinition?.taskDefinitionArn;
+      if (arn && latest.taskDefinition?.status === 'ACTIVE') {
+        const data = pick(stripEmpty(JSON.parse(JSON.stringify(latest.taskDefinition))), TASK_DEFINITION_FIELDS);
+        ctx.cache[arn] = { version: latest.taskDefinition.revision ?? 0, data };
+        const comparable = asComparable(normalize({ taskDefinition: data }));
+        if (deepEqual(comparable.taskDefinition, desired.taskDefinition)) return arn;
+      }
+    } catch (err) {
+      if (classifyAwsError(err) === 'retry') throw err;
+      // A family never registered: nothing to reuse.
+    }
+  }
+  const out = await ctx.clients.ecs.send(
+    new RegisterTaskDefinitionCommand(registrationInput(ctx, desired.taskDefinition)),
+  );
+  const td = out.taskDefinition;
+  const arn = td?.taskDefinitionArn;
+  if (!arn) throw new MeshwardError('AWS_TERMINAL', `RegisterTaskDefinition returned no ARN for ${family}`);
+  ctx.cache[arn] = {
+    version: td.revision ?? 0,
+    data: pick(stripEmpty(JSON.parse(JSON.stringify(td))), TASK_DEFINITION_FIELDS),
+  };
+  return arn;
+}
+
+async function registries(ctx: KindContext, spec: EcsComparable): Promise<{ registryArn: string }[] | undefined> {
+  if (!spec.cloudMap) return undefined;
+  return [{ registryArn: await ensureCloudMapService(ctx, spec.cloudMap) }];
+}
+
+function revisionOf(arn: string): number | undefined {
+  const n = Number(arn.split(':').pop());
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * After CreateService failed: true when a DRAINING service of that name was the reason and it has since turned
+ * INACTIVE (with --wait); a clear retryable error when it is still draining; false when draining was not the cause.
+ */
+async function waitWhileDraining(ctx: KindContext, cluster: string, name: string, cause: unknown): Promise<boolean> {
+  if (errorName(cause) !== 'InvalidParameterException') return false;
+  const deadline = Date.now() + ctx.waitTimeoutMillis;
+  for (;;) {
+    const out = await ctx.clients.ecs.send(new DescribeServicesCommand({ cluster, services: [name] }));
+    const status = out.services?.[0]?.status;
+    if (status !== 'DRAINING') return status === 'INACTIVE' && ctx.wait;
+    if (!ctx.wait || Date.now() > deadline) {
+      throw new MeshwardError(
+        'AWS_RETRYABLE',
+        `${cluster}/${name}: the deleted service of that name is still DRAINING; ECS lets it be re-created once it is INACTIVE (re-run later, or apply with --wait)`,
+        { cause },
+      );
+    }
+    ctx.progress(`${cluster}/${name}: waiting for the old service to finish draining`);
+    await new Promise((resolve) => setTimeout(resolve, ctx.pollMillis));
+  }
+}
+
+async function create(ctx: KindContext, desired: DesiredResource): Promise<WriteResult> {
+  const spec = asComparable(desired.spec);
+  const cluster = desired.ref.parent ?? 'default';
+  const taskDefinition = await taskDefinitionFor(ctx, spec, undefined);
+  const serviceRegistries = await registries(ctx, spec);
+  const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
+  const input: CreateServiceCommandInput = {
+    ...(spec.service as unknown as CreateServiceCommandInput),
+    cluster,
+    serviceName: desired.ref.name,
+    taskDefinition,
+    ...(serviceRegistries ? { serviceRegistries } : {}),
+    tags: toTagList(tags),
+    clientToken: clientToken(ctx.stack, desired.id, desired.digest, `create:${ctx.createGeneration(desired.id)}`),
+  };
+  let out;
+  try {
+    out = await ctx.clients.ecs.send(new CreateServiceCommand(input));
+  } catch (err) {
+    // A service deleted a moment ago (a replace, or a delete in the console) keeps its name while DRAINING.
+    if (!(await waitWhileDraining(ctx, cluster, desired.ref.name, err))) throw err;
+    out = await ctx.clients.ecs.send(new CreateServiceCommand(input));
+  }
+  const arn = out.service?.serviceArn ?? '';
+  if (ctx.wait) await waitForDeployment(ctx, cluster, desired.ref.name);
+  const version = revisionOf(taskDefinition);
+  return version === undefined ? { arn } : { arn, version };
+}
+
+/** UpdateService cannot change these; they are compared but a change is a replace (immutablePaths). */
+const NOT_UPDATABLE = new Set(['launchType', 'schedulingStrategy']);
+
+async function update(ctx: KindContext, desired: DesiredResource, actual: ActualResource): Promise<WriteResult> {
+  const spec = asComparable(desired.spec);
+  const current = asComparable(actual.spec);
+  const cluster = desired.ref.parent ?? 'default';
+  const taskDefinition = await taskDefinitionFor(ctx, spec, actual);
+  const cloudMapChanged = !deepEqual(spec.cloudMap, current.cloudMap);
+  const serviceChanged = !deepEqual(spec.service, current.service) || cloudMapChanged;
+  if (serviceChanged || taskDefinition !== runningTaskDefinition.get(actual)) {
+    const fields = Object.fromEntries(Object.entries(spec.service).filter(([k]) => !NOT_UPDATABLE.has(k)));
+    const serviceRegistries = cloudMapChanged ? ((await registries(ctx, spec)) ?? []) : undefined;
+    const input: UpdateServiceCommandInput = {
+      ...(fields as unknown as UpdateServiceCommandInput),
+      cluster,
+      service: desired.ref.name,
+      taskDefinition,
+      ...(serviceRegistries ? { serviceRegistries } : {}),
+    };
+    await ctx.clients.ecs.send(new UpdateServiceCommand(input));
+  }
+  const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
+  const changes = tagChanges(tags, actual.tags);
+  if (Object.keys(changes.set).length > 0) {
+    await ctx.clients.ecs.send(new TagResourceCommand({ resourceArn: actual.arn, tags: toTagList(changes.set) }));
+  }
+  if (changes.remove.length > 0) {
+    await ctx.clients.ecs.send(new UntagResourceCommand({ resourceArn: actual.arn, tagKeys: changes.remove }));
+  }
+  if (ctx.wait && serviceChanged) await waitForDeployment(ctx, cluster, desired.ref.name);
+  const version = revisionOf(taskDefinition);
+  return version === undefined ? { arn: actual.arn } : { arn: actual.arn, version };
+}
+
+async function remove(ctx: KindContext, actual: ActualResource): Promise<void> {
+  try {
+    // force: no need to scale to zero first; ECS drains the tasks.
+    await ctx.clients.ecs.send(
+      new DeleteServiceCommand({ cluster: actual.ref.parent, service: actual.ref.name, force: true }),
+    );
+  } catch (err) {
+    if (!isNotFound(err) && !/ServiceNotActive/.test(String((err as { name?: unknown }).name))) throw err;
+  }
+}
+
+export const ecsServiceKind: Kind = {
+  kind: 'EcsService',
+  apiFamily: 'ecs',
+  immutablePaths: ['/spec/service/launchType', '/spec/service/schedulingStrategy'],
+  toApi,
+  fromApi,
+  normalize,
+  dependencies,
+  observe,
+  create,
+  update,
+  delete: remove,
+  classifyError: classifyAwsError,
+};

@@ -1,0 +1,167 @@
+/**
+ * ECS normalization (AWS-FACTS.md "DescribeTaskDefinition fills or rewrites fields" and the service defaults that
+ * come back without being asked for). Applied to the desired and the observed side alike, so filling a default is
+ * always safe; export strips the same defaults again.
+ */
+import {
+  type FieldDefault,
+  type UnorderedList,
+  applyDefaults,
+  getString,
+  isRecord,
+  sortLists,
+  stripDefaults,
+  stripEmpty,
+} from '../shared/spec-utils';
+
+/** RegisterTaskDefinition input members meshward manages; anything else DescribeTaskDefinition returns is server-only. */
+export const TASK_DEFINITION_FIELDS = [
+  'family',
+  'taskRoleArn',
+  'executionRoleArn',
+  'networkMode',
+  'containerDefinitions',
+  'volumes',
+  'placementConstraints',
+  'requiresCompatibilities',
+  'cpu',
+  'memory',
+  'pidMode',
+  'ipcMode',
+  'proxyConfiguration',
+  'ephemeralStorage',
+  'runtimePlatform',
+  'enableFaultInjection',
+] as const;
+
+/** CreateService members the EcsService spec carries (cluster and name are identity, taskDefinition is separate). */
+export const SERVICE_FIELDS = [
+  'desiredCount',
+  'launchType',
+  'capacityProviderStrategy',
+  'platformVersion',
+  'networkConfiguration',
+  'deploymentConfiguration',
+  'loadBalancers',
+  'serviceRegistries',
+  'propagateTags',
+  'enableECSManagedTags',
+  'enableExecuteCommand',
+  'healthCheckGracePeriodSeconds',
+  'schedulingStrategy',
+] as const;
+
+export function pick(source: unknown, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!isRecord(source)) return out;
+  for (const f of fields) if (source[f] !== undefined) out[f] = source[f];
+  return out;
+}
+
+const byName: UnorderedList['key'] = (item) => getString(item, 'name') ?? '';
+
+const TASK_DEFINITION_LISTS: UnorderedList[] = [
+  { path: '/containerDefinitions', key: byName },
+  { path: '/containerDefinitions/*/environment', key: byName },
+  { path: '/containerDefinitions/*/secrets', key: byName },
+  { path: '/containerDefinitions/*/dependsOn', key: (d) => getString(d, 'containerName') ?? '' },
+  { path: '/containerDefinitions/*/environmentFiles' },
+  { path: '/containerDefinitions/*/ulimits', key: byName },
+  { path: '/containerDefinitions/*/systemControls' },
+  { path: '/containerDefinitions/*/extraHosts' },
+  { path: '/containerDefinitions/*/mountPoints' },
+  { path: '/containerDefinitions/*/volumesFrom' },
+  { path: '/volumes', key: byName },
+  { path: '/requiresCompatibilities' },
+  { path: '/placementConstraints' },
+  { path: '/proxyConfiguration/properties', key: byName },
+];
+
+const TASK_DEFINITION_DEFAULTS: FieldDefault[] = [
+  { path: '/networkMode', value: 'awsvpc' },
+  { path: '/containerDefinitions/*/essential', value: true },
+  // ECS reports an unset container cpu as 0 units.
+  { path: '/containerDefinitions/*/cpu', value: 0 },
+  { path: '/containerDefinitions/*/healthCheck/interval', value: 30 },
+  { path: '/containerDefinitions/*/healthCheck/timeout', value: 5 },
+  { path: '/containerDefinitions/*/healthCheck/retries', value: 3 },
+  { path: '/containerDefinitions/*/portMappings/*/protocol', value: 'tcp' },
+  {
+    // In awsvpc mode the host port is the container port.
+    path: '/containerDefinitions/*/portMappings/*/hostPort',
+    compute: (ancestors) => {
+      const mapping = ancestors[ancestors.length - 1];
+      return ancestors[0]?.['networkMode'] === 'awsvpc' && typeof mapping?.['containerPort'] === 'number'
+        ? mapping['containerPort']
+        : undefined;
+    },
+  },
+];
+
+const SERVICE_DEFAULTS: FieldDefault[] = [
+  { path: '/deploymentConfiguration', value: {} },
+  { path: '/deploymentConfiguration/maximumPercent', value: 200 },
+  { path: '/deploymentConfiguration/minimumHealthyPercent', value: 100 },
+  { path: '/deploymentConfiguration/deploymentCircuitBreaker', value: { enable: false, rollback: false } },
+  { path: '/schedulingStrategy', value: 'REPLICA' },
+  { path: '/enableECSManagedTags', value: false },
+  { path: '/propagateTags', value: 'NONE' },
+  { path: '/enableExecuteCommand', value: false },
+  {
+    path: '/platformVersion',
+    compute: (ancestors) => (ancestors[0]?.['launchType'] === 'FARGATE' ? 'LATEST' : undefined),
+  },
+  { path: '/networkConfiguration/awsvpcConfiguration/assignPublicIp', value: 'DISABLED' },
+];
+
+const SERVICE_LISTS: UnorderedList[] = [
+  { path: '/networkConfiguration/awsvpcConfiguration/subnets' },
+  { path: '/networkConfiguration/awsvpcConfiguration/securityGroups' },
+  { path: '/serviceRegistries' },
+  { path: '/capacityProviderStrategy', key: (c) => getString(c, 'capacityProvider') ?? '' },
+];
+
+/** "1 vCPU" -> "1024", "0.5 vcpu" -> "512", "2 GB" -> "2048", 512 -> "512": the forms ECS stores. */
+export function normalizeTaskSize(value: unknown, unit: 'cpu' | 'memory'): unknown {
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return value;
+  const m = /^\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*$/.exec(value);
+  if (!m) return value;
+  const n = Number(m[1]);
+  const suffix = (m[2] ?? '').toLowerCase();
+  if (suffix === '') return String(n);
+  if (unit === 'cpu' && suffix === 'vcpu') return String(Math.round(n * 1024));
+  if (unit === 'memory' && (suffix === 'gb' || suffix === 'gib')) return String(Math.round(n * 1024));
+  if (unit === 'memory' && (suffix === 'mb' || suffix === 'mib')) return String(Math.round(n));
+  return value;
+}
+
+export function normalizeTaskDefinition(td: unknown): Record<string, unknown> {
+  const base = pick(stripEmpty(td), TASK_DEFINITION_FIELDS);
+  if (base['cpu'] !== undefined) base['cpu'] = normalizeTaskSize(base['cpu'], 'cpu');
+  if (base['memory'] !== undefined) base['memory'] = normalizeTaskSize(base['memory'], 'memory');
+  const filled = applyDefaults(base, TASK_DEFINITION_DEFAULTS);
+  return (stripEmpty(sortLists(filled, TASK_DEFINITION_LISTS)) ?? {}) as Record<string, unknown>;
+}
+
+export function stripTaskDefinitionDefaults(td: Record<string, unknown>): Record<string, unknown> {
+  // Strip in reverse dependency order: hostPort's default reads networkMode, so networkMode goes last.
+  const withoutPorts = stripDefaults(
+    td,
+    TASK_DEFINITION_DEFAULTS.filter((d) => d.path !== '/networkMode'),
+  );
+  return stripDefaults(
+    withoutPorts,
+    TASK_DEFINITION_DEFAULTS.filter((d) => d.path === '/networkMode'),
+  );
+}
+
+export function normalizeService(service: unknown): Record<string, unknown> {
+  const base = pick(stripEmpty(service), SERVICE_FIELDS);
+  const filled = applyDefaults(base, SERVICE_DEFAULTS);
+  return (stripEmpty(sortLists(filled, SERVICE_LISTS)) ?? {}) as Record<string, unknown>;
+}
+
+export function stripServiceDefaults(service: Record<string, unknown>): Record<string, unknown> {
+  return stripDefaults(service, SERVICE_DEFAULTS);
+}

@@ -1,0 +1,261 @@
+/**
+ * The seven App Mesh kinds share one life cycle: list per parent (pages followed), describe only what changed
+ * since the cached version, tags read once per version, create with ownership tags, update spec and tags apart.
+ * Each kind supplies its SDK calls (`AppMeshOps`) and its normalization as data.
+ */
+import {
+  type AppMeshClient,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-app-mesh';
+import { clientToken } from '../../aws/client-token';
+import { mapLimit } from '../../aws/concurrency';
+import { classifyAwsError, isNotFound, toMeshwardError } from '../../aws/errors';
+import { fromTagList, ownershipOf, ownershipTags, tagChanges, toTagList, userTags } from '../../aws/ownership';
+import { declaredTags } from '../../core/ownership';
+import type { ActualResource, DesiredResource } from '../../core/model';
+import { API_VERSION, type KindName, type ManifestDocument, type ResourceRef, resourceId } from '../../core/types';
+import type { ConvertContext, Kind, KindContext, ObserveScope, WriteResult } from '../kind';
+import {
+  type FieldDefault,
+  type UnorderedList,
+  applyDefaults,
+  canonicalDurations,
+  deepEqual,
+  durationsToApi,
+  durationsToManifest,
+  isRecord,
+  sortLists,
+  stripDefaults,
+  stripEmpty,
+} from './spec-utils';
+
+/** The part of every App Mesh `*Data` shape meshward reads. */
+export interface AppMeshData {
+  spec?: unknown;
+  metadata?: { arn?: string; version?: number; lastUpdatedAt?: Date };
+}
+
+export interface AppMeshListItem {
+  ref: ResourceRef;
+  arn: string;
+  version: number;
+  lastUpdatedAt?: Date;
+}
+
+export interface AppMeshOps {
+  /** One page of the list under `parent` (a mesh for mesh members, a router or gateway for routes). */
+  list(
+    client: AppMeshClient,
+    parent: ActualResource | undefined,
+    nextToken: string | undefined,
+  ): Promise<{ items: AppMeshListItem[]; nextToken?: string }>;
+  describe(client: AppMeshClient, ref: ResourceRef): Promise<AppMeshData>;
+  create(
+    client: AppMeshClient,
+    ref: ResourceRef,
+    spec: unknown,
+    tags: { key: string; value: string }[],
+    token: string,
+  ): Promise<AppMeshData>;
+  update(client: AppMeshClient, ref: ResourceRef, spec: unknown, token: string): Promise<AppMeshData>;
+  delete(client: AppMeshClient, ref: ResourceRef): Promise<void>;
+}
+
+export interface AppMeshKindConfig {
+  kind: KindName;
+  parentKind?: KindName;
+  defaults: readonly FieldDefault[];
+  lists: readonly UnorderedList[];
+  dependencies(doc: ManifestDocument): ResourceRef[];
+  ops: AppMeshOps;
+}
+
+/** What the describe cache keeps per ARN and version: the raw spec, all tags, and when they were read. */
+interface CachedAppMesh {
+  spec: unknown;
+  tags: Record<string, string>;
+  /** ms since epoch; tag changes do not move the version, so tags are re-read once this is older than allowed. */
+  readAt?: number;
+}
+
+function isCachedAppMesh(value: unknown): value is CachedAppMesh {
+  return isRecord(value) && isRecord(value['tags']) && 'spec' in value;
+}
+
+export function metadataFor(ref: ResourceRef): ManifestDocument['metadata'] {
+  const md: ManifestDocument['metadata'] = { name: ref.name };
+  if (ref.mesh !== undefined) md.mesh = ref.mesh;
+  if (ref.kind === 'Route' && ref.parent !== undefined) md.virtualRouter = ref.parent;
+  if (ref.kind === 'GatewayRoute' && ref.parent !== undefined) md.virtualGateway = ref.parent;
+  return md;
+}
+
+async function listTags(client: AppMeshClient, arn: string): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  let nextToken: string | undefined;
+  do {
+    const out = await client.send(new ListTagsForResourceCommand({ resourceArn: arn, nextToken }));
+    Object.assign(tags, fromTagList(out.tags));
+    nextToken = out.nextToken;
+  } while (nextToken);
+  return tags;
+}
+
+export function createAppMeshKind(config: AppMeshKindConfig): Kind {
+  const { kind, ops } = config;
+
+  const normalize = (spec: unknown): unknown => {
+    const base = stripEmpty(canonicalDurations(isRecord(spec) ? spec : {}));
+    return stripEmpty(sortLists(applyDefaults(base, config.defaults), config.lists));
+  };
+
+  const toActual = (item: AppMeshListItem, cached: CachedAppMesh): ActualResource => {
+    const actual: ActualResource = {
+      id: resourceId(item.ref),
+      ref: item.ref,
+      arn: item.arn,
+      version: item.version,
+      spec: normalize(cached.spec),
+      tags: cached.tags,
+      ownership: ownershipOf(cached.tags),
+    };
+    if (item.lastUpdatedAt) actual.lastUpdatedAt = new Date(item.lastUpdatedAt).toISOString();
+    return actual;
+  };
+
+  const listAll = async (ctx: KindContext, parent: ActualResource | undefined): Promise<AppMeshListItem[]> => {
+    const items: AppMeshListItem[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await ops.list(ctx.clients.appMesh, parent, nextToken);
+        items.push(...page.items);
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (err) {
+      // A parent deleted between its list and ours has no children.
+      if (isNotFound(err)) return [];
+      throw toMeshwardError(err, `list ${kind}`);
+    }
+    return items;
+  };
+
+  const read = async (ctx: KindContext, item: AppMeshListItem): Promise<ActualResource | undefined> => {
+    const hit = ctx.cache[item.arn];
+    const fresh = (c: CachedAppMesh): boolean => Date.now() - (c.readAt ?? 0) <= ctx.cacheMaxAgeMillis;
+    if (hit && hit.version === item.version && isCachedAppMesh(hit.data) && fresh(hit.data)) {
+      return toActual(item, hit.data);
+    }
+    try {
+      const data = await ops.describe(ctx.clients.appMesh, item.ref);
+      const version = data.metadata?.version ?? item.version;
+      const tags = await listTags(ctx.clients.appMesh, item.arn);
+      const cached: CachedAppMesh = { spec: data.spec ?? {}, tags, readAt: Date.now() };
+      ctx.cache[item.arn] = { version, data: cached };
+      return toActual({ ...item, version }, cached);
+    } catch (err) {
+      if (isNotFound(err)) return undefined; // deleted since the list
+      throw toMeshwardError(err, `describe ${resourceId(item.ref)}`);
+    }
+  };
+
+  const remember = (ctx: KindContext, data: AppMeshData, tags: Record<string, string>): WriteResult => {
+    const arn = data.metadata?.arn ?? '';
+    const version = data.metadata?.version;
+    if (arn && version !== undefined) {
+      ctx.cache[arn] = { version, data: { spec: data.spec ?? {}, tags, readAt: Date.now() } };
+    }
+    return version === undefined ? { arn } : { arn, version };
+  };
+
+  return {
+    kind,
+    apiFamily: 'appmesh',
+    ...(config.parentKind ? { parentKind: config.parentKind } : {}),
+    immutablePaths: [],
+
+    toApi(doc: ManifestDocument, _ctx: ConvertContext): unknown {
+      return durationsToApi(doc.spec ?? {});
+    },
+
+    fromApi(ref: ResourceRef, spec: unknown, tags: Record<string, string>): ManifestDocument {
+      const clean = stripEmpty(durationsToManifest(stripDefaults(normalize(spec), config.defaults)));
+      const metadata = metadataFor(ref);
+      const user = userTags(tags);
+      if (Object.keys(user).length > 0) metadata.tags = user;
+      return { apiVersion: API_VERSION, kind, metadata, spec: (clean ?? {}) as Record<string, unknown> };
+    },
+
+    normalize,
+    dependencies: config.dependencies,
+
+    async observe(ctx: KindContext, scope: ObserveScope): Promise<ActualResource[]> {
+      let items: AppMeshListItem[];
+      if (config.parentKind) {
+        const lists = await mapLimit(scope.parents, ctx.concurrency, (p) => listAll(ctx, p));
+        items = lists.flat();
+      } else {
+        const wanted = new Set(scope.meshes);
+        items = (await listAll(ctx, undefined)).filter((i) => wanted.has(i.ref.name));
+      }
+      const read_ = await mapLimit(items, ctx.concurrency, (item) => read(ctx, item));
+      return read_.filter((a): a is ActualResource => a !== undefined);
+    },
+
+    async create(ctx: KindContext, desired: DesiredResource): Promise<WriteResult> {
+      const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
+      const token = clientToken(ctx.stack, desired.id, desired.digest, `create:${ctx.createGeneration(desired.id)}`);
+      const data = await ops.create(ctx.clients.appMesh, desired.ref, desired.spec, toTagList(tags), token);
+      return remember(ctx, data, tags);
+    },
+
+    async update(ctx: KindContext, desired: DesiredResource, actual: ActualResource): Promise<WriteResult> {
+      const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
+      let result: WriteResult =
+        actual.version === undefined ? { arn: actual.arn } : { arn: actual.arn, version: actual.version };
+      // Drop the cache first: if a call below fails, the next observe must describe again.
+      delete ctx.cache[actual.arn];
+      let data: AppMeshData | undefined;
+      if (!deepEqual(desired.spec, actual.spec)) {
+        // The actual version is part of the token: re-applying the same spec over drift is a new request.
+        const token = clientToken(ctx.stack, desired.id, desired.digest, `update:${actual.version ?? 0}`);
+        data = await ops.update(ctx.clients.appMesh, desired.ref, desired.spec, token);
+      }
+      const changes = tagChanges(tags, actual.tags);
+      if (Object.keys(changes.set).length > 0) {
+        await ctx.clients.appMesh.send(
+          new TagResourceCommand({ resourceArn: actual.arn, tags: toTagList(changes.set) }),
+        );
+      }
+      if (changes.remove.length > 0) {
+        await ctx.clients.appMesh.send(new UntagResourceCommand({ resourceArn: actual.arn, tagKeys: changes.remove }));
+      }
+      if (data) result = remember(ctx, data, tags);
+      else if (actual.version !== undefined)
+        ctx.cache[actual.arn] = { version: actual.version, data: { spec: actual.spec, tags, readAt: Date.now() } };
+      return result;
+    },
+
+    async delete(ctx: KindContext, actual: ActualResource): Promise<void> {
+      try {
+        await ops.delete(ctx.clients.appMesh, actual.ref);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      delete ctx.cache[actual.arn];
+    },
+
+    classifyError: classifyAwsError,
+  };
+}
+
+export function meshRef(doc: ManifestDocument): ResourceRef[] {
+  return doc.metadata.mesh !== undefined ? [{ kind: 'Mesh', name: doc.metadata.mesh }] : [];
+}
+
+/** Parent mesh name of a mesh member's list call. */
+export function parentMesh(parent: ActualResource | undefined): string {
+  return parent?.ref.kind === 'Mesh' ? parent.ref.name : (parent?.ref.mesh ?? '');
+}

@@ -1,0 +1,18 @@
+import { resolve } from 'node:path';
+import { runDemo } from '../../src/cli/commands/demo';
+
+it('the demo applies, detects the console edits as drift, re-applies and converges', async () => {
+  let out = '';
+  const io = {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: () => true },
+    env: { NO_COLOR: '1' },
+    cwd: resolve(__dirname, '../..'),
+  };
+  expect(await runDemo(io, ['manifests/'])).toBe(0);
+  expect(out).toContain('~ Route/shop/service-a/canary-weighted  (drift)');
+  expect(out).toContain('~ VirtualNode/shop/service-a-v1  (drift)');
+  expect(out).toContain('exit code 3');
+  expect(out).toMatch(/changed by arn:aws:iam::\d+:user\/console-user \(UpdateRoute/);
+  expect(out).toContain('converged');
+});
