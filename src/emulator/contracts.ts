@@ -25,6 +25,12 @@ export interface CallContext {
   accountId: string;
   /** Access key id from the SigV4 Authorization header, when present. */
   accessKeyId?: string;
+  /**
+   * The caller's identity ARN, derived from the access key through the emulator's `identities` map (an unmapped
+   * key is an IAM user of that name; an unsigned call the account root). ECS shows it as `createdBy` /
+   * `registeredBy`, as AWS shows the real caller there.
+   */
+  principalArn?: string;
   sourceIp: string;
   /** Milliseconds since epoch, from the emulator's clock (tests may move it). */
   now: number;
@@ -48,6 +54,19 @@ export interface ServiceImplementation {
   restore(state: unknown): void;
   /** Drops all resources (tests and the demo start from empty). */
   reset(): void;
+  /**
+   * Optional: the service's own error for a request that broke the model's constraints, where the service is known
+   * to answer with something more specific than the profile's generic validation error (ECS answers a missing
+   * `containerDefinitions` with ClientException "Container list cannot be empty."). Undefined keeps the generic one.
+   */
+  validationError?(operation: string, issues: readonly ValidationIssueLike[]): AwsApiError | undefined;
+}
+
+/** What validationError sees of each issue (validate-input.ts's ValidationIssue). */
+export interface ValidationIssueLike {
+  path: string;
+  constraint: string;
+  kind: 'constraint' | 'type';
 }
 
 /** A write the emulator served, as CloudTrail would record it (the basis of drift attribution). */
@@ -62,6 +81,12 @@ export interface ServedWrite {
   requestParameters: Record<string, unknown>;
   responseElements?: unknown;
   resources: { ARN?: string; type?: string }[];
+  /**
+   * Set when the call failed: CloudTrail records failed calls too, with `errorCode` (the error type) and
+   * `errorMessage`, and no `responseElements`. Drift attribution must skip these (nothing changed).
+   */
+  errorCode?: string;
+  errorMessage?: string;
 }
 
 /** What the emulator core hands every service implementation when it creates it. */

@@ -46,22 +46,24 @@ export class RestJsonRouter {
     return undefined;
   }
 
-  /** Builds the operation input; throws SyntaxError when the body is not JSON. */
+  /** Builds the operation input from the already parsed JSON body (http-body.ts parses and bounds it). */
   buildInput(
     operation: OperationModel,
     labels: Record<string, string>,
     query: URLSearchParams,
     headers: IncomingHttpHeaders,
-    body: string,
+    parsed: unknown,
   ): Record<string, unknown> {
     if (!operation.input) return {};
     const shape = getShape(this.model, operation.input.shape);
-    const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);
     const input: Record<string, unknown> = {};
     if (shape.payload) {
       input[shape.payload] = parsed;
     } else if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      Object.assign(input, parsed);
+      // Not Object.assign: a JSON key "__proto__" would set the input's prototype instead of being ignored.
+      for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+        if (key !== '__proto__') input[key] = value;
+      }
     }
     for (const [name, ref] of Object.entries(shape.members ?? {})) {
       const wire = ref.locationName ?? name;

@@ -14,7 +14,9 @@ import {
   type ServiceImplementation,
 } from './contracts';
 import { FaultInjector, type FaultConfig } from './faults';
+import { DEFAULT_MAX_BODY_BYTES, parseJson, readBody } from './http-body';
 import { getShape, loadModel, type OperationModel, type ServiceModel } from './model';
+import { pruneToShape } from './prune-input';
 import { isReadOperation, PROFILES, type ProtocolProfile } from './protocols';
 import { defaultServiceFactories } from './registry';
 import type { AppMeshOptions } from './appmesh/service';
@@ -47,6 +49,13 @@ export interface EmulatorOptions {
   services?: readonly ServiceFactory[];
   /** Cap of ServedWrites kept in memory and on disk (oldest dropped first); default 10000. */
   maxServedWrites?: number;
+  /**
+   * Record failed write calls too, with `errorCode` / `errorMessage`, as CloudTrail does (default true). Calls
+   * refused by injected faults are never recorded: they simulate the front end, not the service.
+   */
+  recordFailedWrites?: boolean;
+  /** Largest request body accepted (default 1 MiB); larger ones get HTTP 413 and the connection is closed. */
+  maxBodyBytes?: number;
 }
 
 export interface Emulator {
@@ -80,14 +89,14 @@ interface Resolved {
   input: Record<string, unknown>;
 }
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '111122223333';
   const now = options.now ?? (() => Date.now());
   const identities = options.identities ?? {};
   const maxServedWrites = options.maxServedWrites ?? 10000;
+  const recordFailedWrites = options.recordFailedWrites ?? true;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let writes: ServedWrite[] = [];
   const env = { region, accountId, servedWrites: (): readonly ServedWrite[] => writes };
 
@@ -162,26 +171,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ctx: CallContext,
     input: Record<string, unknown>,
     output: unknown,
+    error?: AwsApiError,
   ): void => {
     if (!entry.profile.recordsWrites || isReadOperation(ctx.operation)) return;
+    if (error && !recordFailedWrites) return;
     const arn = findArn(output) ?? (typeof input.resourceArn === 'string' ? input.resourceArn : undefined);
     writes.push({
       eventId: randomUUID(),
       eventTime: ctx.now,
       eventSource: entry.profile.eventSource,
       eventName: ctx.operation,
-      userIdentityArn: identityArnFor(accountId, ctx.accessKeyId, identities),
+      userIdentityArn: ctx.principalArn ?? identityArnFor(accountId, ctx.accessKeyId, identities),
       accessKeyId: ctx.accessKeyId,
       sourceIPAddress: ctx.sourceIp,
       requestParameters: structuredClone(input),
       responseElements: output === undefined ? undefined : structuredClone(output),
       resources: arn ? [{ ARN: arn }] : [],
+      ...(error ? { errorCode: error.type, errorMessage: error.message } : {}),
     });
     if (writes.length > maxServedWrites) writes = writes.slice(writes.length - maxServedWrites);
   };
 
   const serveCall = async (resolved: Resolved, req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> => {
-    const { entry, operation, input } = resolved;
+    const { entry, operation } = resolved;
+    let input = resolved.input;
     const read = isReadOperation(operation.name);
     const call = { service: entry.id, operation: operation.name, read };
     const delay = faults.latencyFor(call);
@@ -189,30 +202,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const injected = faults.check(call, entry.profile);
     if (injected) {
       stats.record(entry.id, operation.name, injected.throttled ? 'throttled' : 'error');
-      sendError(res, entry.profile, injected.error);
+      sendError(res, entry, injected.error);
       return;
     }
+    if (!entry.impl.operations.has(operation.name)) {
+      const spec = entry.profile.unknownOperation;
+      stats.record(entry.id, operation.name, 'error');
+      sendError(
+        res,
+        entry,
+        new AwsApiError(spec.type, spec.status, `Operation ${operation.name} is not supported by this emulator`),
+      );
+      return;
+    }
+    const accessKeyId = accessKeyIdFrom(req.headers, url.searchParams);
+    const ctx: CallContext = {
+      region,
+      accountId,
+      accessKeyId,
+      principalArn: identityArnFor(accountId, accessKeyId, identities),
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      now: now(),
+      operation: operation.name,
+    };
     try {
-      if (!entry.impl.operations.has(operation.name)) {
-        const spec = entry.profile.unknownOperation;
-        throw new AwsApiError(spec.type, spec.status, `Operation ${operation.name} is not supported by this emulator`);
-      }
       if (operation.input) {
         const issues = validateInput(entry.model, operation.input.shape, input);
         if (issues.length > 0) {
           const typeOnly = issues.every((issue) => issue.kind === 'type');
+          const own = typeOnly ? undefined : entry.impl.validationError?.(operation.name, issues);
           const spec = typeOnly ? entry.profile.serialization : entry.profile.validation;
-          throw new AwsApiError(spec.type, spec.status, formatValidationMessage(issues));
+          throw own ?? new AwsApiError(spec.type, spec.status, formatValidationMessage(issues));
         }
+        input = pruneToShape(entry.model, operation.input.shape, input) as Record<string, unknown>;
       }
-      const ctx: CallContext = {
-        region,
-        accountId,
-        accessKeyId: accessKeyIdFrom(req.headers, url.searchParams),
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        now: now(),
-        operation: operation.name,
-      };
       const output = await entry.impl.handle(operation.name, input, ctx);
       if (!read) {
         recordWrite(entry, ctx, input, output);
@@ -222,16 +245,52 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sendOutput(res, entry, operation, output);
     } catch (err) {
       stats.record(entry.id, operation.name, 'error');
-      if (err instanceof AwsApiError) {
-        sendError(res, entry.profile, err);
-      } else {
-        const spec = entry.profile.internal;
-        sendError(res, entry.profile, new AwsApiError(spec.type, spec.status, `Internal error: ${String(err)}`));
+      const error = err instanceof AwsApiError ? err : internalError(entry.profile, err);
+      if (!(err instanceof AwsApiError)) {
         process.stderr.write(
           `emulator: ${entry.id}.${operation.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
         );
       }
+      if (!read && entry.profile.recordsWrites) {
+        recordWrite(entry, ctx, input, undefined, error);
+        persist();
+      }
+      sendError(res, entry, error);
     }
+  };
+
+  /** Reads and parses a service request's body; answers the error itself and returns undefined when it cannot. */
+  const readJsonBody = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: ServiceEntry,
+    opName: string,
+  ): Promise<{ value: unknown } | undefined> => {
+    const body = await readBody(req, maxBodyBytes);
+    const serialization = entry.profile.serialization;
+    if (!body.ok) {
+      stats.record(entry.id, opName, 'error');
+      if (body.reason === 'too-large') {
+        // AWS's front ends answer an oversized request with 413; the rest of the body is not read.
+        res.setHeader('connection', 'close');
+        sendError(
+          res,
+          entry,
+          new AwsApiError('RequestEntityTooLargeException', 413, `Request body exceeds ${maxBodyBytes} bytes`),
+        );
+        res.once('finish', () => req.socket.destroy());
+      } else {
+        sendError(res, entry, new AwsApiError(serialization.type, serialization.status, 'Request body is not UTF-8'));
+      }
+      return undefined;
+    }
+    const parsed = parseJson(body.text);
+    if (!parsed.ok) {
+      stats.record(entry.id, opName, 'error');
+      sendError(res, entry, new AwsApiError(serialization.type, serialization.status, parsed.message));
+      return undefined;
+    }
+    return { value: parsed.value };
   };
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -240,8 +299,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const target = req.headers['x-amz-target'];
 
     if (url.pathname.startsWith('/_emulator/')) {
-      const body = await readBody(req);
-      handleControl(method, url.pathname, body, res);
+      const body = await readBody(req, maxBodyBytes);
+      handleControl(method, url.pathname, body.ok ? body.text : undefined, res);
       return;
     }
 
@@ -249,61 +308,45 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const dot = target.lastIndexOf('.');
       const entry = byTarget.get(target.slice(0, dot));
       const opName = target.slice(dot + 1);
-      const profile = entry?.profile ?? PROFILES.ecs;
-      const operation = entry?.model.operations[opName];
-      if (!entry || !operation || !profile) {
-        const p = profile ?? fallbackJsonProfile();
-        sendError(
-          res,
-          p,
-          new AwsApiError(p.unknownOperation.type, p.unknownOperation.status, `Unknown operation ${target}`),
+      const operation =
+        entry && Object.hasOwn(entry.model.operations, opName) ? entry.model.operations[opName] : undefined;
+      if (!entry || !operation) {
+        const p = entry?.profile ?? fallbackJsonProfile();
+        const error = new AwsApiError(
+          p.unknownOperation.type,
+          p.unknownOperation.status,
+          `Unknown operation ${target}`,
         );
+        if (entry) sendError(res, entry, error);
+        else sendProfileError(res, p, error);
         return;
       }
-      const body = await readBody(req);
-      let input: Record<string, unknown>;
-      try {
-        const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-          throw new SyntaxError('not an object');
-        input = parsed as Record<string, unknown>;
-      } catch {
+      const body = await readJsonBody(req, res, entry, opName);
+      if (!body) return;
+      if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
         stats.record(entry.id, opName, 'error');
-        sendError(
-          res,
-          entry.profile,
-          new AwsApiError(
-            entry.profile.serialization.type,
-            entry.profile.serialization.status,
-            'Request body is not a JSON object',
-          ),
-        );
+        const spec = entry.profile.serialization;
+        sendError(res, entry, new AwsApiError(spec.type, spec.status, 'Request body is not a JSON object'));
         return;
       }
-      await serveCall({ entry, operation, input }, req, url, res);
+      await serveCall({ entry, operation, input: body.value as Record<string, unknown> }, req, url, res);
       return;
     }
 
     for (const entry of restJson) {
       const hit = entry.router?.match(method, url.pathname);
       if (!hit || !entry.router) continue;
-      const body = await readBody(req);
-      let input: Record<string, unknown>;
-      try {
-        input = entry.router.buildInput(hit.operation, hit.labels, url.searchParams, req.headers, body);
-      } catch {
+      const body = await readJsonBody(req, res, entry, hit.operation.name);
+      if (!body) return;
+      const shape = hit.operation.input ? getShape(entry.model, hit.operation.input.shape) : undefined;
+      const isObject = typeof body.value === 'object' && body.value !== null && !Array.isArray(body.value);
+      if (shape && !shape.payload && !isObject) {
         stats.record(entry.id, hit.operation.name, 'error');
-        sendError(
-          res,
-          entry.profile,
-          new AwsApiError(
-            entry.profile.serialization.type,
-            entry.profile.serialization.status,
-            'Request body is not valid JSON',
-          ),
-        );
+        const spec = entry.profile.serialization;
+        sendError(res, entry, new AwsApiError(spec.type, spec.status, 'Request body is not a JSON object'));
         return;
       }
+      const input = entry.router.buildInput(hit.operation, hit.labels, url.searchParams, req.headers, body.value);
       await serveCall({ entry, operation: hit.operation, input }, req, url, res);
       return;
     }
@@ -313,16 +356,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       s3.handle(req, res);
       return;
     }
-    const profile = appMesh?.profile ?? fallbackJsonProfile();
     // AWS's front ends answer an unknown path with JSON, never an HTML page.
-    sendError(
-      res,
-      profile,
-      new AwsApiError('UnknownOperationException', 404, `No operation matches ${method} ${url.pathname}`),
-    );
+    const error = new AwsApiError('UnknownOperationException', 404, `No operation matches ${method} ${url.pathname}`);
+    if (appMesh) sendError(res, appMesh, error);
+    else sendProfileError(res, fallbackJsonProfile(), error);
   };
 
-  const handleControl = (method: string, pathname: string, body: string, res: ServerResponse): void => {
+  const handleControl = (method: string, pathname: string, body: string | undefined, res: ServerResponse): void => {
     const route = `${method} ${pathname.replace(/\/$/, '')}`;
     try {
       switch (route) {
@@ -336,9 +376,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           return sendJson(res, 200, { ok: true });
         case 'GET /_emulator/faults':
           return sendJson(res, 200, faults.get());
-        case 'POST /_emulator/faults':
-          faults.set((body.trim() === '' ? {} : JSON.parse(body)) as FaultConfig);
+        case 'POST /_emulator/faults': {
+          if (body === undefined) return sendJson(res, 413, { message: 'request body too large or not UTF-8' });
+          const parsed = parseJson(body);
+          if (!parsed.ok) return sendJson(res, 400, { message: parsed.message });
+          faults.set(parsed.value as FaultConfig);
           return sendJson(res, 200, faults.get());
+        }
         case 'DELETE /_emulator/faults':
           faults.clear();
           return sendJson(res, 200, {});
@@ -356,11 +400,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const server: Server = createServer((req, res) => {
     handleRequest(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { message: String(err) });
-      else res.destroy();
+      // Only a broken connection gets here (service errors are answered in serveCall); answer if still possible.
+      if (!res.headersSent && !res.destroyed) {
+        sendProfileError(res, fallbackJsonProfile(), internalError(fallbackJsonProfile(), err));
+      } else res.destroy();
     });
   });
   server.keepAliveTimeout = 5000;
+  // A client that never finishes its headers or body must not hold a connection (and stop()) for minutes.
+  server.headersTimeout = 15000;
+  server.requestTimeout = 60000;
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -407,25 +456,9 @@ function fallbackJsonProfile(): ProtocolProfile {
   return profile;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
+/** Every response carries a request id, as AWS's do; the SDK surfaces it as `$metadata.requestId`. */
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
@@ -436,18 +469,38 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-function sendError(res: ServerResponse, profile: ProtocolProfile, error: AwsApiError): void {
+function internalError(profile: ProtocolProfile, err: unknown): AwsApiError {
+  const spec = profile.internal;
+  return new AwsApiError(spec.type, spec.status, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/**
+ * The member that carries the message in the error shape: most services model `message`, Cloud Map and CloudTrail
+ * model `Message`, and AWS serializes the member as modelled.
+ */
+function messageMember(model: ServiceModel | undefined, type: string): string {
+  const members = model && Object.hasOwn(model.shapes, type) ? model.shapes[type]?.members : undefined;
+  if (members && !('message' in members) && 'Message' in members) return 'Message';
+  return 'message';
+}
+
+function sendError(res: ServerResponse, entry: ServiceEntry, error: AwsApiError): void {
+  sendProfileError(res, entry.profile, error, entry.model);
+}
+
+function sendProfileError(
+  res: ServerResponse,
+  profile: ProtocolProfile,
+  error: AwsApiError,
+  model?: ServiceModel,
+): void {
   const extra = (error as { fields?: unknown }).fields;
   const fields = typeof extra === 'object' && extra !== null ? (extra as Record<string, unknown>) : {};
+  const body = { ...fields, [messageMember(model, error.type)]: error.message };
   if (profile.protocol === 'rest-json') {
-    sendJson(res, error.httpStatus, { ...fields, message: error.message }, { 'x-amzn-errortype': error.type });
+    sendJson(res, error.httpStatus, body, { 'x-amzn-errortype': error.type });
   } else {
-    sendJson(
-      res,
-      error.httpStatus,
-      { ...fields, __type: error.type, message: error.message },
-      { 'content-type': 'application/x-amz-json-1.1' },
-    );
+    sendJson(res, error.httpStatus, { __type: error.type, ...body }, { 'content-type': 'application/x-amz-json-1.1' });
   }
 }
 

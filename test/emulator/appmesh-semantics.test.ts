@@ -94,7 +94,7 @@ describe('referential checks (App Mesh validates references on write; backends e
     );
     expect(routeErr).toMatchObject({
       name: 'NotFoundException',
-      message: 'VirtualNode with name ghost is not present under mesh m.',
+      message: `VirtualNode with name ghost is not present under mesh m for account ${ACCOUNT}`,
     });
     const vsErr = await failure(
       client.send(

@@ -207,4 +207,51 @@ describe('toCloudTrailApiCallEvent', () => {
     // The same write maps to the same event id, as a duplicate EventBridge delivery would carry.
     expect(toCloudTrailApiCallEvent(write, REGION, ACCOUNT).id).toBe(event.id);
   });
+
+  it('records a failed write with errorCode / errorMessage and no response, in LookupEvents and the event', async () => {
+    // CloudTrail record contents (user guide): failed calls carry errorCode and errorMessage; responseElements is
+    // null. The operator's attribution skips such records.
+    await failure(console_.send(new ecs.UpdateServiceCommand({ cluster: 'prod', service: 'ghost', desiredCount: 1 })));
+    const write = emu.servedWrites().at(-1);
+    expect(write).toMatchObject({ eventName: 'UpdateService', errorCode: 'ServiceNotFoundException' });
+    const detail = toCloudTrailApiCallEvent(write!, REGION, ACCOUNT).detail;
+    expect(detail).toMatchObject({
+      errorCode: 'ServiceNotFoundException',
+      errorMessage: 'Service not found.',
+      responseElements: null,
+    });
+    const found = await lookup({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'UpdateService' }] });
+    const records = (found.Events ?? []).map((e) => JSON.parse(e.CloudTrailEvent ?? '{}') as { errorCode?: string });
+    expect(records.map((r) => r.errorCode)).toEqual(['ServiceNotFoundException', undefined]);
+  });
+
+  it('does not record failures when recordFailedWrites is off', async () => {
+    const quiet = await startTestEmulator({ services: [createEcsService], recordFailedWrites: false });
+    try {
+      const c = new ecs.ECSClient({
+        endpoint: quiet.endpoint,
+        region: REGION,
+        credentials: { accessKeyId: 'AKIDX', secretAccessKey: 's' },
+        maxAttempts: 1,
+      });
+      await failure(c.send(new ecs.DeleteServiceCommand({ cluster: 'nope', service: 'x' })));
+      expect(quiet.servedWrites()).toEqual([]);
+    } finally {
+      await quiet.stop();
+    }
+  });
+
+  it('names an unsigned caller as the account root (registeredBy, userIdentity)', async () => {
+    const res = await fetch(emu.endpoint, {
+      method: 'POST',
+      headers: {
+        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition',
+        'content-type': 'application/x-amz-json-1.1',
+      },
+      body: JSON.stringify({ family: 'anon', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] }),
+    });
+    const body = (await res.json()) as { taskDefinition: { registeredBy: string } };
+    expect(body.taskDefinition.registeredBy).toBe(`arn:aws:iam::${ACCOUNT}:root`);
+    expect(emu.servedWrites().at(-1)?.userIdentityArn).toBe(`arn:aws:iam::${ACCOUNT}:root`);
+  });
 });

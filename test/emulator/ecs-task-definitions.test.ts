@@ -66,7 +66,8 @@ describe('RegisterTaskDefinition', () => {
     expect(td?.compatibilities).toEqual(['EC2', 'FARGATE']);
     expect(td?.requiresAttributes).toEqual(expect.arrayContaining([{ name: 'ecs.capability.task-eni' }]));
     expect(td?.registeredAt).toEqual(new Date(T0));
-    expect(td?.registeredBy).toBe(`arn:aws:iam::${ACCOUNT}:root`);
+    // registeredBy is the caller's principal (an unmapped access key is an IAM user of that name).
+    expect(td?.registeredBy).toBe(`arn:aws:iam::${ACCOUNT}:user/AKIDTEST`);
     const app = td?.containerDefinitions?.[0];
     expect(app?.essential).toBe(true);
     expect(app?.portMappings).toEqual([{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }]);
@@ -121,10 +122,24 @@ describe('RegisterTaskDefinition', () => {
     });
   });
 
-  it('surfaces model validation as the SDK typed exception', async () => {
-    // containerDefinitions is required by the model.
+  it('answers a missing containerDefinitions as ECS does, with ClientException "Container list cannot be empty."', async () => {
+    // Source: awsdocs/aws-cloudformation-user-guide#454 quotes ECS for a TaskDefinition without ContainerDefinitions:
+    // "Container list cannot be empty. (Service: AmazonECS; Status Code: 400; Error Code: ClientException)".
     const err = await failure(
       client.send(new ecs.RegisterTaskDefinitionCommand({ family: 'x' } as ecs.RegisterTaskDefinitionCommandInput)),
+    );
+    expect(err).toMatchObject({ name: 'ClientException', status: 400, message: 'Container list cannot be empty.' });
+  });
+
+  it('surfaces other model validation as InvalidParameterException', async () => {
+    const err = await failure(
+      client.send(
+        new ecs.RegisterTaskDefinitionCommand({
+          family: 'x',
+          containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }],
+          networkMode: 'bogus' as ecs.NetworkMode,
+        }),
+      ),
     );
     expect(err).toMatchObject({ name: 'InvalidParameterException', status: 400 });
   });

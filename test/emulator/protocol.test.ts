@@ -62,13 +62,21 @@ describe('unknown operations answer with AWS errors, not HTML', () => {
 });
 
 describe('identities and served writes', () => {
-  it('records every successful write with the identity derived from the SigV4 access key', async () => {
+  it('records every write with the identity derived from the SigV4 access key, failed ones with errorCode', async () => {
     await appMesh(emu, { accessKeyId: 'AKIDMESHWARD' }).send(new am.CreateMeshCommand({ meshName: 'm' }));
     await appMesh(emu, { accessKeyId: 'AKIDCONSOLEUSER' }).send(new am.UpdateMeshCommand({ meshName: 'm', spec: {} }));
     await appMesh(emu).send(new am.DescribeMeshCommand({ meshName: 'm' }));
     await failure(appMesh(emu).send(new am.CreateMeshCommand({ meshName: 'm' })));
     const writes = emu.servedWrites();
-    expect(writes.map((w) => w.eventName)).toEqual(['CreateMesh', 'UpdateMesh']);
+    // CloudTrail records failed calls too, with errorCode / errorMessage (CloudTrail record contents reference);
+    // drift attribution skips them.
+    expect(writes.map((w) => [w.eventName, w.errorCode])).toEqual([
+      ['CreateMesh', undefined],
+      ['UpdateMesh', undefined],
+      ['CreateMesh', 'ConflictException'],
+    ]);
+    expect(writes[2]?.errorMessage).toContain('already exists');
+    expect(writes[2]?.responseElements).toBeUndefined();
     expect(writes[0]).toMatchObject({
       eventSource: 'appmesh.amazonaws.com',
       userIdentityArn: `arn:aws:sts::${ACCOUNT}:assumed-role/meshward-reconciler/session`,
@@ -79,7 +87,7 @@ describe('identities and served writes', () => {
     expect(writes[0]?.requestParameters).toMatchObject({ meshName: 'm' });
     expect(writes[1]?.userIdentityArn).toBe(`arn:aws:iam::${ACCOUNT}:user/AKIDCONSOLEUSER`);
     const overHttp = (await (await fetch(`${emu.endpoint}/_emulator/writes`)).json()) as { servedWrites: unknown[] };
-    expect(overHttp.servedWrites).toHaveLength(2);
+    expect(overHttp.servedWrites).toHaveLength(3);
   });
 });
 

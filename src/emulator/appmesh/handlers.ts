@@ -10,7 +10,7 @@ import { conflict, limitExceeded, notFound } from './errors';
 import { kindDef, type KindDef } from './kinds';
 import { paginate } from './paging';
 import type { AppMeshQuotas } from './quotas';
-import { checkDeletable, checkSpecReferences, weightedTargetsOf } from './references';
+import { checkDeletable, checkSpecReferences, weightedTargetsOf, type MissingReferenceError } from './references';
 import type { AppMeshStore, StoredResource, TagRef } from './store';
 
 type Json = Record<string, unknown>;
@@ -22,6 +22,10 @@ export interface HandlerEnv {
   checkReferences: boolean;
   /** Describe/List miss a resource for this long after its creation (emulator clock); 0 = read-your-writes. */
   readAfterCreateLagMs: number;
+  /** The error for a spec naming a resource that does not exist (unverified: NotFoundException by default). */
+  missingReferenceError: MissingReferenceError;
+  /** Whether an Update whose spec equals the stored one still bumps `version` (unverified: yes by default). */
+  noopUpdateBumpsVersion: boolean;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -36,7 +40,15 @@ function addressOf(def: KindDef, input: Json): ResourceAddress {
 }
 
 function meshMissing(meshName: string, ctx: CallContext): Error {
-  return notFound(`Mesh with name ${meshName} is not present for account ${ctx.accountId}.`);
+  return notFound(`Mesh with name ${meshName} is not present for account ${ctx.accountId}`);
+}
+
+/**
+ * App Mesh's wording, as the Go SDK printed it for a missing node (aws/aws-app-mesh-roadmap#173):
+ * "VirtualNode with name app-a-sam-test is not present under mesh sam-app-mesh-test for account 452410912201".
+ */
+export function notPresent(display: string, name: string, meshName: string, accountId: string): Error {
+  return notFound(`${display} with name ${name} is not present under mesh ${meshName} for account ${accountId}`);
 }
 
 /** The mesh (and, for routes and gateway routes, the parent) must exist and be owned by this account. */
@@ -48,7 +60,7 @@ function requireParents(env: HandlerEnv, def: KindDef, a: ResourceAddress, input
     const parentDef = kindDef(def.parent.kind);
     const parentName = a.parentName ?? '';
     if (!env.store.get({ kind: def.parent.kind, meshName: a.meshName, name: parentName })) {
-      throw notFound(`${parentDef.display} with name ${parentName} is not present under mesh ${a.meshName}.`);
+      throw notPresent(parentDef.display, parentName, a.meshName, ctx.accountId);
     }
   }
 }
@@ -64,7 +76,7 @@ function requireResource(
   const r = env.store.get(a);
   if (!r) {
     if (def.kind === 'mesh') throw meshMissing(a.meshName, ctx);
-    throw notFound(`${def.display} with name ${a.name} is not present under mesh ${a.meshName}.`);
+    throw notPresent(def.display, a.name, a.meshName, ctx.accountId);
   }
   return r;
 }
@@ -183,10 +195,14 @@ function checkSpecQuotas(env: HandlerEnv, def: KindDef, spec: Json): void {
   }
 }
 
-function prepareSpec(env: HandlerEnv, def: KindDef, a: ResourceAddress, rawSpec: unknown): Json {
+function prepareSpec(env: HandlerEnv, def: KindDef, a: ResourceAddress, rawSpec: unknown, ctx: CallContext): Json {
   const spec = applyDefaults(def.kind, rawSpec, env.defaults);
   checkSpecQuotas(env, def, spec);
-  checkSpecReferences(env.store, def.kind, a.meshName, spec, env.checkReferences);
+  checkSpecReferences(env.store, def.kind, a, spec, {
+    check: env.checkReferences,
+    missingError: env.missingReferenceError,
+    accountId: ctx.accountId,
+  });
   return spec;
 }
 
@@ -202,7 +218,7 @@ export function createResource(env: HandlerEnv, def: KindDef, input: Json, ctx: 
       );
     }
     checkCreateQuota(env, def, a);
-    const spec = prepareSpec(env, def, a, input.spec);
+    const spec = prepareSpec(env, def, a, input.spec, ctx);
     const nowSeconds = ctx.now / 1000;
     const tags = Array.isArray(input.tags) ? (structuredClone(input.tags) as TagRef[]) : [];
     const resource: StoredResource = {
@@ -233,7 +249,7 @@ function stillInvisible(env: HandlerEnv, r: StoredResource, ctx: CallContext): b
 export function describeResource(env: HandlerEnv, def: KindDef, input: Json, ctx: CallContext): Json {
   const r = requireResource(env, def, addressOf(def, input), input, ctx);
   if (stillInvisible(env, r, ctx)) {
-    throw notFound(`${def.display} with name ${r.name} is not present under mesh ${r.meshName}.`);
+    throw notPresent(def.display, r.name, r.meshName, ctx.accountId);
   }
   return { [def.dataMember]: toData(def, r) };
 }
@@ -243,7 +259,10 @@ export function updateResource(env: HandlerEnv, def: KindDef, input: Json, ctx: 
   const a = addressOf(def, input);
   return withToken(env, ctx, a, input, () => {
     const r = requireResource(env, def, a, input, ctx);
-    const spec = prepareSpec(env, def, a, input.spec);
+    const spec = prepareSpec(env, def, a, input.spec, ctx);
+    if (!env.noopUpdateBumpsVersion && canonical(spec) === canonical(r.spec)) {
+      return { [def.dataMember]: toData(def, r) };
+    }
     const updated: StoredResource = {
       ...r,
       spec,

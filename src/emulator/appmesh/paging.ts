@@ -1,5 +1,5 @@
 /**
- * Paging as App Mesh does it: `limit` 1..100 (default 100; 50 for tags), an opaque `nextToken`, absent on the last
+ * Paging as App Mesh does it: `limit` 1..100 (default 100, tags included), an opaque `nextToken`, absent on the last
  * page. The token carries the list's scope so a token from one list cannot page another.
  */
 import { badRequest } from './errors';

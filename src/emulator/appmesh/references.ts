@@ -8,6 +8,7 @@
  * a node or router that is a virtual service's provider.
  */
 import { badRequest, notFound, resourceInUse } from './errors';
+import type { ResourceAddress } from './arns';
 import type { KindName } from './kinds';
 import type { AppMeshStore, StoredResource } from './store';
 
@@ -43,37 +44,121 @@ export function weightedTargetsOf(spec: Json): Json[] {
   return [];
 }
 
-function requireExists(store: AppMeshStore, kind: KindName, meshName: string, name: string, display: string): void {
-  if (!store.get({ kind, meshName, name })) {
-    throw notFound(`${display} with name ${name} is not present under mesh ${meshName}.`);
+export type MissingReferenceError = 'NotFoundException' | 'BadRequestException';
+
+export interface ReferenceCheckOptions {
+  check: boolean;
+  missingError: MissingReferenceError;
+  accountId: string;
+}
+
+function requireExists(
+  store: AppMeshStore,
+  kind: KindName,
+  meshName: string,
+  name: string,
+  display: string,
+  opts: ReferenceCheckOptions,
+): void {
+  if (store.get({ kind, meshName, name })) return;
+  const message = `${display} with name ${name} is not present under mesh ${meshName} for account ${opts.accountId}`;
+  throw opts.missingError === 'BadRequestException' ? badRequest(message) : notFound(message);
+}
+
+/** The `match.port` of a route, whatever its type (tcpRoute's match is optional). */
+function routeMatchPort(spec: Json): unknown {
+  for (const type of ROUTE_TYPES) {
+    const route = obj(spec[type]);
+    if (route) return obj(route.match)?.port;
+  }
+  return undefined;
+}
+
+function listenerCount(spec: Json): number {
+  return Array.isArray(spec.listeners) ? spec.listeners.length : 0;
+}
+
+/**
+ * Multiple listeners on a router make a route's listener ambiguous, so App Mesh demands a port match. Verbatim from
+ * App Mesh (aws/aws-app-mesh-controller-for-k8s#715): "Route must define a port match criteria if the Virtual Router
+ * has multiple listeners"; adding a listener under routes without one fails with "All Routes for this Virtual
+ * Router m..." (hashicorp/terraform-provider-aws#35294, cut there; the rest of that message is inferred).
+ */
+function checkPortMatches(store: AppMeshStore, kind: KindName, a: ResourceAddress, spec: Json): void {
+  if (kind === 'route') {
+    const router = store.get({ kind: 'virtualRouter', meshName: a.meshName, name: a.parentName ?? '' });
+    if (router && listenerCount(router.spec) > 1 && routeMatchPort(spec) === undefined) {
+      throw badRequest('Route must define a port match criteria if the Virtual Router has multiple listeners');
+    }
+  } else if (kind === 'virtualRouter' && listenerCount(spec) > 1) {
+    const routes = store.list('route', a.meshName, a.name);
+    if (routes.some((r) => routeMatchPort(r.spec) === undefined)) {
+      throw badRequest(
+        'All Routes for this Virtual Router must define a port match criteria if the Virtual Router has multiple listeners',
+      );
+    }
   }
 }
 
 export function checkSpecReferences(
   store: AppMeshStore,
   kind: KindName,
-  meshName: string,
+  a: ResourceAddress,
   spec: Json,
-  check: boolean,
+  opts: ReferenceCheckOptions,
 ): void {
+  const meshName = a.meshName;
   if (kind === 'route') routeTypeOf(spec, 'route');
   if (kind === 'gatewayRoute') routeTypeOf(spec, 'gatewayRoute');
-  if (!check) return;
+  checkPortMatches(store, kind, a, spec);
+  if (!opts.check) return;
   if (kind === 'virtualService') {
     const provider = obj(spec.provider);
     const node = obj(provider?.virtualNode)?.virtualNodeName;
     const router = obj(provider?.virtualRouter)?.virtualRouterName;
-    if (typeof node === 'string') requireExists(store, 'virtualNode', meshName, node, 'VirtualNode');
-    if (typeof router === 'string') requireExists(store, 'virtualRouter', meshName, router, 'VirtualRouter');
+    if (typeof node === 'string') requireExists(store, 'virtualNode', meshName, node, 'VirtualNode', opts);
+    if (typeof router === 'string') requireExists(store, 'virtualRouter', meshName, router, 'VirtualRouter', opts);
   } else if (kind === 'route') {
     for (const target of weightedTargetsOf(spec)) {
       if (typeof target.virtualNode === 'string')
-        requireExists(store, 'virtualNode', meshName, target.virtualNode, 'VirtualNode');
+        requireExists(store, 'virtualNode', meshName, target.virtualNode, 'VirtualNode', opts);
     }
   } else if (kind === 'gatewayRoute') {
     const type = routeTypeOf(spec, 'gatewayRoute');
-    const name = obj(obj(obj(obj(obj(spec[type])?.action)?.target)?.virtualService))?.virtualServiceName;
-    if (typeof name === 'string') requireExists(store, 'virtualService', meshName, name, 'VirtualService');
+    const target = obj(obj(obj(spec[type])?.action)?.target);
+    const name = obj(target?.virtualService)?.virtualServiceName;
+    if (typeof name === 'string') {
+      requireExists(store, 'virtualService', meshName, name, 'VirtualService', opts);
+      checkGatewayTargetPort(store, meshName, name, target);
+    }
+  }
+}
+
+/**
+ * App Mesh user guide, gateway routes (quoted in hashicorp/terraform-provider-aws#29063): "Virtual service provider
+ * port is required when the provider (router or node) of the selected virtual service has multiple listeners."
+ * The error's wording is not published; BadRequestException with that sentence is inferred.
+ */
+function checkGatewayTargetPort(
+  store: AppMeshStore,
+  meshName: string,
+  service: string,
+  target: Json | undefined,
+): void {
+  if (target?.port !== undefined) return;
+  const provider = obj(store.get({ kind: 'virtualService', meshName, name: service })?.spec.provider);
+  const node = obj(provider?.virtualNode)?.virtualNodeName;
+  const router = obj(provider?.virtualRouter)?.virtualRouterName;
+  const providerResource =
+    typeof node === 'string'
+      ? store.get({ kind: 'virtualNode', meshName, name: node })
+      : typeof router === 'string'
+        ? store.get({ kind: 'virtualRouter', meshName, name: router })
+        : undefined;
+  if (providerResource && listenerCount(providerResource.spec) > 1) {
+    throw badRequest(
+      'Virtual service provider port is required when the provider of the selected virtual service has multiple listeners',
+    );
   }
 }
 

@@ -13,6 +13,7 @@ import {
 } from './handlers';
 import { KINDS, type KindDef } from './kinds';
 import { DEFAULT_QUOTAS, type AppMeshQuotas } from './quotas';
+import type { MissingReferenceError } from './references';
 import { AppMeshStore } from './store';
 import { listTags, tagResource, untagResource } from './tags';
 
@@ -22,6 +23,13 @@ export interface AppMeshOptions extends DefaultsOptions {
   checkReferences?: boolean;
   /** Simulate App Mesh's read lag: Describe/List miss a new resource for this many ms (default 0). */
   readAfterCreateLagMs?: number;
+  /**
+   * The error for a route target, virtual service provider or gateway route target that does not exist. No primary
+   * source says which App Mesh uses; default NotFoundException (its usual error for a missing resource).
+   */
+  missingReferenceError?: MissingReferenceError;
+  /** Whether an Update with an identical spec bumps `version` (unverified; default true, AWS-FACTS.md's "every update"). */
+  noopUpdateBumpsVersion?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -48,6 +56,8 @@ export function appMeshServiceFactory(options: AppMeshOptions = {}): ServiceFact
       defaults: { meshEgressFilterDefault: options.meshEgressFilterDefault },
       checkReferences: options.checkReferences ?? true,
       readAfterCreateLagMs: options.readAfterCreateLagMs ?? 0,
+      missingReferenceError: options.missingReferenceError ?? 'NotFoundException',
+      noopUpdateBumpsVersion: options.noopUpdateBumpsVersion ?? true,
     };
     const table = new Map<string, (input: Json, ctx: Parameters<ServiceImplementation['handle']>[2]) => Json>();
     for (const def of KINDS) {

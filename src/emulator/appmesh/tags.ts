@@ -31,6 +31,7 @@ export function untagResource(store: AppMeshStore, input: Json): Json {
 
 export function listTags(store: AppMeshStore, input: Json): Json {
   const r = resourceFor(store, input.resourceArn);
-  const page = paginate(r.tags, `tags/${r.metadata.arn}`, input.limit, input.nextToken, 50);
+  // "If you don't use this parameter, ListTagsForResource returns up to 100 results" (API reference).
+  const page = paginate(r.tags, `tags/${r.metadata.arn}`, input.limit, input.nextToken, 100);
   return { tags: page.items.map((t) => ({ ...t })), nextToken: page.nextToken };
 }

@@ -25,6 +25,8 @@ export function cloudTrailRecord(write: ServedWrite, region: string, accountId: 
     awsRegion: region,
     sourceIPAddress: write.sourceIPAddress,
     userAgent: 'meshward-emulator',
+    // CloudTrail records failed calls with errorCode / errorMessage and no response (record contents reference).
+    ...(write.errorCode !== undefined ? { errorCode: write.errorCode, errorMessage: write.errorMessage ?? '' } : {}),
     requestParameters: write.requestParameters,
     responseElements: write.responseElements ?? null,
     requestID: write.eventId,

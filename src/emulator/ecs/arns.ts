@@ -44,11 +44,9 @@ export function serviceNameOf(serviceOrArn: string): string {
   return parts[parts.length - 1] ?? serviceOrArn;
 }
 
-/** The caller as ECS records it in `createdBy` / `registeredBy`; the core may pass the principal it derived. */
+/** The caller as ECS records it in `createdBy` / `registeredBy`: the principal the core derived from the access key. */
 export function callerArn(ctx: CallContext): string {
-  const withPrincipal: CallContext & { principalArn?: unknown } = ctx;
-  if (typeof withPrincipal.principalArn === 'string') return withPrincipal.principalArn;
-  return `arn:aws:iam::${ctx.accountId}:root`;
+  return ctx.principalArn ?? `arn:aws:iam::${ctx.accountId}:root`;
 }
 
 /** Ids shaped like ECS's: deployments `ecs-svc/<19 digits>`, tasks and events 32 hex / uuid-like. */

@@ -32,9 +32,17 @@ export function createCluster(state: EcsState, input: JsonObject, ctx: CallConte
   return { cluster: clusterView(state, record, true) };
 }
 
-/** Resolves a cluster reference (name or ARN; absent means `default`) or throws ClusterNotFoundException. */
+/**
+ * Resolves a cluster reference (name or ARN; absent means `default`) or throws ClusterNotFoundException. A name that
+ * cannot be a cluster name is InvalidParameterException "Cluster must match ^[a-zA-Z0-9\-_]{1,255}$, but was X"
+ * (ECS's wording, quoted in awslabs/amazon-ecs-nodejs-microservices#18).
+ */
 export function requireCluster(state: EcsState, ref: string | undefined): ClusterRecord {
-  const cluster = state.clusters[clusterNameOf(ref)];
+  const name = clusterNameOf(ref);
+  if (!CLUSTER_NAME_RE.test(name)) {
+    throw ecsErrors.invalidParameter(`Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was ${name}`);
+  }
+  const cluster = state.clusters[name];
   if (!cluster) throw ecsErrors.clusterNotFound();
   return cluster;
 }

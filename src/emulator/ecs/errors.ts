@@ -1,4 +1,4 @@
-import { AwsApiError } from '../contracts';
+import { AwsApiError, type ValidationIssueLike } from '../contracts';
 
 /** ECS's semantic errors, with the messages ECS returns (where known). All are HTTP 400 in json 1.1. */
 export const ecsErrors = {
@@ -10,3 +10,22 @@ export const ecsErrors = {
   resourceNotFound: () =>
     new AwsApiError('ResourceNotFoundException', 400, 'The specified resource could not be found.'),
 };
+
+/**
+ * ECS answers some missing required members with its own message instead of a generic validation error:
+ * RegisterTaskDefinition without containerDefinitions is ClientException "Container list cannot be empty."
+ * (quoted from a CloudFormation template without ContainerDefinitions, awsdocs/aws-cloudformation-user-guide#454);
+ * DescribeServices without services is taken to be the same InvalidParameterException as an empty list
+ * ("Services cannot be empty.", aws-sdk-ruby users) — that the missing and the empty case match is unverified.
+ */
+export function ecsValidationError(operation: string, issues: readonly ValidationIssueLike[]): AwsApiError | undefined {
+  const missing = (path: string): boolean =>
+    issues.some((i) => i.path === path && i.constraint === 'Member must not be null');
+  if (operation === 'RegisterTaskDefinition' && missing('containerDefinitions')) {
+    return ecsErrors.client('Container list cannot be empty.');
+  }
+  if (operation === 'DescribeServices' && missing('services')) {
+    return ecsErrors.invalidParameter('Services cannot be empty.');
+  }
+  return undefined;
+}

@@ -13,6 +13,8 @@ const MAX_DESCRIBE = 10;
 export function describeServices(state: EcsState, input: JsonObject, ctx: CallContext): JsonObject {
   const cluster = requireCluster(state, optString(input, 'cluster'));
   const refs = stringList(input, 'services');
+  // Both messages are ECS's own (InvalidParameterException), as SDK users quote them.
+  if (refs.length === 0) throw ecsErrors.invalidParameter('Services cannot be empty.');
   if (refs.length > MAX_DESCRIBE) {
     throw ecsErrors.invalidParameter(`service names can have at most ${MAX_DESCRIBE} items.`);
   }

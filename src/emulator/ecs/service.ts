@@ -2,7 +2,7 @@ import type { CallContext, EmulatorEnv, ServiceFactory, ServiceImplementation } 
 import { cloudMapRegistryFor } from '../servicediscovery/ecs-registry';
 import { createCluster, describeClusters, listClusters } from './clusters';
 import { deploymentEventSink } from './deployment-events';
-import { ecsErrors } from './errors';
+import { ecsErrors, ecsValidationError } from './errors';
 import { isObject, type JsonObject } from './input';
 import { DEFAULT_ECS_OPTIONS, type EcsEmulatorOptions } from './options';
 import { listTagsForResource, tagResource, untagResource } from './resource-tags';
@@ -69,6 +69,7 @@ export function createEcsServiceWithOptions(options: Partial<EcsEmulatorOptions>
         advance(state, ctx.now, deps, ctx.region);
         return handler(state, input, ctx, deps);
       },
+      validationError: ecsValidationError,
       snapshot: () => JSON.parse(JSON.stringify(state)) as unknown,
       restore(snapshot) {
         if (!isEcsState(snapshot)) throw new Error('ECS emulator state is not in the expected format');

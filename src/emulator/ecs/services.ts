@@ -29,9 +29,19 @@ export interface ServiceDeps extends RolloutDeps {
 
 export const serviceKey = (cluster: string, name: string): string => `${cluster}/${name}`;
 
-/** Resolves the task definition a service runs, with ECS's errors for a missing or deregistered one. */
+/**
+ * Resolves the task definition a service runs, with ECS's errors: an empty reference is "Family should not be null
+ * or empty." and a non-numeric revision "Invalid revision number. Number: <rev>" (both InvalidParameterException,
+ * as terraform-provider-aws#27389 / #30313 and CodeDeploy's ECS_UPDATE_ERROR show them).
+ */
 function resolveTaskDefinition(state: EcsState, ref: string | undefined): JsonObject {
   if (ref === undefined) throw ecsErrors.invalidParameter('TaskDefinition must be specified.');
+  const spec = ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;
+  const [family = '', revision] = spec.split(':');
+  if (family === '') throw ecsErrors.invalidParameter('Family should not be null or empty.');
+  if (revision !== undefined && !/^\d+$/.test(revision)) {
+    throw ecsErrors.invalidParameter(`Invalid revision number. Number: ${revision}`);
+  }
   const record = findTaskDefinition(state, ref);
   if (!record) throw ecsErrors.client('TaskDefinition not found.');
   if (record.taskDefinition['status'] !== 'ACTIVE') {
@@ -250,6 +260,14 @@ export function updateService(state: EcsState, input: JsonObject, ctx: CallConte
 
   const primary = s.deployments.find((d) => d.status === 'PRIMARY');
   const tdRef = optString(input, 'taskDefinition');
+  const controller = optString(optObject(s.fields, 'deploymentController') ?? {}, 'type');
+  if (controller === 'CODE_DEPLOY' && tdRef !== undefined) {
+    // Verbatim from ECS (aws-cdk and CodeDeploy users quote it): blue/green services change tasks through CodeDeploy.
+    throw ecsErrors.invalidParameter(
+      'Unable to update task definition on services with a CODE_DEPLOY deployment controller. ' +
+        'Use AWS CodeDeploy to trigger a new deployment.',
+    );
+  }
   const td =
     tdRef !== undefined
       ? resolveTaskDefinition(state, tdRef)

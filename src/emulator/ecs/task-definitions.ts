@@ -8,6 +8,7 @@ import { buildTaskDefinitionBody, compatibilities, requiresAttributes } from './
 import { mergeTags, readTags } from './tags';
 
 const FAMILY_RE = /^[a-zA-Z0-9_-]{1,255}$/;
+const MAX_TASK_DEFINITION_BYTES = 65536;
 
 export function registerTaskDefinition(state: EcsState, input: JsonObject, ctx: CallContext): JsonObject {
   const family = optString(input, 'family') ?? '';
@@ -17,6 +18,12 @@ export function registerTaskDefinition(state: EcsState, input: JsonObject, ctx: 
     );
   }
   const tags = mergeTags([], readTags(input));
+  // ECS caps a task definition at 64 KiB of request JSON ("Actual length: '514430'. Max allowed length is
+  // '65536' bytes.", ClientException, as users quote it).
+  const length = Buffer.byteLength(JSON.stringify({ ...input, tags: undefined }), 'utf8');
+  if (length > MAX_TASK_DEFINITION_BYTES) {
+    throw ecsErrors.client(`Actual length: '${length}'. Max allowed length is '${MAX_TASK_DEFINITION_BYTES}' bytes.`);
+  }
   const body = buildTaskDefinitionBody(input);
   const revisions = (state.taskDefinitions[family] ??= []);
   const revision = revisions.length + 1;

@@ -1,5 +1,8 @@
 import { ecsErrors } from './errors';
 
+/** The tail ECS appends to its task size errors (Amazon ECS Developer Guide, "Invalid CPU or memory value"). */
+const TROUBLESHOOTING = 'For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.';
+
 /**
  * Task-level cpu/memory: ECS accepts "1024", "1 vCPU" / "1vcpu", "0.5 vCPU"; "2048", "2 GB" / "2GB", and returns
  * integer strings (cpu units, MiB).
@@ -8,14 +11,14 @@ export function normalizeCpu(value: string): string {
   const vcpu = /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(value);
   if (vcpu?.[1]) return String(Math.round(Number(vcpu[1]) * 1024));
   if (/^\s*\d+\s*$/.test(value)) return String(Number(value));
-  throw ecsErrors.client(`Invalid 'cpu' setting for task.`);
+  throw ecsErrors.client(`Invalid 'cpu' setting for task. ${TROUBLESHOOTING}`);
 }
 
 export function normalizeMemory(value: string): string {
   const gb = /^\s*(\d+(?:\.\d+)?)\s*gb\s*$/i.exec(value);
   if (gb?.[1]) return String(Math.round(Number(gb[1]) * 1024));
   if (/^\s*\d+\s*$/.test(value)) return String(Number(value));
-  throw ecsErrors.client(`Invalid 'memory' setting for task.`);
+  throw ecsErrors.client(`Invalid 'memory' setting for task. ${TROUBLESHOOTING}`);
 }
 
 /** Fargate's supported task sizes (Linux): cpu units -> allowed memory in MiB. */
