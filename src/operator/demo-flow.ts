@@ -144,7 +144,9 @@ export async function runLambdaDemo(options: LambdaDemoOptions): Promise<LambdaD
     const change = await changeInTheConsole(consoleUser, nodes);
     write(`  in the console, as console-user: ${change ?? 'no virtual node with an HTTP timeout to change'}\n`);
 
-    const write0 = [...emulator.servedWrites()].reverse().find((w) => w.accessKeyId === CONSOLE_KEY);
+    const write0 = [...emulator.servedWrites()]
+      .reverse()
+      .find((w) => w.accessKeyId === CONSOLE_KEY && w.errorCode === undefined);
     const cloudTrailEvent = write0
       ? toCloudTrailApiCallEvent(write0, emulator.region, emulator.accountId)
       : envelope('aws.events', 'Scheduled Event', {}, 'demo-schedule');

@@ -36,8 +36,9 @@ async function changeByHand(h: Harness, seconds = 30): Promise<void> {
   await h.human.send(new UpdateVirtualNodeCommand({ meshName: 'shop', virtualNodeName: 'orders', spec }));
 }
 
+/** Successful writes only: CloudTrail (and so the emulator) also records calls that failed. */
 function writesBy(h: Harness, prefix: string): number {
-  return h.emulator.servedWrites().filter((w) => w.eventName.startsWith(prefix)).length;
+  return h.emulator.servedWrites().filter((w) => w.eventName.startsWith(prefix) && w.errorCode === undefined).length;
 }
 
 async function deployed(mode: 'enforce' | 'detect'): Promise<Harness> {

@@ -113,7 +113,9 @@ export async function startHarness(mode: OperatorMode, opts: { stack?: string } 
       envelope('aws.s3', 'Object Created', { bucket: { name: BUCKET }, object: { key: `${prefix}/current.json` } }, id),
     scheduleEvent: (id = `sched-${Math.random()}`) => envelope('aws.events', 'Scheduled Event', {}, id),
     lastHumanCallEvent() {
-      const write = [...emulator.servedWrites()].reverse().find((w) => w.accessKeyId === HUMAN_KEY);
+      const write = [...emulator.servedWrites()]
+        .reverse()
+        .find((w) => w.accessKeyId === HUMAN_KEY && w.errorCode === undefined);
       if (!write) throw new Error('no write by the human key');
       return toCloudTrailApiCallEvent(write, emulator.region, emulator.accountId);
     },
