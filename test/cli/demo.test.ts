@@ -15,4 +15,7 @@ it('the demo applies, detects the console edits as drift, re-applies and converg
   expect(out).toContain('exit code 3');
   expect(out).toMatch(/changed by arn:aws:iam::\d+:user\/console-user \(UpdateRoute/);
   expect(out).toContain('converged');
+  // It ends with the operator's flow: the Lambda handler's drift report as Slack shows it, naming who changed what.
+  expect(out).toContain('What Slack receives:');
+  expect(out.slice(out.indexOf('What Slack receives:'))).toMatch(/console-user/);
 });

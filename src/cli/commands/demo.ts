@@ -183,14 +183,25 @@ export async function runDemo(io: CliIO, paths: string[]): Promise<number> {
         ? style.green(`\n✓ converged: AWS matches the manifests again (${calls(after.report)} for a no-op reconcile)`)
         : style.red('\n✗ not converged'),
     );
-    writeLine(
-      io.stdout,
-      style.dim('\nNext: edit manifests/ and run "npx meshward plan --local" / "npx meshward apply --local".'),
-    );
-    return converged ? EXIT.ok : EXIT.error;
+    if (!converged) return EXIT.error;
   } finally {
     await session.close();
   }
+
+  // The same engine, run the way the operator runs it in AWS: S3 upload and CloudTrail events into the Lambda
+  // handler, ending with the drift report as Slack would show it.
+  step(8, 'the operator: the Lambda handler on EventBridge events, reporting to Slack');
+  // Loaded here: the operator pulls in the S3 client and the Slack renderers, which the rest of the tour never needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runLambdaDemo } = require('../../operator/demo-flow') as typeof import('../../operator/demo-flow');
+  const lambda = await runLambdaDemo({ cwd: io.cwd, paths, write: (text) => io.stdout.write(text) });
+  const lambdaOk =
+    lambda.published.status === 'reconciled' && lambda.drift.status === 'reconciled' && lambda.slackText.length > 0;
+  writeLine(
+    io.stdout,
+    style.dim('\nNext: edit manifests/ and run "npx meshward plan --local" / "npx meshward apply --local".'),
+  );
+  return lambdaOk ? EXIT.ok : EXIT.error;
 }
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
