@@ -15,7 +15,7 @@ import {
 import { type Report, renderText } from '../../core/report';
 import { summaryLine } from '../../core/render-text';
 import { type ReconcileMode, reconcile } from '../../engine/reconcile';
-import { openSession, seedLocalInfrastructure } from '../../engine/session';
+import { manifestSchemes, openSession, seedLocalInfrastructure } from '../../engine/session';
 import { MemoryStateStore } from '../../engine/state-store';
 import { validateManifests } from '../../manifest/validate';
 import { EXIT, colorEnabled, parseCommandArgs, processIO, reportFailure, styleFor, writeLine } from '../output';
@@ -99,7 +99,7 @@ export async function runDemo(io: CliIO, paths: string[]): Promise<number> {
   const style = styleFor(io.stdout, io.env);
   const step = (n: number, title: string): void =>
     writeLine(io.stdout, `\n${style.bold(style.cyan(`━━ ${n}. ${title}`))}`);
-  const validation = await validateManifests(paths, { cwd: io.cwd });
+  const validation = await validateManifests(paths, { cwd: io.cwd, schemes: manifestSchemes() });
   if (!validation.valid) {
     printIssues(io, validation.issues);
     return EXIT.error;

@@ -1,4 +1,5 @@
 /** `meshward graph [PATH...] [-o mermaid|dot]`: the mesh topology the manifests declare. No AWS calls. */
+import { manifestSchemes } from '../../engine/session';
 import { renderGraph } from '../../core/graph';
 import { buildDesired } from '../../engine/desired';
 import { validateManifests } from '../../manifest/validate';
@@ -28,7 +29,10 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       return EXIT.ok;
     }
     const format = outputFormat(values.output, ['mermaid', 'dot'] as const, 'mermaid');
-    const validation = await validateManifests(positionals.length > 0 ? positionals : ['manifests/'], { cwd: io.cwd });
+    const validation = await validateManifests(positionals.length > 0 ? positionals : ['manifests/'], {
+      cwd: io.cwd,
+      schemes: manifestSchemes(),
+    });
     if (!validation.valid) {
       printIssues(io, validation.issues);
       return EXIT.error;

@@ -6,7 +6,7 @@ import type { ValidationIssue } from '../../manifest/issues';
 import { formatIssue } from '../../manifest/issues';
 import { type Report, renderJson, renderMarkdown, renderText } from '../../core/report';
 import { type ReconcileOptions, type ReconcileOutcome, reconcile } from '../../engine/reconcile';
-import { type Session, openSession, seedLocalInfrastructure } from '../../engine/session';
+import { type Session, manifestSchemes, openSession, seedLocalInfrastructure } from '../../engine/session';
 import { validateManifests } from '../../manifest/validate';
 import {
   EXIT,
@@ -71,7 +71,7 @@ export async function prepare(
   io: CliIO,
 ): Promise<{ run?: PreparedRun; issues: ValidationIssue[]; valid: boolean; documents: ReconcileOptions['documents'] }> {
   const paths = positionals.length > 0 ? positionals : ['manifests/'];
-  const validation = await validateManifests(paths, { cwd: io.cwd });
+  const validation = await validateManifests(paths, { cwd: io.cwd, schemes: manifestSchemes() });
   if (!validation.valid) return { issues: validation.issues, valid: false, documents: [] };
   const session = await openSession({
     cwd: io.cwd,
