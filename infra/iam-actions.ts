@@ -37,12 +37,20 @@ export const ECS_WRITE_ACTIONS = {
     'ecs:DescribeServices',
     'ecs:TagResource',
     'ecs:UntagResource',
-    'ecs:ListTagsForResource',
   ],
-  unscoped: ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition'],
+  // Old revisions are left registered (ECS keeps them describable anyway), so no DeregisterTaskDefinition.
+  unscoped: ['ecs:RegisterTaskDefinition'],
 };
 
-export const ECS_READ_ACTIONS = ['ecs:DescribeTaskDefinition', 'ecs:ListServices', 'ecs:ListTaskDefinitions'];
+// Service tags come back from DescribeServices (include: TAGS), so no ecs:ListTagsForResource.
+export const ECS_READ_ACTIONS = ['ecs:DescribeTaskDefinition', 'ecs:ListServices'];
+
+/** The EcsService kind creates the Cloud Map service its node's discovery names when it does not exist yet. */
+export const CLOUD_MAP_WRITE_ACTIONS = [
+  'servicediscovery:CreateService',
+  // CreateService with Tags (the ownership tags) also needs TagResource.
+  'servicediscovery:TagResource',
+];
 
 export const CLOUD_MAP_READ_ACTIONS = [
   'servicediscovery:GetService',

@@ -19,8 +19,15 @@ import type { Construct } from 'constructs';
 import { ENV } from '../src/operator/config';
 // The handler's own list: the rule forwards exactly the write calls the handler treats as changes.
 import { WRITE_EVENT_PREFIXES } from '../src/operator/events';
+import { keyUnder } from '../src/operator/s3-uri';
 import { acknowledgeWildcardResources } from './nag';
-import { APPMESH_ACTIONS, ECS_READ_ACTIONS, ECS_WRITE_ACTIONS, CLOUD_MAP_READ_ACTIONS } from './iam-actions';
+import {
+  APPMESH_ACTIONS,
+  CLOUD_MAP_READ_ACTIONS,
+  CLOUD_MAP_WRITE_ACTIONS,
+  ECS_READ_ACTIONS,
+  ECS_WRITE_ACTIONS,
+} from './iam-actions';
 
 export interface MeshwardStackProps extends StackProps {
   /** The meshward stack name (ownership tag value); one operator per meshward stack. */
@@ -63,8 +70,9 @@ export class MeshwardStack extends Stack {
     const stackName = props.meshwardStack ?? 'default';
     const mode = props.mode ?? 'detect';
     const manifestPrefix = (props.manifestPrefix ?? `meshward/${stackName}`).replace(/^\/+|\/+$/g, '');
-    const pointerKey = `${manifestPrefix}/current.json`;
-    const statePrefix = `${manifestPrefix}/_state/${stackName}`;
+    // keyUnder: a manifest prefix of '' (the bucket root) must not produce keys with a leading slash.
+    const pointerKey = keyUnder(manifestPrefix, 'current.json');
+    const statePrefix = keyUnder(manifestPrefix, `_state/${stackName}`);
     const schedule = props.scheduleRate ?? Duration.minutes(15);
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
@@ -145,7 +153,7 @@ export class MeshwardStack extends Stack {
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       environment: {
         [ENV.stack]: stackName,
-        [ENV.manifests]: `s3://${this.bucket.bucketName}/${manifestPrefix}`,
+        [ENV.manifests]: `s3://${this.bucket.bucketName}/${manifestPrefix}`.replace(/\/$/, ''),
         [ENV.state]: `s3://${this.bucket.bucketName}/${statePrefix}`,
         [ENV.mode]: mode,
         [ENV.prune]: String(props.prune ?? false),
@@ -196,7 +204,20 @@ export class MeshwardStack extends Stack {
     });
     new events.Rule(this, 'EcsDeployments', {
       description: 'meshward: reconcile when an ECS deployment changes state',
-      eventPattern: { source: ['aws.ecs'], detailType: ['ECS Deployment State Change'] },
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Deployment State Change'],
+        // Deployments in other clusters are none of this stack's business (the event's resources hold the service ARN).
+        ...(props.clusterNames && props.clusterNames.length > 0
+          ? {
+              resources: events.Match.anyOf(
+                ...props.clusterNames.map((cluster) =>
+                  events.Match.prefix(`arn:${Aws.PARTITION}:ecs:${Aws.REGION}:${Aws.ACCOUNT_ID}:service/${cluster}/`),
+                ),
+              ),
+            }
+          : {}),
+      },
       targets: [target],
     });
 
@@ -247,13 +268,13 @@ export class MeshwardStack extends Stack {
         new iam.PolicyStatement({
           sid: 'ReadManifestsAndState',
           actions: ['s3:GetObject'],
-          resources: [this.bucket.arnForObjects(`${manifestPrefix}/*`)],
+          resources: [this.bucket.arnForObjects(keyUnder(manifestPrefix, '*'))],
         }),
         new iam.PolicyStatement({
           sid: 'ListState',
           actions: ['s3:ListBucket'],
           resources: [this.bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': [`${manifestPrefix}/*`] } },
+          conditions: { StringLike: { 's3:prefix': [keyUnder(manifestPrefix, '*')] } },
         }),
         new iam.PolicyStatement({
           sid: 'WriteState',
@@ -285,6 +306,12 @@ export class MeshwardStack extends Stack {
           // RegisterTaskDefinition, DescribeTaskDefinition and the List calls support no resource-level scoping.
           actions: [...ECS_WRITE_ACTIONS.unscoped, ...ECS_READ_ACTIONS],
           resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'CloudMapServices',
+          actions: CLOUD_MAP_WRITE_ACTIONS,
+          // Services are created inside existing namespaces; Cloud Map ARNs carry generated ids, not names.
+          resources: [arn('servicediscovery', 'namespace/*'), arn('servicediscovery', 'service/*')],
         }),
         new iam.PolicyStatement({
           sid: 'CloudMapReads',

@@ -5,7 +5,7 @@
 import { canonicalJson } from '../core/canonical';
 import type { FieldChange } from '../core/model';
 import { SLACK_LIMITS, truncate } from './slack-limits';
-import type { Attribution, ReportView, ResourceView, RunStatus } from './report-view';
+import type { ReportView, ResourceView, RunStatus } from './report-view';
 
 export interface TextObject {
   type: 'mrkdwn' | 'plain_text';
@@ -83,58 +83,96 @@ export function formatValue(value: unknown): string {
   return truncate(json === '' ? String(value) : json, VALUE_MAX);
 }
 
-function changeLine(resource: ResourceView, change: FieldChange): string {
-  // FieldChange is apply-oriented (before = AWS, after = manifests). For drift the story a reader needs is the
-  // opposite direction: the value the manifests declare, then what someone changed it to.
-  if (resource.drifted && resource.cause !== 'pending') {
-    return `• ${code(change.path)}: ${code(formatValue(change.after))} → ${code(formatValue(change.before))}`;
-  }
-  return `• ${code(change.path)}: ${code(formatValue(change.before))} → ${code(formatValue(change.after))}`;
+/** AWS changed the resource and the manifests did not: the arrow tells what the person did. */
+function isPureDrift(resource: ResourceView): boolean {
+  return resource.drifted && resource.cause !== 'pending';
 }
 
-function attributionLine(attribution: readonly Attribution[] | undefined): string | undefined {
+function changeLine(resource: ResourceView, change: FieldChange): string {
+  const path = code(change.path);
+  // FieldChange is apply-oriented (before = AWS, after = manifests). Pure drift is told the way it happened: the
+  // declared value, then what someone changed it to. A pending change that also overwrote an outside change has
+  // both stories in one diff, so its arrow is labelled.
+  if (isPureDrift(resource))
+    return `• ${path}: ${code(formatValue(change.after))} → ${code(formatValue(change.before))}`;
+  if (resource.drifted) {
+    return `• ${path}: AWS ${code(formatValue(change.before))} → manifests ${code(formatValue(change.after))}`;
+  }
+  return `• ${path}: ${code(formatValue(change.before))} → ${code(formatValue(change.after))}`;
+}
+
+const ARN_MAX = 200;
+
+function attributionLine(resource: ResourceView): string | undefined {
+  const attribution = resource.attribution;
   if (!attribution || attribution.length === 0) return undefined;
   const parts = attribution.slice(0, 3).map((a) => {
     const details = [a.eventName, a.eventTime, a.sourceIp ? `from ${a.sourceIp}` : undefined].filter(
       (d): d is string => d !== undefined && d !== '',
     );
-    return `${code(a.identityArn)}${details.length > 0 ? ` (${escapeMrkdwn(details.join(', '))})` : ''}`;
+    const extra = details.length > 0 ? ` (${escapeMrkdwn(truncate(details.join(', '), 200))})` : '';
+    return `${code(truncate(a.identityArn, ARN_MAX))}${extra}`;
   });
   const more = attribution.length > 3 ? ` and ${attribution.length - 3} more` : '';
-  return `_changed by_ ${parts.join('; ')}${more}`;
+  const label = isPureDrift(resource) ? '_changed by_' : '_changed outside meshward by_';
+  return `${label} ${parts.join('; ')}${more}`;
 }
 
-function outcomeLabel(resource: ResourceView): string {
-  const what = resource.drifted ? (resource.cause === 'pending' ? 'pending change + drift' : 'drift') : resource.cause;
-  const outcome = resource.outcome === 'reported' ? 'reported only' : resource.outcome;
-  return `${what} · ${resource.action} · *${outcome}*`;
+/** What happened to the resource (the subject of the field lines that follow). */
+function headline(resource: ResourceView): string {
+  if (isPureDrift(resource)) {
+    return resource.action === 'create' ? 'deleted outside meshward' : 'changed outside meshward';
+  }
+  const from = resource.cause === 'removed' ? 'removed from the manifests' : `${resource.action} from the manifests`;
+  return resource.drifted ? `${from}; AWS had also been changed outside meshward` : from;
 }
 
-/** One section per resource: title, the differing fields (folded to fit), attribution and any error. */
+/** What meshward did about it, always the last word of a resource's section. */
+function outcomeLine(resource: ResourceView): string {
+  const drift = isPureDrift(resource);
+  switch (resource.outcome) {
+    case 'reverted':
+      return drift ? 'meshward: *reverted* it to the declared value' : 'meshward: *applied* the manifests';
+    case 'applied':
+      return resource.drifted ? 'meshward: *applied* the manifests (overwriting that change)' : 'meshward: *applied*';
+    case 'reported':
+      return drift
+        ? `meshward: *reported only* (${resource.action === 'conflict' ? 'not owned by meshward' : 'detect mode: AWS keeps the change'})`
+        : 'meshward: *reported only* (not applied)';
+    case 'failed':
+      return drift ? 'meshward: *failed* to revert it' : 'meshward: *failed* to apply it';
+    default:
+      return `meshward: *${resource.outcome}*`;
+  }
+}
+
+/**
+ * One section per resource, read top to bottom: what happened to it, the differing fields (folded to fit), who
+ * did it, then what meshward did and any error. The last lines are budgeted first so folding never cuts them.
+ */
 export function resourceSection(resource: ResourceView): SectionBlock {
-  const head = `*${escapeMrkdwn(resource.id)}* — ${outcomeLabel(resource)}`;
-  const tail: string[] = [];
-  const who = attributionLine(resource.attribution);
-  if (who) tail.push(who);
-  if (resource.reason) tail.push(`_${escapeMrkdwn(truncate(resource.reason, 300))}_`);
-  if (resource.error) tail.push(`:x: ${escapeMrkdwn(truncate(resource.error, 500))}`);
-  const tailText = tail.join('\n');
+  const head = `*${escapeMrkdwn(truncate(resource.id, 300))}* — ${headline(resource)}`;
+  const who = attributionLine(resource);
+  const tail = [
+    ...(who ? [who] : []),
+    outcomeLine(resource),
+    ...(resource.reason ? [`_${escapeMrkdwn(truncate(resource.reason, 300))}_`] : []),
+    ...(resource.error ? [`:x: ${escapeMrkdwn(truncate(resource.error, 500))}`] : []),
+  ].join('\n');
 
   // Room for field lines once the head, the tail and a possible "and N more" line are accounted for.
-  const budget = SLACK_LIMITS.sectionText - head.length - tailText.length - 40;
+  const budget = SLACK_LIMITS.sectionText - head.length - tail.length - 40;
   const lines: string[] = [];
   let used = 0;
-  let shown = 0;
   for (const change of resource.changes) {
     const line = changeLine(resource, change);
     if (used + line.length + 1 > budget) break;
     lines.push(line);
     used += line.length + 1;
-    shown += 1;
   }
-  const hidden = resource.changes.length - shown;
+  const hidden = resource.changes.length - lines.length;
   if (hidden > 0) lines.push(`• …and ${hidden} more field${hidden === 1 ? '' : 's'}`);
-  const text = [head, ...lines, ...(tailText ? [tailText] : [])].join('\n');
+  const text = [head, ...lines, tail].join('\n');
   return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) } };
 }
 

@@ -11,10 +11,15 @@ import type { SecretRedactor } from './redact-secrets';
 export type SlackDestination =
   { kind: 'webhook'; url: string } | { kind: 'bot'; token: string; channel: string; apiUrl?: string };
 
+/** https, or plain http to this machine only (a local Slack stand-in: `meshward reconcile --local`, tests). */
+function isWebhookUrl(value: string): boolean {
+  return /^https:\/\//.test(value) || /^http:\/\/(?:127\.0\.0\.1|localhost)(?::\d+)?\//.test(value);
+}
+
 /** Parses a secret value. Error messages describe the shape, never the value. */
 export function parseSlackSecret(value: string, defaultChannel?: string): SlackDestination {
   const trimmed = value.trim();
-  if (/^https:\/\//.test(trimmed)) return { kind: 'webhook', url: trimmed };
+  if (isWebhookUrl(trimmed)) return { kind: 'webhook', url: trimmed };
   let parsed: unknown;
   try {
     parsed = JSON.parse(trimmed);
@@ -23,7 +28,7 @@ export function parseSlackSecret(value: string, defaultChannel?: string): SlackD
   }
   if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
     const obj = parsed as Record<string, unknown>;
-    if (typeof obj.webhookUrl === 'string' && /^https:\/\//.test(obj.webhookUrl)) {
+    if (typeof obj.webhookUrl === 'string' && isWebhookUrl(obj.webhookUrl)) {
       return { kind: 'webhook', url: obj.webhookUrl };
     }
     if (typeof obj.botToken === 'string' && obj.botToken !== '') {

@@ -7,9 +7,9 @@
 import type { AwsClients } from '../aws/clients';
 import { MeshwardError } from '../core/errors';
 import type { StackState } from '../core/model';
-import { reconcile } from '../engine/reconcile';
+import { reconcile, type ReconcileOutcome } from '../engine/reconcile';
 import { validateManifests } from '../manifest/validate';
-import type { ReportView } from '../notify/report-view';
+import type { Attribution, ReportView } from '../notify/report-view';
 import type { SecretRedactor } from '../notify/redact-secrets';
 import { renderSlackReport } from '../notify/slack-blocks';
 import { notifySlack, type NotifyResult } from '../notify/slack-notifier';
@@ -17,7 +17,7 @@ import type { SlackTransport } from '../notify/slack-transport';
 import { attributionFromTrigger, lookupAttribution } from './attribution';
 import type { OperatorClients } from './aws';
 import type { OperatorConfig } from './config';
-import { classifyEvent, describeTrigger } from './events';
+import { classifyEvent, describeTrigger, type Trigger } from './events';
 import type { Logger } from './log';
 import { callsByService, emfDocuments, writeEmf } from './metrics';
 import { publishOutcome, type OutcomeDetailType } from './outcome-event';
@@ -44,7 +44,12 @@ export interface OperatorDeps {
   schemasDir?: string;
   /** Test hook: runs after the engine returned, before the operator saves state. */
   afterReconcile?: () => Promise<void>;
+  /** The last crash posted to Slack, kept across warm invocations (see reportCrash). */
+  lastCrashPost?: { fingerprint: string; at: number };
 }
+
+/** A crash that repeats (every Lambda retry, every schedule) is posted to Slack at most this often. */
+export const CRASH_REPOST_MS = 60 * 60 * 1000;
 
 export type RunStatus = 'ignored' | 'duplicate' | 'reconciled' | 'invalid' | 'failed';
 
@@ -79,7 +84,6 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
     runLog.info('duplicate delivery skipped');
     return { status: 'duplicate', eventId: trigger.id, trigger: triggerText };
   }
-  store.markEventSeen(trigger.id);
   // Clients live across warm invocations; the metrics are per run.
   deps.aws.calls.reset();
   if (deps.throttles) deps.throttles.count = 0;
@@ -121,20 +125,7 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
     await deps.afterReconcile?.();
 
     const driftedIds = outcome.report.resources.filter((r) => r.cause === 'drift' || r.alsoDrifted).map((r) => r.id);
-    const attribution = attributionFromTrigger(trigger, driftedIds);
-    const unexplained = driftedIds.filter((id) => !attribution.has(id));
-    if (unexplained.length > 0) {
-      const arnById = new Map<string, string>();
-      for (const c of outcome.changes) if (c.actual?.arn) arnById.set(c.id, c.actual.arn);
-      const since = oldestAppliedAt(state, unexplained, now());
-      const looked = await lookupAttribution(deps.clients.cloudTrail, arnById, unexplained, {
-        ownRoleArn: config.ownRoleArn,
-        since,
-        intervalMs: deps.lookupIntervalMs,
-      });
-      for (const [id, who] of looked.found) attribution.set(id, who);
-      if (looked.errors.length > 0) runLog.warn('attribution lookups failed', { errors: looked.errors });
-    }
+    const attribution = await attributeDrift(deps, trigger, outcome, driftedIds, now(), runLog);
     view = toReportView(outcome.report, {
       mode: config.mode,
       trigger: triggerText,
@@ -152,27 +143,19 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
     });
   }
 
-  // Slack, then remember what was posted with the rest of the state (and the event ledger).
-  let slack: NotifyResult | undefined;
-  try {
-    const transport = await deps.slack();
-    if (transport) {
-      slack = await notifySlack(view, transport, state.reportedDrift);
-      state = { ...state, reportedDrift: slack.reportedDrift };
-      if (slack.errors.length > 0) runLog.warn('slack post failed', { errors: slack.errors });
-      else runLog.info('slack', { posted: slack.posted, skipped: slack.skipped });
-    }
-  } catch (err) {
-    runLog.warn('slack unavailable', { error: deps.redactor.redact((err as Error).message) });
-  }
-  await store.save(state);
-
+  // Told first, recorded last: a run that dies in between is run again on redelivery (at least once, never lost).
+  const slack = await notify(deps, view, state, runLog);
+  if (slack) state = { ...state, reportedDrift: slack.reportedDrift };
   let published: OutcomeDetailType | undefined;
   try {
     published = await publishOutcome(deps.clients.events, config.eventBus, view, trigger.id);
   } catch (err) {
     runLog.warn('outcome event not published', { error: (err as Error).message });
   }
+  // Recorded as handled only now, in the run's last save: the engine saves state too (after applying), and a run
+  // that dies between that save and this one must not be taken for a duplicate on redelivery.
+  store.markEventSeen(trigger.id);
+  await store.save(state);
 
   const counts = view.counts;
   writeEmf(
@@ -194,6 +177,53 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
   return { status, eventId: trigger.id, trigger: triggerText, view, slack, published, exitCode };
 }
 
+/**
+ * Who changed the drifted resources: the triggering CloudTrail call for those it touched, LookupEvents for the
+ * rest (bounded and paced; its failures are logged, never fatal).
+ */
+async function attributeDrift(
+  deps: OperatorDeps,
+  trigger: Trigger,
+  outcome: ReconcileOutcome,
+  driftedIds: readonly string[],
+  now: Date,
+  runLog: Logger,
+): Promise<Map<string, Attribution[]>> {
+  const attribution = attributionFromTrigger(trigger, driftedIds);
+  const unexplained = driftedIds.filter((id) => !attribution.has(id));
+  if (unexplained.length === 0) return attribution;
+  const arnById = new Map<string, string>();
+  for (const c of outcome.changes) if (c.actual?.arn) arnById.set(c.id, c.actual.arn);
+  const looked = await lookupAttribution(deps.clients.cloudTrail, arnById, unexplained, {
+    ownRoleArn: deps.config.ownRoleArn,
+    since: oldestAppliedAt(outcome.state, unexplained, now),
+    intervalMs: deps.lookupIntervalMs,
+  });
+  for (const [id, who] of looked.found) attribution.set(id, who);
+  if (looked.errors.length > 0) runLog.warn('attribution lookups failed', { errors: looked.errors });
+  return attribution;
+}
+
+/** Posts what the run has to say (deduplicated against what was posted before); Slack trouble is never fatal. */
+async function notify(
+  deps: OperatorDeps,
+  view: ReportView,
+  state: StackState,
+  runLog: Logger,
+): Promise<NotifyResult | undefined> {
+  try {
+    const transport = await deps.slack();
+    if (!transport) return undefined;
+    const slack = await notifySlack(view, transport, state.reportedDrift);
+    if (slack.errors.length > 0) runLog.warn('slack post failed', { errors: slack.errors });
+    else runLog.info('slack', { posted: slack.posted, skipped: slack.skipped });
+    return slack;
+  } catch (err) {
+    runLog.warn('slack unavailable', { error: deps.redactor.redact((err as Error).message) });
+    return undefined;
+  }
+}
+
 /** LookupEvents window: since the oldest last-apply of the resources in question, at most 90 days back. */
 function oldestAppliedAt(state: StackState, ids: readonly string[], now: Date): Date {
   const floor = now.getTime() - 90 * 24 * 3600 * 1000;
@@ -210,19 +240,28 @@ function oldestAppliedAt(state: StackState, ids: readonly string[], now: Date): 
  * to Lambda (its retry, the on-failure destination and the Errors alarm).
  */
 export async function reportCrash(err: unknown, deps: OperatorDeps, eventId?: string): Promise<void> {
+  const now = deps.now ?? (() => new Date());
   const message = deps.redactor.redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   const code = err instanceof MeshwardError ? err.code : 'INTERNAL';
   deps.log.error('reconcile crashed', { eventId, code, error: message });
   const view = failedView({
     stack: deps.config.stack,
     mode: deps.config.mode,
-    at: (deps.now ?? (() => new Date()))().toISOString(),
+    at: now().toISOString(),
     error: `${code}: ${message}`,
   });
   await publishOutcome(deps.clients.events, deps.config.eventBus, view, eventId).catch(() => undefined);
+  // A crash cannot record what it posted in the state (the state may be what is broken), so the memory is the
+  // container's: the same error is posted once an hour, not on every retry and schedule.
+  const fingerprint = `${code}: ${message}`;
+  const at = now().getTime();
+  const last = deps.lastCrashPost;
+  if (last && last.fingerprint === fingerprint && at - last.at < CRASH_REPOST_MS) return;
   try {
     const transport = await deps.slack();
-    await transport?.post(renderSlackReport(view));
+    if (!transport) return;
+    await transport.post(renderSlackReport(view));
+    deps.lastCrashPost = { fingerprint, at };
   } catch {
     // Slack is best effort here; the error itself is what matters.
   }

@@ -2,7 +2,7 @@
  * `s3://bucket/prefix` as a ManifestSource: reads the pointer `meshward publish` wrote last, then exactly the
  * files of that revision, checking each against the sha256 the pointer recorded.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   DEFAULT_SOURCE_LIMITS,
   SourceError,
@@ -11,23 +11,12 @@ import {
   type SourceFactory,
   type SourceLimits,
 } from '../manifest/sources';
-import { parsePointer, pointerKey, sha256Hex, type RevisionPointer } from './publish-layout';
-import { parseS3Uri, type S3Location } from './s3-uri';
-
-function isNotFound(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
-}
+import { parsePointer, pointerKey, REVISIONS_DIR, sha256Hex, type RevisionPointer } from './publish-layout';
+import { getObjectIfExists } from './s3-read';
+import { keyUnder, parseS3Uri, type S3Location } from './s3-uri';
 
 export async function readObject(client: S3Client, bucket: string, key: string): Promise<Uint8Array | undefined> {
-  try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    if (!out.Body) return new Uint8Array(0);
-    return await out.Body.transformToByteArray();
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  return (await getObjectIfExists(client, bucket, key))?.bytes;
 }
 
 export class S3ManifestSource implements ManifestSource {
@@ -60,6 +49,13 @@ export class S3ManifestSource implements ManifestSource {
     }
     if (pointer.files.length > this.limits.maxFiles) {
       throw new SourceError(this.location, 'TOO_MANY_FILES', `revision ${pointer.revision} has too many files`);
+    }
+    // Only the revision's own folder: a pointer (hand-written, or from another tool) must not make the operator read
+    // its state snapshots or another stack's files as manifests.
+    const folder = keyUnder(this.loc.prefix, `${REVISIONS_DIR}/${pointer.digest}/`);
+    const outside = pointer.files.find((f) => !f.key.startsWith(folder));
+    if (outside) {
+      throw new SourceError(outside.name, 'SOURCE_READ_FAILED', `is stored outside revision folder ${folder}`);
     }
     const files: ManifestFile[] = [];
     for (const file of pointer.files) {

@@ -10,16 +10,11 @@
  * (AWS-FACTS.md), so locally the single-writer guarantee comes from the Lambda's reserved concurrency of 1.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MeshwardError } from '../core/errors';
 import type { StackState, StateStore } from '../core/model';
 import { registerStateStore } from '../engine/state-store';
+import { getObjectIfExists } from './s3-read';
 import { formatS3Uri, keyUnder, parseS3Uri, type S3Location } from './s3-uri';
 
 export const STATE_POINTER = 'current.json';
@@ -53,11 +48,6 @@ export function emptyState(stack: string): StackState {
 }
 
 const HISTORY_LIMIT = 50;
-
-function isNotFound(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
-}
 
 function isPreconditionFailed(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -95,10 +85,9 @@ export class S3StateStore implements StateStore {
 
   private async getText(key: string): Promise<{ text: string; etag?: string } | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
-      return { text: out.Body ? await out.Body.transformToString() : '', etag: out.ETag };
+      const obj = await getObjectIfExists(this.client, this.location.bucket, key);
+      return obj && { text: new TextDecoder().decode(obj.bytes), etag: obj.etag };
     } catch (err) {
-      if (isNotFound(err)) return undefined;
       throw new MeshwardError('STATE_CORRUPT', `cannot read s3://${this.location.bucket}/${key}`, { cause: err });
     }
   }

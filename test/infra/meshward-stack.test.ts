@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -104,7 +106,12 @@ describe('MeshwardStack', () => {
       },
     });
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change'] },
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Deployment State Change'],
+        // Only the configured clusters' services.
+        resources: [{ prefix: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':service/shop-cluster/'])] }) }],
+      },
     });
     template.resourceCountIs('AWS::Events::Rule', 4);
   });
@@ -136,6 +143,81 @@ describe('MeshwardStack', () => {
     const appmesh = allStatements().find((s) => JSON.stringify(s.Action).includes('appmesh:UpdateVirtualNode'));
     expect(JSON.stringify(appmesh?.Resource)).toContain('mesh/shop/*');
     expect(JSON.stringify(appmesh?.Resource)).not.toMatch(/"\*"/);
+  });
+
+  it('lets the reconciler read only its manifest prefix and write only its state prefix', () => {
+    const s3 = allStatements().filter((s) => JSON.stringify(s.Action).includes('"s3:'));
+    const text = (s: Statement): string => JSON.stringify(s.Resource);
+    const get = s3.filter((s) => JSON.stringify(s.Action).includes('s3:GetObject'));
+    expect(get).toHaveLength(1);
+    expect(text(get[0] as Statement)).toContain('/meshward/prod/*');
+    const put = s3.filter((s) => JSON.stringify(s.Action).includes('s3:PutObject'));
+    expect(put).toHaveLength(1);
+    expect(text(put[0] as Statement)).toContain('/meshward/prod/_state/prod/*');
+    const list = s3.filter((s) => JSON.stringify(s.Action).includes('s3:ListBucket'));
+    expect(list.map((s) => s.Condition)).toEqual([{ StringLike: { 's3:prefix': ['meshward/prod/*'] } }]);
+  });
+
+  it('builds keys correctly when the manifests sit at the bucket root', () => {
+    const rootApp = new App();
+    const root = Template.fromStack(
+      new MeshwardStack(rootApp, 'Root', {
+        meshwardStack: 'prod',
+        manifestPrefix: '',
+        code: lambda.Code.fromInline('exports.handler = async () => undefined;'),
+      }),
+    );
+    root.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: { bucket: Match.anyValue(), object: { key: ['current.json'] } } }),
+    });
+    const json = JSON.stringify(root.toJSON());
+    expect(json).toContain('"/_state/prod/*"');
+    // An empty prefix used to give "//_state/..." keys and a "/current.json" pointer nothing ever writes.
+    expect(json).not.toMatch(/[^:]\/"?\]?,?"?\/|"\/current\.json"/);
+  });
+
+  it('grants exactly the AWS calls the Lambda makes (none missing, none unused)', () => {
+    const root = join(__dirname, '..', '..', 'src');
+    const files = [
+      ...readdirSync(join(root, 'kinds'), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(root, 'kinds', f)),
+      ...['s3-read', 's3-state-store', 'attribution', 'outcome-event'].map((f) => join(root, 'operator', `${f}.ts`)),
+      join(root, 'notify', 'slack-secret.ts'),
+    ];
+    const prefixOf: Record<string, string> = {
+      'app-mesh': 'appmesh',
+      ecs: 'ecs',
+      servicediscovery: 'servicediscovery',
+      s3: 's3',
+      cloudtrail: 'cloudtrail',
+      eventbridge: 'events',
+      'secrets-manager': 'secretsmanager',
+    };
+    const renamed: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket' };
+    const used = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const imp of text.matchAll(/import \{([^}]*)\} from '@aws-sdk\/client-([a-z0-9-]+)'/g)) {
+        const prefix = prefixOf[imp[2] ?? ''];
+        for (const name of (imp[1] ?? '').matchAll(/\b([A-Za-z0-9]+)Command\b/g)) {
+          if (!prefix || !text.includes(`new ${name[1]}Command(`)) continue;
+          const action = `${prefix}:${name[1]}`;
+          used.add(renamed[action] ?? action);
+        }
+      }
+    }
+    const granted = new Set(
+      allStatements()
+        .filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+        .filter((a) => Object.values(prefixOf).some((p) => a.startsWith(`${p}:`))),
+    );
+    expect(used.size).toBeGreaterThan(40);
+    expect([...used].filter((a) => !granted.has(a)).sort()).toEqual([]);
+    // Implied by calls made: DescribeSecret comes with CDK's grantRead, TagResource with Cloud Map's tag-on-create.
+    const implied = new Set(['secretsmanager:DescribeSecret', 'servicediscovery:TagResource']);
+    expect([...granted].filter((a) => !used.has(a) && !implied.has(a)).sort()).toEqual([]);
   });
 
   it('alarms on Lambda errors and on drift', () => {

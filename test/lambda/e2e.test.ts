@@ -180,7 +180,8 @@ describe('operator end to end (detect)', () => {
   });
 
   it('creates nothing in detect mode and reports the pending changes', () => {
-    expect(writesBy(h, 'Create')).toBe(0);
+    // Not a single App Mesh / ECS / Cloud Map write was served, successful or failed.
+    expect(h.emulator.servedWrites()).toEqual([]);
     expect(h.sink.allText()).toContain('VirtualNode/shop/orders');
   });
 
@@ -214,7 +215,11 @@ describe('operator end to end (detect)', () => {
     const base = h.sink.received.length;
 
     await changeByHand(h, 45);
+    const writesBefore = h.emulator.servedWrites().length;
     const drift = await handleEvent(h.scheduleEvent(), h.deps);
+    // Detect mode reports; it never writes (the CloudTrail event of the hand change must not trigger one either).
+    expect(await handleEvent(h.lastHumanCallEvent(), h.deps)).toMatchObject({ status: 'reconciled' });
+    expect(h.emulator.servedWrites()).toHaveLength(writesBefore);
     expect(drift.published).toBe('Drift Detected');
     expect(await perRequestSeconds(h)).toBe(45);
     const first = h.sink.received.slice(base);
@@ -288,6 +293,48 @@ describe('operator end to end (failures)', () => {
       // And a later schedule is quiet: in sync.
       const quiet = await handleEvent(h.scheduleEvent(), h.deps);
       expect(quiet).toMatchObject({ status: 'reconciled', exitCode: 0 });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('runs a redelivered event again when the first delivery died after the engine saved its state', async () => {
+    const h = await startHarness('enforce');
+    try {
+      await h.publish({ 'mesh.yaml': MESH_YAML }, 'rev-1');
+      // The engine applied and saved; the run dies before Slack, the outcome event and the final save.
+      h.deps.afterReconcile = () => Promise.reject(new Error('Lambda timed out'));
+      await expect(handleEvent(h.s3Event('late-crash'), h.deps)).rejects.toThrow('Lambda timed out');
+      h.deps.afterReconcile = undefined;
+
+      // The retry must not be taken for a duplicate: the outcome was never told.
+      const retry = await handleEvent(h.s3Event('late-crash'), h.deps);
+      expect(retry).toMatchObject({ status: 'reconciled', published: 'Reconcile Succeeded' });
+      // Handled completely now: a third delivery is the duplicate.
+      expect(await handleEvent(h.s3Event('late-crash'), h.deps)).toMatchObject({ status: 'duplicate' });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('posts a crash that repeats on every retry and schedule once an hour, not every time', async () => {
+    const h = await startHarness('enforce');
+    let clock = Date.parse('2026-11-25T17:00:00Z');
+    h.deps.now = () => new Date(clock);
+    try {
+      const boom = (): Error => new Error('STATE_CORRUPT: state pointer is not JSON');
+      await reportCrash(boom(), h.deps, 'a');
+      await reportCrash(boom(), h.deps, 'a');
+      clock += 10 * 60_000;
+      await reportCrash(boom(), h.deps, 'b');
+      expect(h.sink.received).toHaveLength(1);
+      await reportCrash(new Error('something else'), h.deps, 'c');
+      expect(h.sink.received).toHaveLength(2);
+      clock += 61 * 60_000;
+      await reportCrash(boom(), h.deps, 'd');
+      expect(h.sink.received).toHaveLength(3);
+      // Every crash is still logged and published.
+      expect(h.logs.filter((l) => l.includes('reconcile crashed'))).toHaveLength(5);
     } finally {
       await h.close();
     }

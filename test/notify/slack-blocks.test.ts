@@ -58,6 +58,88 @@ describe('renderSlackReport', () => {
       }),
     );
     expect(texts(message.blocks).join('\n')).toContain('`/spec/x`: `"a"` → `"b"`');
+    expect(texts(message.blocks).join('\n')).toContain('— update from the manifests\n');
+    expect(texts(message.blocks).join('\n')).toContain('meshward: *applied*');
+  });
+
+  it('tells a drift as what the person did, then what meshward did, in that order', () => {
+    const drift = (outcome: 'reverted' | 'reported' | 'failed'): string =>
+      renderSlackReport(
+        view({
+          mode: outcome === 'reported' ? 'detect' : 'enforce',
+          resources: [
+            driftedNode({
+              outcome,
+              changes: [{ path: '/spec/t', before: { unit: 's', value: 30 }, after: { unit: 's', value: 15 } }],
+            }),
+          ],
+        }),
+      ).blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []))[0] ?? '';
+    const reverted = drift('reverted');
+    // The head says what happened to the resource, not meshward's verb (an arrow under "reverted" reads as
+    // "meshward changed 15s to 30s").
+    expect(reverted.split('\n')[0]).toBe('*VirtualNode/shop/orders* — changed outside meshward');
+    const lines = reverted.split('\n');
+    const arrow = lines.findIndex((l) => l.includes('`15s` → `30s`'));
+    const who = lines.findIndex((l) => l.startsWith('_changed by_ `arn:aws:iam::123456789012:user/alice`'));
+    const did = lines.findIndex((l) => l.startsWith('meshward: *reverted*'));
+    expect(arrow).toBeGreaterThan(0);
+    expect(who).toBeGreaterThan(arrow);
+    expect(did).toBeGreaterThan(who);
+    expect(lines[did]).toBe('meshward: *reverted* it to the declared value');
+    expect(drift('reported')).toContain('meshward: *reported only* (detect mode: AWS keeps the change)');
+    expect(drift('failed')).toContain('meshward: *failed* to revert it');
+  });
+
+  it('labels the direction when a pending change also overwrites a change made outside meshward', () => {
+    const text =
+      renderSlackReport(
+        view({
+          mode: 'enforce',
+          resources: [
+            driftedNode({ cause: 'pending', outcome: 'applied', changes: [{ path: '/spec/x', before: 1, after: 2 }] }),
+          ],
+        }),
+      ).blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []))[0] ?? '';
+    expect(text).toContain('— update from the manifests; AWS had also been changed outside meshward');
+    expect(text).toContain('• `/spec/x`: AWS `1` → manifests `2`');
+    expect(text).toContain('_changed outside meshward by_ `arn:aws:iam::123456789012:user/alice`');
+    expect(text).toContain('meshward: *applied* the manifests (overwriting that change)');
+  });
+
+  it('keeps a realistic big drift (200 resources, long unicode values) inside every Slack limit', () => {
+    const long = 'ünïcødé-✓-😀-'.repeat(200);
+    const resources = Array.from({ length: 200 }, (_, i) =>
+      driftedNode({
+        id: `VirtualNode/shop/node-${i}-${'é'.repeat(40)}`,
+        outcome: i % 2 === 0 ? 'reverted' : 'failed',
+        error: i % 2 === 0 ? undefined : `BadRequestException: ${long}`,
+        attribution: Array.from({ length: 5 }, (_, j) => ({
+          identityArn: `arn:aws:sts::123456789012:assumed-role/${'R'.repeat(60)}/session-${j}-😀`,
+          eventName: 'UpdateVirtualNode',
+          eventTime: '2026-11-25T17:00:00Z',
+        })),
+        changes: Array.from({ length: 30 }, (_, k) => ({
+          path: `/spec/listeners/${k}/timeout/http/perRequest`,
+          before: { nested: long, k },
+          after: `<@U123> ${long}`,
+        })),
+      }),
+    );
+    const message = renderSlackReport(
+      view({ resources, counts: { drifted: 200, reverted: 100, failed: 100 }, error: long.repeat(5) }),
+    );
+    assertWithinLimits(message.blocks, message.text);
+    const all = texts(message.blocks).join('\n');
+    expect(all).not.toContain('<@U123>');
+    expect(all).toMatch(/…and \d+ more resources/);
+    // No half surrogate pair anywhere (a cut emoji makes Slack reject the payload as invalid UTF-8).
+    expect(all).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    // Every resource section still says what meshward did, however much of the middle was folded.
+    for (const block of message.blocks) {
+      if (block.type === 'section' && block.text?.text.startsWith('*VirtualNode'))
+        expect(block.text.text).toMatch(/\nmeshward: \*(reverted|failed)\*/);
+    }
   });
 
   it('escapes Slack control characters in user data', () => {

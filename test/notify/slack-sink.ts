@@ -32,6 +32,8 @@ export interface SlackSink {
   rateLimitNext(count: number, retryAfterSeconds: number): void;
   /** Answer every request with this status until reset (e.g. 500). */
   failWith(status: number | undefined): void;
+  /** Answer Web API calls with `{ok: false, error}` until reset (e.g. 'invalid_auth'). */
+  apiError(error: string | undefined): void;
   /** Every text Slack received, blocks included, as one string (for "contains" assertions). */
   allText(): string;
   close(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startSlackSink(): Promise<SlackSink> {
   let limitCount = 0;
   let retryAfter = 0;
   let failStatus: number | undefined;
+  let apiError: string | undefined;
   let tsCounter = 1000;
   const sink = {} as SlackSink;
 
@@ -76,6 +79,10 @@ export async function startSlackSink(): Promise<SlackSink> {
         return;
       }
       const method = path.replace(/^\/api\//, '');
+      if (apiError !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: apiError }));
+        return;
+      }
       const isJson = (req.headers['content-type'] ?? '').includes('json');
       const params: Record<string, string> = isJson
         ? (JSON.parse(raw) as Record<string, string>)
@@ -116,6 +123,9 @@ export async function startSlackSink(): Promise<SlackSink> {
     },
     failWith(status: number | undefined) {
       failStatus = status;
+    },
+    apiError(error: string | undefined) {
+      apiError = error;
     },
     allText() {
       return received.map((m) => `${m.text}\n${blockText(m.blocks)}`).join('\n');

@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { publishCommand } from '../../src/cli/commands/publish';
 import { validateManifests } from '../../src/manifest/validate';
-import { parsePointer } from '../../src/operator/publish-layout';
+import { parsePointer, sha256Hex } from '../../src/operator/publish-layout';
 import { S3ManifestSource, s3SourceFactory } from '../../src/operator/s3-source';
 import { MESH_YAML, manifestDir, nodeYaml, startLocalS3, type LocalS3 } from './helpers';
 
@@ -118,6 +118,28 @@ describe('meshward publish + the S3 manifest source', () => {
     });
     expect(result.valid).toBe(false);
     expect(result.issues[0]?.message).toContain('sha256');
+  });
+
+  it('refuses a pointer naming files outside its own revision folder (e.g. the state)', async () => {
+    const prefix = 'meshward/escape';
+    const body = 'kind: Whatever';
+    const outside = `${prefix}/_state/prod/snapshots/0000000001-x.json`;
+    await local.s3.send(new PutObjectCommand({ Bucket: local.bucket, Key: outside, Body: body }));
+    const pointer = {
+      formatVersion: 1,
+      revision: 'r-escape',
+      digest: 'd',
+      publishedAt: new Date().toISOString(),
+      files: [{ name: 'x.yaml', key: outside, sha256: sha256Hex(body), size: body.length }],
+    };
+    await local.s3.send(
+      new PutObjectCommand({ Bucket: local.bucket, Key: `${prefix}/current.json`, Body: JSON.stringify(pointer) }),
+    );
+    const result = await validateManifests([`s3://${local.bucket}/${prefix}`], {
+      schemes: { s3: s3SourceFactory(local.s3) },
+    });
+    expect(result.valid).toBe(false);
+    expect(result.issues[0]?.message).toContain('outside');
   });
 
   it('reports an unpublished location as a validation issue', async () => {

@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { S3StateStore, emptyState } from '../../src/operator/s3-state-store';
+import { S3ManifestSource } from '../../src/operator/s3-source';
 import { startLocalS3, type LocalS3 } from './helpers';
 
 let local: LocalS3;
@@ -99,5 +100,61 @@ describe('S3StateStore', () => {
     expect(pointerPuts[1]?.IfMatch).toBeDefined();
     const got = await local.s3.send(new GetObjectCommand({ Bucket: local.bucket, Key: 'state/cas/current.json' }));
     expect(JSON.parse((await got.Body?.transformToString()) ?? '{}')).toMatchObject({ seq: 2 });
+  });
+});
+
+describe('S3 answering 403 for keys that do not exist (no unconditional s3:ListBucket)', () => {
+  // Without s3:ListBucket on the bucket itself, S3 hides whether a key exists: GetObject of a missing key is
+  // AccessDenied, not NoSuchKey. The stack grants ListBucket only for the manifest prefix.
+  function hideMissingKeys(): void {
+    local.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        try {
+          return await next(args);
+        } catch (err) {
+          if (context.commandName === 'GetObjectCommand' && (err as { name?: string }).name === 'NoSuchKey') {
+            throw Object.assign(new Error('Access Denied'), {
+              name: 'AccessDenied',
+              $metadata: { httpStatusCode: 403 },
+            });
+          }
+          throw err;
+        }
+      },
+      { step: 'initialize', name: 'hide-missing-keys' },
+    );
+  }
+  afterEach(() => {
+    local.s3.middlewareStack.remove('hide-missing-keys');
+  });
+
+  it('starts from an empty state on the first run instead of failing forever', async () => {
+    hideMissingKeys();
+    const a = store('state/first-run');
+    expect(await a.load('prod')).toEqual(emptyState('prod'));
+    await a.save(emptyState('prod'));
+    expect(await store('state/first-run').load('prod')).toEqual(emptyState('prod'));
+  });
+
+  it('still fails loudly when an existing pointer cannot be read', async () => {
+    const a = store('state/denied');
+    await a.load('prod');
+    await a.save(emptyState('prod'));
+    local.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectCommand') {
+          throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'hide-missing-keys' },
+    );
+    await expect(store('state/denied').load('prod')).rejects.toMatchObject({ code: 'STATE_CORRUPT' });
+  });
+
+  it('reports "nothing published yet" for a missing manifest pointer', async () => {
+    hideMissingKeys();
+    const source = new S3ManifestSource(`s3://${local.bucket}/nothing/here`, local.s3);
+    await expect(source.list()).rejects.toMatchObject({ issueCode: 'SOURCE_NOT_FOUND' });
   });
 });
