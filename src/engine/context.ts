@@ -13,12 +13,21 @@ export interface EngineContextOptions {
   pollMillis?: number;
   waitTimeoutMillis?: number;
   cacheMaxAgeMillis?: number;
+  /** The reconcile's clock (create tokens change with it, see KindContext.createGeneration). */
+  now?: () => Date;
 }
 
 /** Re-read tags (and specs) at least hourly even when versions say nothing changed. */
 export const DEFAULT_CACHE_MAX_AGE_MILLIS = 60 * 60 * 1000;
 
 export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * Create tokens stay the same for this long. Long enough that a retry or a re-run after a crash sends the same
+ * request; short enough that a create replayed from an earlier window (same stack, resource and spec, its state
+ * store lost since) is bounded by it.
+ */
+export const CREATE_TOKEN_WINDOW_MILLIS = 15 * 60 * 1000;
 
 /** versionCache key of the time meshward last deleted a resource (see createGeneration). */
 export function deletedMarker(id: string): string {
@@ -33,6 +42,12 @@ export interface EngineContext extends KindContext {
 export function createEngineContext(options: EngineContextOptions): EngineContext {
   const arns = new Map<string, string>();
   for (const [id, record] of Object.entries(options.state.applied)) if (record.arn) arns.set(id, record.arn);
+  const now = options.now ?? (() => new Date());
+  // What the state store remembers of the resource's last write: its last apply, else its last delete by us.
+  const stateGeneration = (id: string): string => {
+    const deleted = options.state.versionCache[deletedMarker(id)]?.data;
+    return options.state.applied[id]?.appliedAt ?? (typeof deleted === 'string' ? deleted : 'never');
+  };
   return {
     clients: options.clients,
     stack: options.stack,
@@ -42,10 +57,8 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     rememberArn: (id, arn) => {
       if (arn) arns.set(id, arn);
     },
-    createGeneration: (id) => {
-      const deleted = options.state.versionCache[deletedMarker(id)]?.data;
-      return options.state.applied[id]?.appliedAt ?? (typeof deleted === 'string' ? deleted : 'never');
-    },
+    createGeneration: (id) => `${stateGeneration(id)}@${Math.floor(now().getTime() / CREATE_TOKEN_WINDOW_MILLIS)}`,
+    updateGeneration: stateGeneration,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     progress: options.progress ?? (() => undefined),
     wait: options.wait ?? false,

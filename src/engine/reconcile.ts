@@ -170,6 +170,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
     wait: options.wait ?? false,
     ...(options.pollMillis !== undefined ? { pollMillis: options.pollMillis } : {}),
     ...(options.cacheMaxAgeMillis !== undefined ? { cacheMaxAgeMillis: options.cacheMaxAgeMillis } : {}),
+    now,
   });
 
   let actual: ActualResource[];
@@ -239,8 +240,21 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
       ],
     };
   }
-  if (options.mode === 'apply' || options.saveCache !== false) await options.store.save(state);
+  if (options.mode === 'apply') await options.store.save(state);
+  else if (options.saveCache !== false) state = await saveCacheOnly(options.store, state);
   return { report, issues, desired, actual, changes: plan.changes, plan, results, state };
+}
+
+/**
+ * plan and drift write nothing but describes they made: merged into the state as it is now, so that a run that
+ * applied meanwhile (the Lambda, another CLI) keeps its records. Stale `applied` records would misread pending
+ * changes as drift and let a create reuse an old client token.
+ */
+async function saveCacheOnly(store: StateStore, state: StackState): Promise<StackState> {
+  const latest = await store.load(state.stack);
+  const merged: StackState = { ...latest, versionCache: { ...latest.versionCache, ...state.versionCache } };
+  await store.save(merged);
+  return merged;
 }
 
 function countOutcomes(results: readonly ApplyResult[]): Record<string, number> {

@@ -30,10 +30,17 @@ export interface KindContext {
   /** ARN of a resource observed or written earlier in this reconcile, by resource id. */
   arnOf(id: string): string | undefined;
   /**
-   * Part of every create's client token: changes whenever the resource was applied or deleted since, so a
-   * re-create after a delete is a new request while a retry after a crash stays the same one.
+   * Part of every create's client token. A retry after a crash must send the same request, but a create after a
+   * delete must not: App Mesh answers a token it has seen with the ORIGINAL result, so a replayed create would
+   * report a resource that no longer exists. It changes whenever the state store saw the resource applied or
+   * deleted, and, for runs without that memory (a CI runner without the state file), with a coarse time window.
    */
   createGeneration(id: string): string;
+  /**
+   * Part of every update's client token, with the resource's version and lastUpdatedAt: a version number alone
+   * repeats once a resource is deleted and re-created (it restarts at 1).
+   */
+  updateGeneration(id: string): string;
   /** Upper bound of concurrent calls one kind makes while observing. */
   concurrency: number;
   progress(message: string): void;

@@ -14,6 +14,10 @@ it('the demo applies, detects the console edits as drift, re-applies and converg
   expect(out).toContain('~ VirtualNode/shop/service-a-v1  (drift)');
   expect(out).toContain('exit code 3');
   expect(out).toMatch(/changed by arn:aws:iam::\d+:user\/console-user \(UpdateRoute/);
+  // A drifted field reads "AWS -> manifests": the console user set 30s, the manifests say 10s. Say so, so that
+  // "10s -> 30s" above (the console edit) and "30s -> 10s" in the drift report do not read as contradictions.
+  expect(out).toContain('per-request timeout: 10s -> 30s in AWS (the manifests say 10s)');
+  expect(out).toContain('Fields read: value in AWS now -> value in the manifests (what apply sets).');
   expect(out).toContain('converged');
   // It ends with the operator's flow: the Lambda handler's drift report as Slack shows it, naming who changed what.
   expect(out).toContain('What Slack receives:');

@@ -21,7 +21,7 @@ import { validateManifests } from '../../manifest/validate';
 import { EXIT, colorEnabled, parseCommandArgs, processIO, reportFailure, styleFor, writeLine } from '../output';
 import type { CliIO } from '../output';
 import { cloudTrailAttribution } from './drift';
-import { printIssues } from './plan';
+import { printIssues, withDirectionNote } from './plan';
 import { LOCAL_CREDENTIALS } from '../../aws/clients';
 
 export const USAGE = `Usage: meshward demo [PATH]
@@ -95,7 +95,7 @@ function calls(report: Report): string {
 export async function runDemo(io: CliIO, paths: string[]): Promise<number> {
   // A first apply creates everything: a few fields per resource tell the story, the rest is "and N more".
   const renderReport = (report: Report, _format: 'text', cli: CliIO): string =>
-    renderText(report, { color: colorEnabled(cli.stdout, cli.env), maxCreateFields: 3 });
+    withDirectionNote(report, renderText(report, { color: colorEnabled(cli.stdout, cli.env), maxCreateFields: 3 }));
   const style = styleFor(io.stdout, io.env);
   const step = (n: number, title: string): void =>
     writeLine(io.stdout, `\n${style.bold(style.cyan(`━━ ${n}. ${title}`))}`);
@@ -145,7 +145,10 @@ export async function runDemo(io: CliIO, paths: string[]): Promise<number> {
     step(4, 'Someone edits the mesh in the console (straight through the AWS SDK, as "console-user")');
     const region = session.clients.region;
     for (const c of await changeInTheConsole(session.endpoint ?? '', region)) {
-      writeLine(io.stdout, `   ${c.what}: ${c.before} -> ${style.yellow(c.after)}`);
+      writeLine(
+        io.stdout,
+        `   ${c.what}: ${c.before} -> ${style.yellow(c.after)} in AWS (the manifests say ${c.before})`,
+      );
     }
 
     step(5, 'meshward drift');

@@ -98,10 +98,22 @@ export function printIssues(io: CliIO, issues: readonly ValidationIssue[]): void
 
 export type ReportFormat = 'text' | 'json' | 'markdown';
 
+/**
+ * FieldChange.before is AWS's value and after the manifests'. For drift that is the reverse of the edit that caused
+ * it ("30s -> 10s, changed by X" when X set 30s), so text output states the direction once.
+ */
+export const FIELD_DIRECTION_NOTE = 'Fields read: value in AWS now -> value in the manifests (what apply sets).';
+
+/** The text report, followed by FIELD_DIRECTION_NOTE when it shows any "before -> after" field. */
+export function withDirectionNote(report: Report, text: string): string {
+  const a = report.summary.byAction;
+  return a.update + a.replace > 0 ? `${text.trimEnd()}\n${FIELD_DIRECTION_NOTE}\n` : text;
+}
+
 export function renderReport(report: Report, format: ReportFormat, io: CliIO): string {
   if (format === 'json') return renderJson(report);
   if (format === 'markdown') return renderMarkdown(report);
-  return renderText(report, { color: colorEnabled(io.stdout, io.env) });
+  return withDirectionNote(report, renderText(report, { color: colorEnabled(io.stdout, io.env) }));
 }
 
 export async function runReconcile(
@@ -121,8 +133,8 @@ export async function runReconcile(
 
 export const USAGE = `Usage: meshward plan [PATH...] [-o text|json|markdown] [--detailed-exitcode] [--prune] [--max-deletes N]
 
-Show what "meshward apply" would change in AWS, field by field (before -> after). Reads AWS, writes nothing there.
-PATH defaults to manifests/.
+Show what "meshward apply" would change in AWS, field by field (value in AWS -> value in the manifests). Reads AWS,
+writes nothing there. PATH defaults to manifests/.
 
 Options:
   -o, --output FORMAT    text (default), json or markdown (a pull-request comment)

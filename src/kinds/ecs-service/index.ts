@@ -295,9 +295,28 @@ function registrationInput(ctx: KindContext, td: Record<string, unknown>): Regis
   };
 }
 
+/** The family's latest ACTIVE revision when it is the task definition wanted, else undefined (one call). */
+async function reusableRevision(ctx: KindContext, desired: EcsComparable): Promise<string | undefined> {
+  const family = String(desired.taskDefinition['family'] ?? '');
+  if (!family) return undefined;
+  try {
+    const latest = await ctx.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }));
+    const arn = latest.taskDefinition?.taskDefinitionArn;
+    if (!arn || latest.taskDefinition?.status !== 'ACTIVE') return undefined;
+    const data = pick(stripEmpty(JSON.parse(JSON.stringify(latest.taskDefinition))), TASK_DEFINITION_FIELDS);
+    ctx.cache[arn] = { version: latest.taskDefinition.revision ?? 0, data };
+    const comparable = asComparable(normalize({ taskDefinition: data }));
+    return deepEqual(comparable.taskDefinition, desired.taskDefinition) ? arn : undefined;
+  } catch (err) {
+    if (classifyAwsError(err) === 'retry') throw err;
+    return undefined; // a family never registered: nothing to reuse
+  }
+}
+
 /**
- * A new revision only when the normalized task definition differs from the one running (or, on create, from the
- * family's latest revision: a re-run after a crash must not register a duplicate).
+ * A new revision only when the normalized task definition differs from the one running and from the family's
+ * latest revision: a re-run after a failure between RegisterTaskDefinition and Create/UpdateService must not
+ * register a duplicate (registrations are limited to 1 a second).
  */
 async function taskDefinitionFor(
   ctx: KindContext,
@@ -307,21 +326,8 @@ async function taskDefinitionFor(
   const running = actual ? runningTaskDefinition.get(actual) : undefined;
   if (actual && running && deepEqual(asComparable(actual.spec).taskDefinition, desired.taskDefinition)) return running;
   const family = String(desired.taskDefinition['family'] ?? '');
-  if (!actual && family) {
-    try {
-      const latest = await ctx.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }));
-      const arn = latest.taskDefinition?.taskDefinitionArn;
-      if (arn && latest.taskDefinition?.status === 'ACTIVE') {
-        const data = pick(stripEmpty(JSON.parse(JSON.stringify(latest.taskDefinition))), TASK_DEFINITION_FIELDS);
-        ctx.cache[arn] = { version: latest.taskDefinition.revision ?? 0, data };
-        const comparable = asComparable(normalize({ taskDefinition: data }));
-        if (deepEqual(comparable.taskDefinition, desired.taskDefinition)) return arn;
-      }
-    } catch (err) {
-      if (classifyAwsError(err) === 'retry') throw err;
-      // A family never registered: nothing to reuse.
-    }
-  }
+  const reusable = await reusableRevision(ctx, desired);
+  if (reusable) return reusable;
   const out = await ctx.clients.ecs.send(
     new RegisterTaskDefinitionCommand(registrationInput(ctx, desired.taskDefinition)),
   );
@@ -400,6 +406,21 @@ async function create(ctx: KindContext, desired: DesiredResource): Promise<Write
 /** UpdateService cannot change these; they are compared but a change is a replace (immutablePaths). */
 const NOT_UPDATABLE = new Set(['launchType', 'schedulingStrategy']);
 
+/**
+ * UpdateService leaves a field it is not given as it is, so a field the manifest no longer declares must be sent
+ * as its "none" value. Every other service field is always present on both sides once normalized (a default, or
+ * required), except capacityProviderStrategy, whose removal changes launchType: a replace.
+ */
+const CLEARED_BY: Readonly<Record<string, unknown>> = { loadBalancers: [], healthCheckGracePeriodSeconds: 0 };
+
+function updateFields(desired: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
+  const fields = Object.fromEntries(Object.entries(desired).filter(([k]) => !NOT_UPDATABLE.has(k)));
+  for (const [k, none] of Object.entries(CLEARED_BY)) {
+    if (fields[k] === undefined && current[k] !== undefined) fields[k] = none;
+  }
+  return fields;
+}
+
 async function update(ctx: KindContext, desired: DesiredResource, actual: ActualResource): Promise<WriteResult> {
   const spec = asComparable(desired.spec);
   const current = asComparable(actual.spec);
@@ -407,11 +428,17 @@ async function update(ctx: KindContext, desired: DesiredResource, actual: Actual
   const taskDefinition = await taskDefinitionFor(ctx, spec, actual);
   const cloudMapChanged = !deepEqual(spec.cloudMap, current.cloudMap);
   const serviceChanged = !deepEqual(spec.service, current.service) || cloudMapChanged;
-  if (serviceChanged || taskDefinition !== runningTaskDefinition.get(actual)) {
-    const fields = Object.fromEntries(Object.entries(spec.service).filter(([k]) => !NOT_UPDATABLE.has(k)));
-    const serviceRegistries = cloudMapChanged ? ((await registries(ctx, spec)) ?? []) : undefined;
+  const deploys = serviceChanged || taskDefinition !== runningTaskDefinition.get(actual);
+  if (deploys) {
+    // Without a Cloud Map binding, the manifest's own serviceRegistries (in `fields`) stand; only a manifest
+    // with neither removes the registry. Observe reads a declared registry ARN back as a binding by name, so
+    // "no binding" here does not mean "no registry".
+    const declared = spec.service['serviceRegistries'];
+    const serviceRegistries = cloudMapChanged
+      ? ((await registries(ctx, spec)) ?? (Array.isArray(declared) ? undefined : []))
+      : undefined;
     const input: UpdateServiceCommandInput = {
-      ...(fields as unknown as UpdateServiceCommandInput),
+      ...(updateFields(spec.service, current.service) as unknown as UpdateServiceCommandInput),
       cluster,
       service: desired.ref.name,
       taskDefinition,
@@ -427,7 +454,7 @@ async function update(ctx: KindContext, desired: DesiredResource, actual: Actual
   if (changes.remove.length > 0) {
     await ctx.clients.ecs.send(new UntagResourceCommand({ resourceArn: actual.arn, tagKeys: changes.remove }));
   }
-  if (ctx.wait && serviceChanged) await waitForDeployment(ctx, cluster, desired.ref.name);
+  if (ctx.wait && deploys) await waitForDeployment(ctx, cluster, desired.ref.name);
   const version = revisionOf(taskDefinition);
   return version === undefined ? { arn: actual.arn } : { arn: actual.arn, version };
 }

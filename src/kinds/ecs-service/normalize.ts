@@ -98,19 +98,34 @@ const TASK_DEFINITION_DEFAULTS: FieldDefault[] = [
   },
 ];
 
+function isDaemon(service: Record<string, unknown> | undefined): boolean {
+  return service?.['schedulingStrategy'] === 'DAEMON';
+}
+
+/** Fargate by launch type or by a capacity provider strategy of FARGATE / FARGATE_SPOT. */
+function runsOnFargate(service: Record<string, unknown> | undefined): boolean {
+  if (service?.['launchType'] === 'FARGATE') return true;
+  const strategy = service?.['capacityProviderStrategy'];
+  return Array.isArray(strategy) && strategy.some((s) => getString(s, 'capacityProvider')?.startsWith('FARGATE'));
+}
+
 const SERVICE_DEFAULTS: FieldDefault[] = [
+  {
+    // Without either, CreateService uses the cluster's default capacity provider strategy, else EC2. meshward
+    // sends EC2 explicitly (the create input is this normalized spec), so the service matches the manifest on any
+    // cluster; without this default an omitted launch type read as a change of an immutable field: a replace.
+    path: '/launchType',
+    compute: (ancestors) => (ancestors[0]?.['capacityProviderStrategy'] === undefined ? 'EC2' : undefined),
+  },
   { path: '/deploymentConfiguration', value: {} },
-  { path: '/deploymentConfiguration/maximumPercent', value: 200 },
-  { path: '/deploymentConfiguration/minimumHealthyPercent', value: 100 },
+  { path: '/deploymentConfiguration/maximumPercent', compute: (a) => (isDaemon(a[0]) ? 100 : 200) },
+  { path: '/deploymentConfiguration/minimumHealthyPercent', compute: (a) => (isDaemon(a[0]) ? 0 : 100) },
   { path: '/deploymentConfiguration/deploymentCircuitBreaker', value: { enable: false, rollback: false } },
   { path: '/schedulingStrategy', value: 'REPLICA' },
   { path: '/enableECSManagedTags', value: false },
   { path: '/propagateTags', value: 'NONE' },
   { path: '/enableExecuteCommand', value: false },
-  {
-    path: '/platformVersion',
-    compute: (ancestors) => (ancestors[0]?.['launchType'] === 'FARGATE' ? 'LATEST' : undefined),
-  },
+  { path: '/platformVersion', compute: (ancestors) => (runsOnFargate(ancestors[0]) ? 'LATEST' : undefined) },
   { path: '/networkConfiguration/awsvpcConfiguration/assignPublicIp', value: 'DISABLED' },
 ];
 
@@ -158,6 +173,8 @@ export function stripTaskDefinitionDefaults(td: Record<string, unknown>): Record
 
 export function normalizeService(service: unknown): Record<string, unknown> {
   const base = pick(stripEmpty(service), SERVICE_FIELDS);
+  // A grace period of 0 is no grace period: UpdateService can only reset one to 0, never remove it.
+  if (base['healthCheckGracePeriodSeconds'] === 0) delete base['healthCheckGracePeriodSeconds'];
   const filled = applyDefaults(base, SERVICE_DEFAULTS);
   return (stripEmpty(sortLists(filled, SERVICE_LISTS)) ?? {}) as Record<string, unknown>;
 }

@@ -78,10 +78,19 @@ interface CachedAppMesh {
   tags: Record<string, string>;
   /** ms since epoch; tag changes do not move the version, so tags are re-read once this is older than allowed. */
   readAt?: number;
+  /**
+   * ISO time of the version cached. An ARN and a version do not name one resource for ever: a resource deleted
+   * and re-created (by anyone) is back at version 1 under the same ARN, and its tags (ownership!) may differ.
+   */
+  lastUpdatedAt?: string;
 }
 
 function isCachedAppMesh(value: unknown): value is CachedAppMesh {
   return isRecord(value) && isRecord(value['tags']) && 'spec' in value;
+}
+
+function isoTime(value: Date | string | undefined): string | undefined {
+  return value === undefined ? undefined : new Date(value).toISOString();
 }
 
 export function metadataFor(ref: ResourceRef): ManifestDocument['metadata'] {
@@ -144,15 +153,24 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
 
   const read = async (ctx: KindContext, item: AppMeshListItem): Promise<ActualResource | undefined> => {
     const hit = ctx.cache[item.arn];
-    const fresh = (c: CachedAppMesh): boolean => Date.now() - (c.readAt ?? 0) <= ctx.cacheMaxAgeMillis;
-    if (hit && hit.version === item.version && isCachedAppMesh(hit.data) && fresh(hit.data)) {
+    const usable = (c: CachedAppMesh): boolean =>
+      Date.now() - (c.readAt ?? 0) <= ctx.cacheMaxAgeMillis &&
+      c.lastUpdatedAt !== undefined &&
+      c.lastUpdatedAt === isoTime(item.lastUpdatedAt);
+    if (hit && hit.version === item.version && isCachedAppMesh(hit.data) && usable(hit.data)) {
       return toActual(item, hit.data);
     }
     try {
       const data = await ops.describe(ctx.clients.appMesh, item.ref);
       const version = data.metadata?.version ?? item.version;
       const tags = await listTags(ctx.clients.appMesh, item.arn);
-      const cached: CachedAppMesh = { spec: data.spec ?? {}, tags, readAt: Date.now() };
+      const lastUpdatedAt = isoTime(data.metadata?.lastUpdatedAt ?? item.lastUpdatedAt);
+      const cached: CachedAppMesh = {
+        spec: data.spec ?? {},
+        tags,
+        readAt: Date.now(),
+        ...(lastUpdatedAt ? { lastUpdatedAt } : {}),
+      };
       ctx.cache[item.arn] = { version, data: cached };
       return toActual({ ...item, version }, cached);
     } catch (err) {
@@ -164,8 +182,11 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
   const remember = (ctx: KindContext, data: AppMeshData, tags: Record<string, string>): WriteResult => {
     const arn = data.metadata?.arn ?? '';
     const version = data.metadata?.version;
+    const lastUpdatedAt = isoTime(data.metadata?.lastUpdatedAt);
     if (arn && version !== undefined) {
-      ctx.cache[arn] = { version, data: { spec: data.spec ?? {}, tags, readAt: Date.now() } };
+      const cached: CachedAppMesh = { spec: data.spec ?? {}, tags, readAt: Date.now() };
+      if (lastUpdatedAt) cached.lastUpdatedAt = lastUpdatedAt;
+      ctx.cache[arn] = { version, data: cached };
     }
     return version === undefined ? { arn } : { arn, version };
   };
@@ -198,6 +219,8 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
         items = lists.flat();
       } else {
         const wanted = new Set(scope.meshes);
+        // Manifests of ECS services only: no mesh to look for, so not even one ListMeshes.
+        if (wanted.size === 0) return [];
         items = (await listAll(ctx, undefined)).filter((i) => wanted.has(i.ref.name));
       }
       const read_ = await mapLimit(items, ctx.concurrency, (item) => read(ctx, item));
@@ -219,8 +242,10 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
       delete ctx.cache[actual.arn];
       let data: AppMeshData | undefined;
       if (!deepEqual(desired.spec, actual.spec)) {
-        // The actual version is part of the token: re-applying the same spec over drift is a new request.
-        const token = clientToken(ctx.stack, desired.id, desired.digest, `update:${actual.version ?? 0}`);
+        // Re-applying the same spec over drift, or to a re-created resource whose version restarted, must be a
+        // new request: App Mesh would answer a known token with the original result and change nothing.
+        const generation = `${ctx.updateGeneration(desired.id)}:${actual.version ?? 0}:${actual.lastUpdatedAt ?? ''}`;
+        const token = clientToken(ctx.stack, desired.id, desired.digest, `update:${generation}`);
         data = await ops.update(ctx.clients.appMesh, desired.ref, desired.spec, token);
       }
       const changes = tagChanges(tags, actual.tags);
@@ -233,8 +258,12 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
         await ctx.clients.appMesh.send(new UntagResourceCommand({ resourceArn: actual.arn, tagKeys: changes.remove }));
       }
       if (data) result = remember(ctx, data, tags);
-      else if (actual.version !== undefined)
-        ctx.cache[actual.arn] = { version: actual.version, data: { spec: actual.spec, tags, readAt: Date.now() } };
+      else if (actual.version !== undefined) {
+        // Tags do not move the version: the spec read this run is still the one of this version.
+        const cached: CachedAppMesh = { spec: actual.spec, tags, readAt: Date.now() };
+        if (actual.lastUpdatedAt) cached.lastUpdatedAt = actual.lastUpdatedAt;
+        ctx.cache[actual.arn] = { version: actual.version, data: cached };
+      }
       return result;
     },
 
