@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { MeshwardError } from '../core/errors';
+import { printable } from '../core/format-value';
 
 /** The exit codes of the CLI contract; scripts and CI branch on these. */
 export const EXIT = {
@@ -119,7 +120,7 @@ export function outputFormat<F extends string>(value: string | undefined, allowe
 export function reportFailure(io: CliIO, error: unknown, usage?: string): ExitCode {
   const style = styleFor(io.stderr, io.env);
   const message = error instanceof Error ? error.message : String(error);
-  writeLine(io.stderr, `${style.red('error:')} ${message}`);
+  writeLine(io.stderr, `${style.red('error:')} ${printable(message)}`);
   if (error instanceof UsageError && usage) writeLine(io.stderr, `\n${usage}`);
   if (!(error instanceof MeshwardError) && error instanceof Error && io.env['MESHWARD_DEBUG'] && error.stack) {
     writeLine(io.stderr, style.dim(error.stack));

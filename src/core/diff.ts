@@ -53,8 +53,11 @@ export interface DiffResourcesInput {
  * Deletes are listed whatever the prune setting; buildPlan decides whether they run.
  */
 export function diffResources(input: DiffResourcesInput): ResourceChange[] {
-  const desiredById = new Map(input.desired.map((d) => [d.id, d]));
-  const actualById = new Map(input.actual.map((a) => [a.id, a]));
+  // A declared placeholder annotated external names a resource managed elsewhere: it exists for references only,
+  // so neither side of it is diffed (no create, no update, and no delete of a same-named resource).
+  const external = new Set(input.desired.filter(isExternal).map((d) => d.id));
+  const desiredById = new Map(input.desired.filter((d) => !external.has(d.id)).map((d) => [d.id, d]));
+  const actualById = new Map(input.actual.filter((a) => !external.has(a.id)).map((a) => [a.id, a]));
   const ids = [...new Set([...desiredById.keys(), ...actualById.keys()])].sort(compareIds);
   const out: ResourceChange[] = [];
   for (const id of ids) {
@@ -109,7 +112,8 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
     ...diffValues(comparableTags(actual), declaredTags(desired), '/tags'),
   ];
   let reason: string | undefined;
-  if (!isOwnedBy(actual, input.stack)) {
+  const adopting = !isOwnedBy(actual, input.stack);
+  if (adopting) {
     if (isMeshwardOwned(actual)) {
       // Adopting from another stack would make two stacks fight over one resource: never, even when asked.
       return { ...base, action: 'conflict', cause: 'none', changes, reason: `owned by ${describeOwner(actual)}` };
@@ -142,6 +146,16 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
     p === '/spec' || p.startsWith('/spec/') ? p : `/spec${p}`,
   );
   const touched = changes.find((c) => c.path.startsWith('/spec') && immutable.some((p) => pointerTouches(p, c.path)));
+  if (touched && adopting) {
+    // Adoption licenses writing to the resource, not deleting it: until the tags are on, it is not ours.
+    return {
+      ...base,
+      action: 'conflict',
+      cause: 'none',
+      changes,
+      reason: `adopting it would delete and create it (immutable field ${touched.path} differs); make the manifest match it first, or delete it yourself`,
+    };
+  }
   if (touched) reason = `immutable field ${touched.path} changed: delete and create`;
   return {
     ...base,
@@ -151,6 +165,10 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
     ...(reason !== undefined ? { reason } : {}),
     ...(alsoDrifted ? { alsoDrifted } : {}),
   };
+}
+
+function isExternal(desired: DesiredResource): boolean {
+  return desired.annotations[ANNOTATIONS.external] === 'true';
 }
 
 function describeOwner(actual: ActualResource): string {

@@ -36,6 +36,18 @@ export function formatValue(value: unknown, max = DEFAULT_MAX_VALUE_LENGTH): str
   return truncate(text, max);
 }
 
+// C0 controls but tab and newline, DEL and C1: ESC and the C1 CSI/OSC introducers are how text drives a terminal.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text that came from outside (AWS, manifests, error messages) made safe for a terminal: control characters are
+ * written as `\u001b` escapes, so a hostile value shows up instead of moving the cursor or retitling the window.
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export const ACTION_SYMBOL: Record<ChangeAction, string> = {
   create: '+',
   update: '~',

@@ -24,7 +24,7 @@ import {
 } from './graph';
 import { DEFAULT_MAX_DELETES, type GuardRefusal } from './guards';
 import type { ChangeAction, ChangeCause, ResourceChange } from './model';
-import { isDeletionProtected } from './ownership';
+import { isDeletionProtected, isMeshwardOwned } from './ownership';
 import { pointerTouches } from './pointer';
 import { routeProtocol, virtualServiceProvider } from './spec-refs';
 import { resourceId, type KindName } from './types';
@@ -295,8 +295,14 @@ function cascadeReplaces(
     const blocked = [root, ...members].filter((id) => {
       const c = changes.get(id);
       if (c === undefined) return false;
-      // A held resource that will not be deleted (prune off) keeps App Mesh from deleting the root.
-      return c.action === 'conflict' || isDeletionProtected(c) || (c.action === 'delete' && !prune);
+      // A held resource that will not be deleted (prune off) keeps App Mesh from deleting the root. One being
+      // adopted (diff lets only unowned-but-adoptable resources through without the tags) is not ours to delete.
+      return (
+        c.action === 'conflict' ||
+        isDeletionProtected(c) ||
+        (c.action === 'delete' && !prune) ||
+        (c.actual !== undefined && !isMeshwardOwned(c.actual))
+      );
     });
     if (blocked.length > 0) {
       const isProtected = blocked.some((id) => {

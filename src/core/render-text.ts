@@ -1,6 +1,13 @@
 /** The CLI's report: one block per resource with its field-level diff, the way a reviewer reads it. */
 import { redact } from './fingerprint';
-import { ACTION_SYMBOL, ACTION_VERB, causeLabel, DEFAULT_MAX_VALUE_LENGTH, formatValue } from './format-value';
+import {
+  ACTION_SYMBOL,
+  ACTION_VERB,
+  causeLabel,
+  DEFAULT_MAX_VALUE_LENGTH,
+  formatValue,
+  printable,
+} from './format-value';
 import type { ChangeAction } from './model';
 import { describeOutcome } from './outcome';
 import type { Report, ReportResource } from './report';
@@ -33,7 +40,8 @@ const ACTION_COLOR: Record<ChangeAction, Color> = {
   conflict: 'red',
 };
 
-export function renderText(report: Report, options: TextOptions = {}): string {
+export function renderText(untrusted: Report, options: TextOptions = {}): string {
+  const report = printableReport(untrusted);
   const paint = (color: Color, text: string): string => (options.color ? `${ANSI[color]}${text}${RESET}` : text);
   const max = options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
   const lines: string[] = [paint('bold', header(report))];
@@ -51,6 +59,19 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     lines.push(paint('dim', `API calls: ${calls.join(', ')}`));
   }
   return redact(`${lines.join('\n')}\n`);
+}
+
+/** Every string a report carries, made printable (the renderer's own colors are added after). */
+function printableReport(report: Report): Report {
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return printable(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [printable(k), walk(v)]));
+    }
+    return value;
+  };
+  return walk(report) as Report;
 }
 
 function header(report: Report): string {

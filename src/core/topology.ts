@@ -4,7 +4,7 @@
  */
 import type { DesiredResource } from './model';
 import { gatewayRouteTarget, nodeBackends, routeWeightedTargets, virtualServiceProvider } from './spec-refs';
-import { resourceId, type KindName } from './types';
+import { ANNOTATIONS, resourceId, type KindName } from './types';
 
 export type TopologyKind = Exclude<KindName, 'Mesh' | 'EcsService'>;
 
@@ -13,7 +13,7 @@ export interface TopologyNode {
   kind: TopologyKind;
   name: string;
   mesh: string;
-  /** Named by a spec but not declared (annotated external, or managed elsewhere). */
+  /** Managed elsewhere: named by a spec but not declared, or declared as a placeholder annotated external. */
   external: boolean;
 }
 
@@ -61,7 +61,9 @@ export function buildTopology(desired: readonly DesiredResource[]): Topology {
   const nodes = new Map<string, TopologyNode>();
   for (const r of desired) {
     if (!isTopologyKind(r.ref.kind) || r.ref.mesh === undefined) continue;
-    nodes.set(r.id, { id: r.id, kind: r.ref.kind, name: r.ref.name, mesh: r.ref.mesh, external: false });
+    // A placeholder annotated external is declared only so that references to it resolve; someone else runs it.
+    const external = r.annotations[ANNOTATIONS.external] === 'true';
+    nodes.set(r.id, { id: r.id, kind: r.ref.kind, name: r.ref.name, mesh: r.ref.mesh, external });
   }
   const edges: TopologyEdge[] = [];
   const target = (kind: TopologyKind, name: string, mesh: string): string => {

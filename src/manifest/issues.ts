@@ -2,6 +2,8 @@
  * The one shape every manifest problem takes, from unreadable bytes to a dangling reference, so the CLI, the
  * engine and CI artefacts report them the same way.
  */
+import { printable } from '../core/format-value';
+import { joinPointer as joinOne } from '../core/pointer';
 import type { LoadedDocument, SourcePosition } from '../core/types';
 
 export type IssueSeverity = 'error' | 'warning';
@@ -21,6 +23,7 @@ export type IssueCode =
   | 'INVALID_UTF8'
   | 'YAML_SYNTAX'
   | 'YAML_DUPLICATE_KEY'
+  | 'YAML_COMPLEX_KEY'
   | 'YAML_CUSTOM_TAG'
   | 'YAML_ALIAS_LIMIT'
   | 'YAML_TOO_DEEP'
@@ -91,12 +94,9 @@ export function positionOf(loaded: LoadedDocument, pointer: string): SourcePosit
   }
 }
 
-export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
+/** core/pointer's joinPointer, for any number of tokens. */
 export function joinPointer(base: string, ...tokens: Array<string | number>): string {
-  return base + tokens.map((t) => '/' + escapePointerToken(t)).join('');
+  return tokens.reduce<string>((pointer, token) => joinOne(pointer, token), base);
 }
 
 export function formatPosition(position: SourcePosition): string {
@@ -108,7 +108,8 @@ export function formatIssue(issue: ValidationIssue): string {
   const location = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
   const where = issue.pointer === '' ? '' : ` ${issue.pointer}`;
   const prefix = issue.severity === 'warning' ? 'warning: ' : '';
-  return `${location}${where} ${prefix}${issue.message}`;
+  // Names, keys and file names come from the manifests; a control character in one must not reach a terminal raw.
+  return printable(`${location}${where} ${prefix}${issue.message}`);
 }
 
 function compareText(a: string, b: string): number {

@@ -8,6 +8,7 @@ import type { CST, Document, Node as YamlNode, YAMLError } from 'yaml';
 import type { LoadedDocument, ManifestDocument, SourcePosition } from '../core/types';
 import { fileIssue, joinPointer } from './issues';
 import type { IssueCode, ValidationIssue } from './issues';
+import { DEFAULT_SOURCE_LIMITS } from './sources';
 import type { ManifestFile } from './sources';
 import { decodeUtf8 } from './utf8';
 import { scanNesting } from './yaml-depth';
@@ -25,15 +26,22 @@ export interface LoadLimits {
   maxValuesPerDocument: number;
   /** YAML errors reported per file; past it a broken file only adds noise. */
   maxYamlErrorsPerFile: number;
+  /** Documents in one file, `---` separators with nothing after them included. */
+  maxDocumentsPerFile: number;
+  /** Documents across all files: tiny documents cost far more memory than their bytes. */
+  maxTotalDocuments: number;
 }
 
 export const DEFAULT_LOAD_LIMITS: LoadLimits = {
-  maxFileBytes: 1024 * 1024,
-  maxTotalBytes: 64 * 1024 * 1024,
+  // The same as the sources': they never hand over more than this, and the loader checks files given directly.
+  maxFileBytes: DEFAULT_SOURCE_LIMITS.maxFileBytes,
+  maxTotalBytes: DEFAULT_SOURCE_LIMITS.maxTotalBytes,
   maxDepth: 64,
   maxAliasCount: 100,
   maxValuesPerDocument: 200_000,
   maxYamlErrorsPerFile: 20,
+  maxDocumentsPerFile: 10_000,
+  maxTotalDocuments: 50_000,
 };
 
 export interface LoadResult {
@@ -65,6 +73,11 @@ export function loadFiles(files: readonly ManifestFile[], limits: Partial<LoadLi
       break;
     }
     const one = loadFile(file, effective);
+    if (result.documents.length + one.documents.length > effective.maxTotalDocuments) {
+      const message = `manifests hold more than ${effective.maxTotalDocuments} documents; this and later files were not used`;
+      result.issues.push(fileIssue(file.name, 'TOTAL_TOO_LARGE', message));
+      break;
+    }
     result.documents.push(...one.documents);
     result.issues.push(...one.issues);
   }
@@ -138,8 +151,10 @@ function parseText(name: string, text: string, lexemes: readonly string[], limit
   lineCounter.addNewLine(0);
   const composer = new Composer({
     prettyErrors: false,
-    uniqueKeys: true,
     strict: true,
+    // yaml's uniqueKeys compares every key with every earlier one (minutes for a megabyte of keys); collectPositions
+    // finds duplicates with a set instead.
+    uniqueKeys: false,
     schema: 'core',
     // Merge keys (<<) are YAML 1.1; with them off `<<` is an ordinary (unknown) key.
     merge: false,
@@ -148,7 +163,14 @@ function parseText(name: string, text: string, lexemes: readonly string[], limit
     for (const lexeme of lexemes) yield* parser.next(lexeme);
     yield* parser.end();
   }
-  const docs = Array.from(composer.compose(tokens()));
+  const docs: Document.Parsed[] = [];
+  for (const doc of composer.compose(tokens())) {
+    if (docs.length === limits.maxDocumentsPerFile) {
+      const message = `file holds more than ${limits.maxDocumentsPerFile} documents`;
+      return { documents: [], issues: [fileIssue(name, 'YAML_TOO_LARGE', message)] };
+    }
+    docs.push(doc);
+  }
   const result: LoadResult = { documents: [], issues: [] };
   const yamlIssues: ValidationIssue[] = [];
   if (docs.length === 0) {
@@ -163,11 +185,8 @@ function parseText(name: string, text: string, lexemes: readonly string[], limit
     for (const warning of doc.warnings) yamlIssues.push(yamlErrorIssue(warning, text, at));
     if (yamlIssues.slice(before).some((i) => i.severity === 'error')) return;
     const loaded = toLoadedDocument(doc, index, name, at, limits, text);
-    if ('issue' in loaded) {
-      if (loaded.issue) result.issues.push(loaded.issue);
-    } else {
-      result.documents.push(loaded.document);
-    }
+    if ('issues' in loaded) yamlIssues.push(...loaded.issues);
+    else result.documents.push(loaded.document);
   });
 
   if (yamlIssues.length > limits.maxYamlErrorsPerFile) {
@@ -195,14 +214,6 @@ function yamlErrorIssue(error: YAMLError, text: string, at: (offset: number) => 
   const make = (code: IssueCode, message: string, severity: 'error' | 'warning' = 'error'): ValidationIssue =>
     issue(position.file, position.line, position.column, '', code, message, severity);
   switch (error.code) {
-    case 'DUPLICATE_KEY': {
-      // yaml marks only the key's first character; the key runs to its `:` (quoted keys may contain one).
-      const key = DUPLICATE_KEY_TEXT.exec(text.slice(start, start + 300))?.[1] ?? text.slice(start, end);
-      return make(
-        'YAML_DUPLICATE_KEY',
-        `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${truncate(key)}"`}`,
-      );
-    }
     case 'TAG_RESOLVE_FAILED': {
       const tag = /tag: (\S+)/.exec(firstLine)?.[1] ?? truncate(text.slice(start, end));
       return make('YAML_CUSTOM_TAG', `custom tag ${tag} is not allowed; manifests use plain YAML values`);
@@ -214,13 +225,11 @@ function yamlErrorIssue(error: YAMLError, text: string, at: (offset: number) => 
   }
 }
 
-const DUPLICATE_KEY_TEXT = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\n]*?)\s*:(?:\s|$)/;
-
 function truncate(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 
-type Converted = { document: LoadedDocument } | { issue: ValidationIssue | undefined };
+type Converted = { document: LoadedDocument } | { issues: ValidationIssue[] };
 
 function toLoadedDocument(
   doc: Document.Parsed,
@@ -233,14 +242,14 @@ function toLoadedDocument(
   const contents = doc.contents;
   // `---` with nothing (or only comments) after it: a separator, not a document.
   if (contents === null || (isScalar(contents) && contents.value === null && contents.tag === undefined)) {
-    return { issue: undefined };
+    return { issues: [] };
   }
   const rootPosition = at(contents.range[0]);
   const positions = new Map<string, SourcePosition>();
   const walk = collectPositions(contents, at, positions, limits.maxDepth);
   if (walk.tooDeepAt !== undefined) {
     const p = at(walk.tooDeepAt);
-    return { issue: issue(name, p.line, p.column, '', 'YAML_TOO_DEEP', nestingMessage(limits.maxDepth)) };
+    return { issues: [issue(name, p.line, p.column, '', 'YAML_TOO_DEEP', nestingMessage(limits.maxDepth))] };
   }
   if (walk.badTag !== undefined) {
     // Node ranges start at the value; the tag the user typed sits just before it on the same line.
@@ -249,7 +258,15 @@ function toLoadedDocument(
     const lineStart = text.lastIndexOf('\n', walk.badTag.offset);
     const p = at(bang > lineStart ? bang : walk.badTag.offset);
     const message = `custom tag ${walk.badTag.tag} is not allowed; manifests use plain YAML values`;
-    return { issue: issue(name, p.line, p.column, '', 'YAML_CUSTOM_TAG', message) };
+    return { issues: [issue(name, p.line, p.column, '', 'YAML_CUSTOM_TAG', message)] };
+  }
+  if (walk.badKeys.length > 0) {
+    return {
+      issues: walk.badKeys.map(({ offset, code, message }) => {
+        const p = at(offset);
+        return issue(name, p.line, p.column, '', code, message);
+      }),
+    };
   }
   let value: unknown;
   try {
@@ -259,9 +276,9 @@ function toLoadedDocument(
     const text = error instanceof Error ? error.message : String(error);
     if (/resource exhaustion|alias resolution is disabled/i.test(text)) {
       const message = `aliases expand beyond the limit (${limits.maxAliasCount}); anchors and aliases cannot be used to multiply content`;
-      return { issue: issue(name, p.line, p.column, '', 'YAML_ALIAS_LIMIT', message) };
+      return { issues: [issue(name, p.line, p.column, '', 'YAML_ALIAS_LIMIT', message)] };
     }
-    return { issue: issue(name, p.line, p.column, '', 'YAML_SYNTAX', `invalid YAML: ${text}`) };
+    return { issues: [issue(name, p.line, p.column, '', 'YAML_SYNTAX', `invalid YAML: ${text}`)] };
   }
   if (walk.firstAliasAt !== undefined) {
     const budget = measure(value, limits.maxValuesPerDocument, limits.maxDepth);
@@ -271,7 +288,7 @@ function toLoadedDocument(
         budget === 'deep'
           ? `aliases nest values deeper than ${limits.maxDepth} levels`
           : `aliases expand this document beyond ${limits.maxValuesPerDocument} values`;
-      return { issue: issue(name, p.line, p.column, '', 'YAML_ALIAS_LIMIT', message) };
+      return { issues: [issue(name, p.line, p.column, '', 'YAML_ALIAS_LIMIT', message)] };
     }
     // Aliases make toJS share objects between places; later stages may transform parts independently.
     value = unshare(value);
@@ -279,14 +296,16 @@ function toLoadedDocument(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const what = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
     return {
-      issue: issue(
-        name,
-        rootPosition.line,
-        rootPosition.column,
-        '',
-        'NOT_A_MAPPING',
-        `document is ${what}; expected a mapping with apiVersion, kind, metadata and spec`,
-      ),
+      issues: [
+        issue(
+          name,
+          rootPosition.line,
+          rootPosition.column,
+          '',
+          'NOT_A_MAPPING',
+          `document is ${what}; expected a mapping with apiVersion, kind, metadata and spec`,
+        ),
+      ],
     };
   }
   positions.set('', rootPosition);
@@ -303,6 +322,11 @@ function toLoadedDocument(
 
 interface WalkResult {
   tooDeepAt?: number;
+  /**
+   * Keys a mapping holds twice (compared as the JSON member names they become), and keys that are not scalars
+   * (yaml would stringify them, warning on stderr), in document order.
+   */
+  badKeys: Array<{ offset: number; code: 'YAML_DUPLICATE_KEY' | 'YAML_COMPLEX_KEY'; message: string }>;
   firstAliasAt?: number;
   /** An explicit tag beyond JSON's types (yaml still knows !!binary, !!set, !!timestamp...). */
   badTag?: { offset: number; tag: string };
@@ -328,7 +352,7 @@ function collectPositions(
   positions: Map<string, SourcePosition>,
   maxDepth: number,
 ): WalkResult {
-  const result: WalkResult = {};
+  const result: WalkResult = { badKeys: [] };
   const stack: Array<{ node: YamlNode; pointer: string; depth: number }> = [{ node: root, pointer: '', depth: 1 }];
   while (stack.length > 0) {
     const { node, pointer, depth } = stack.pop() as { node: YamlNode; pointer: string; depth: number };
@@ -344,11 +368,25 @@ function collectPositions(
       return result;
     }
     if (isMap(node)) {
+      const seen = new Set<string>();
       for (const pair of node.items) {
         const key = pair.key;
         if (isScalar(key)) checkTag(key, result);
+        if (isMap(key) || isSeq(key) || isAlias(key)) {
+          const what = isMap(key) ? 'a mapping' : isSeq(key) ? 'a list' : 'an alias';
+          const message = `a mapping key must be a string, not ${what}`;
+          result.badKeys.push({ offset: key.range?.[0] ?? 0, code: 'YAML_COMPLEX_KEY', message });
+          continue;
+        }
         if (!isScalar(key) || key.range === undefined || key.range === null) continue;
-        const child = joinPointer(pointer, String(key.value));
+        const member = memberName(key.value);
+        if (seen.has(member)) {
+          const message = `duplicate key ${JSON.stringify(truncate(member))}`;
+          result.badKeys.push({ offset: key.range[0], code: 'YAML_DUPLICATE_KEY', message });
+          continue;
+        }
+        seen.add(member);
+        const child = joinPointer(pointer, member);
         positions.set(child, at(key.range[0]));
         if (pair.value && typeof pair.value === 'object' && 'range' in pair.value) {
           stack.push({ node: pair.value as YamlNode, pointer: child, depth: depth + 1 });
@@ -365,6 +403,11 @@ function collectPositions(
     }
   }
   return result;
+}
+
+/** The member name a scalar key becomes in the JSON value (yaml's toJS turns a null key into ""). */
+function memberName(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
 }
 
 /** Counts values as expanded (shared objects once per use), iteratively so depth costs no stack. */

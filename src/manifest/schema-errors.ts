@@ -45,22 +45,35 @@ function isUnionObject(schema: SchemaObject | undefined): boolean {
   return schema?.['maxProperties'] === 1 && asObject(schema['properties']) !== undefined;
 }
 
+type KeyedError = ErrorObject & { propertyName?: string };
+
 export function translateErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
-  // A failed oneOf also reports every branch's failure; the oneOf's own message says it all.
-  const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath + '/');
+  // A failed oneOf also reports every branch's failure; the oneOf's own message says it all. Schema paths carry no
+  // list index, so the set stays small however many items fail, and each error is checked against it once.
+  const oneOfPaths = [...new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath + '/'))];
+  // propertyNames reports the inner failure and then its own; the inner one knows why, the outer one is kept.
+  const keyErrors = new Map<string, ErrorObject>();
+  for (const error of errors as readonly KeyedError[]) {
+    if (error.propertyName === undefined) continue;
+    const key = keyErrorId(error.instancePath, error.propertyName);
+    if (!keyErrors.has(key)) keyErrors.set(key, error);
+  }
   const problems: SchemaProblem[] = [];
-  for (const error of errors) {
+  for (const error of errors as readonly KeyedError[]) {
     if (error.keyword === 'if') continue;
     if (oneOfPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
-    // propertyNames reports the inner failure and then its own; keep the one that knows the key.
-    if ((error as ErrorObject & { propertyName?: string }).propertyName !== undefined) continue;
-    const problem = translate(error, errors);
+    if (error.propertyName !== undefined) continue;
+    const problem = translate(error, keyErrors);
     if (problem) problems.push(problem);
   }
   return problems;
 }
 
-function translate(error: ErrorObject, all: readonly ErrorObject[]): SchemaProblem | undefined {
+function keyErrorId(instancePath: string, propertyName: string): string {
+  return `${instancePath}\u0000${propertyName}`;
+}
+
+function translate(error: ErrorObject, keyErrors: ReadonlyMap<string, ErrorObject>): SchemaProblem | undefined {
   const at = error.instancePath;
   const params = error.params as Record<string, unknown>;
   const parent = asObject(error.parentSchema);
@@ -154,9 +167,7 @@ function translate(error: ErrorObject, all: readonly ErrorObject[]): SchemaProbl
     }
     case 'propertyNames': {
       const key = String(params['propertyName']);
-      const inner = all.find(
-        (e) => (e as ErrorObject & { propertyName?: string }).propertyName === key && e.instancePath === at,
-      );
+      const inner = keyErrors.get(keyErrorId(at, key));
       return { pointer: joinPointer(at, key), message: propertyNameMessage(key, inner) };
     }
     case 'uniqueItems':

@@ -3,11 +3,13 @@
  * that must agree across resources. Pure functions over loaded documents; App Mesh would reject (or silently
  * misroute) what they catch, but only after half a plan had been applied.
  */
+import { virtualServiceProvider } from '../core/spec-refs';
 import { ANNOTATIONS, API_VERSION, KIND_NAMES, refOf, resourceId } from '../core/types';
 import type { KindName, LoadedDocument, ManifestDocument, ResourceRef } from '../core/types';
 import { formatPosition, issueAt, positionOf } from './issues';
 import type { IssueCode, ValidationIssue } from './issues';
 import { suggest } from './suggest';
+import type { SuggestBudget } from './suggest';
 
 const ROUTE_TYPES = {
   httpRoute: 'http',
@@ -62,11 +64,6 @@ export function safeRefOf(doc: unknown): ResourceRef | undefined {
   return refOf({ apiVersion: API_VERSION, kind, metadata, spec: cluster === undefined ? {} : { cluster } });
 }
 
-export function identityOf(loaded: LoadedDocument): string | undefined {
-  const ref = safeRefOf(loaded.doc);
-  return ref === undefined ? undefined : resourceId(ref);
-}
-
 interface Listener {
   port: number;
   protocol: string;
@@ -88,17 +85,33 @@ function describeListeners(listeners: readonly Listener[]): string {
   return listeners.map((l) => `${l.protocol} ${l.port}`).join(', ');
 }
 
+/** Resources a reference could have meant: same kind, same mesh, same parent. */
+function siblingGroup(ref: ResourceRef): string {
+  return resourceId({ ...ref, name: '' });
+}
+
+/** Edit-distance work all "did you mean" hints of one validation may spend (a few hundred ms at most). */
+const SUGGEST_CELLS = 50_000_000;
+
 class Checker {
   readonly issues: ValidationIssue[] = [];
   readonly declared = new Map<string, LoadedDocument>();
+  /** siblingGroup -> declared names, for hints without rescanning every document per dangling reference. */
+  private readonly names = new Map<string, string[]>();
+  private readonly budget: SuggestBudget = { cells: SUGGEST_CELLS };
 
   constructor(documents: readonly LoadedDocument[]) {
     for (const loaded of documents) {
-      const id = identityOf(loaded);
-      if (id === undefined) continue;
+      const ref = safeRefOf(loaded.doc);
+      if (ref === undefined) continue;
+      const id = resourceId(ref);
       const first = this.declared.get(id);
       if (first === undefined) {
         this.declared.set(id, loaded);
+        const group = siblingGroup(ref);
+        const names = this.names.get(group);
+        if (names) names.push(ref.name);
+        else this.names.set(group, [ref.name]);
         continue;
       }
       this.report(
@@ -130,11 +143,7 @@ class Checker {
     if (target !== undefined) return target;
     if (isExternal(loaded.doc)) return undefined;
     const where = ref.kind === 'Mesh' ? '' : ` in mesh "${ref.mesh ?? ''}"`;
-    const siblings = [...this.declared.values()]
-      .map((d) => safeRefOf(d.doc))
-      .filter((r): r is ResourceRef => r?.kind === ref.kind && r.mesh === ref.mesh && r.parent === ref.parent)
-      .map((r) => r.name);
-    const hint = suggest(ref.name, siblings);
+    const hint = suggest(ref.name, this.names.get(siblingGroup(ref)) ?? [], this.budget);
     this.report(
       loaded,
       pointer,
@@ -349,25 +358,40 @@ function checkRoute(checker: Checker, loaded: LoadedDocument, mesh: string): voi
     const name = str(get(target, 'virtualNode'));
     if (!name) return;
     const node = checker.require(loaded, `${targetsPointer}/${i}/virtualNode`, { kind: 'VirtualNode', name, mesh });
-    const listeners = node ? listenersOf(node.doc.spec) : undefined;
-    if (!listeners || listeners.length === 0) return;
-    const port = get(target, 'port');
-    if (typeof port === 'number' && !listeners.some((l) => l.port === port)) {
-      checker.report(
-        loaded,
-        `${targetsPointer}/${i}/port`,
-        'PORT_MISMATCH',
-        `port ${port} is not a listener port of VirtualNode "${name}" (${describeListeners(listeners)})`,
-      );
-    } else if (port === undefined && listeners.length > 1) {
-      checker.report(
-        loaded,
-        `${targetsPointer}/${i}`,
-        'PORT_MISMATCH',
-        `must set port: VirtualNode "${name}" has several listeners (${describeListeners(listeners)})`,
-      );
-    }
+    if (node) checkTargetPort(checker, loaded, `${targetsPointer}/${i}`, get(target, 'port'), 'VirtualNode', node);
   });
+}
+
+/**
+ * A target's port (a weighted target's, a gateway route target's) picks one listener of the resource that serves
+ * it; App Mesh needs it when there are several, and it must be one of them.
+ */
+function checkTargetPort(
+  checker: Checker,
+  loaded: LoadedDocument,
+  targetPointer: string,
+  port: unknown,
+  servingKind: 'VirtualNode' | 'VirtualRouter',
+  serving: LoadedDocument,
+): void {
+  const listeners = listenersOf(serving.doc.spec);
+  if (!listeners || listeners.length === 0) return;
+  const name = serving.doc.metadata.name;
+  if (typeof port === 'number' && !listeners.some((l) => l.port === port)) {
+    checker.report(
+      loaded,
+      `${targetPointer}/port`,
+      'PORT_MISMATCH',
+      `port ${port} is not a listener port of ${servingKind} "${name}" (${describeListeners(listeners)})`,
+    );
+  } else if (port === undefined && listeners.length > 1) {
+    checker.report(
+      loaded,
+      targetPointer,
+      'PORT_MISMATCH',
+      `must set port: ${servingKind} "${name}" has several listeners (${describeListeners(listeners)})`,
+    );
+  }
 }
 
 function checkGatewayRoute(checker: Checker, loaded: LoadedDocument, mesh: string): void {
@@ -379,13 +403,26 @@ function checkGatewayRoute(checker: Checker, loaded: LoadedDocument, mesh: strin
   const type = routeTypeOf(doc.spec);
   if (type === undefined) return;
   if (gateway) checkListenerFit(checker, loaded, type, 'VirtualGateway', gateway);
+  const targetPointer = `/spec/${type}/action/target`;
   const service = str(get(doc.spec, type, 'action', 'target', 'virtualService', 'virtualServiceName'));
-  if (service) {
-    checker.require(loaded, `/spec/${type}/action/target/virtualService/virtualServiceName`, {
-      kind: 'VirtualService',
-      name: service,
-      mesh,
-    });
+  if (!service) return;
+  const target = checker.require(loaded, `${targetPointer}/virtualService/virtualServiceName`, {
+    kind: 'VirtualService',
+    name: service,
+    mesh,
+  });
+  // The port picks a listener of whatever provides the service.
+  const provider = target ? virtualServiceProvider(target.doc.spec) : undefined;
+  const serving = provider ? checker.find({ kind: provider.kind, name: provider.name, mesh }) : undefined;
+  if (provider && serving) {
+    checkTargetPort(
+      checker,
+      loaded,
+      targetPointer,
+      get(doc.spec, type, 'action', 'target', 'port'),
+      provider.kind,
+      serving,
+    );
   }
 }
 

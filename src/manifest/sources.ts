@@ -2,7 +2,8 @@
  * Where manifests come from. The loader only sees `{name, bytes}` pairs, so a new kind of source (S3) is one
  * more `ManifestSource`, registered by URI scheme, without touching loading or validation.
  */
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { MeshwardError } from '../core/errors';
 import type { IssueCode } from './issues';
@@ -60,10 +61,35 @@ function displayName(cwd: string, absolute: string): string {
   return (relative === '' ? '.' : relative).split(path.sep).join('/');
 }
 
-async function readBounded(absolute: string, size: number, limits: SourceLimits): Promise<Uint8Array> {
-  if (size > limits.maxFileBytes) return new Uint8Array(0);
-  return new Uint8Array(await fs.readFile(absolute));
+// O_NONBLOCK: a FIFO that slipped past the stat check (swapped in since) must not block open() waiting for a writer.
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
+/**
+ * Reads a regular file, never more than `limit` + 1 bytes (so a file that grows after its stat is still bounded,
+ * and still reads as too large). Anything else (a FIFO, a device, a socket) is refused: reading one would block
+ * forever or never end.
+ */
+async function readRegularFile(absolute: string, limit: number): Promise<{ bytes: Uint8Array; size: number }> {
+  const handle = await fs.open(absolute, OPEN_FLAGS);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new NotRegularFile();
+    if (stat.size > limit) return { bytes: new Uint8Array(0), size: stat.size };
+    const buffer = new Uint8Array(limit + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > limit) return { bytes: new Uint8Array(0), size: Math.max(stat.size, length) };
+    return { bytes: buffer.slice(0, length), size: length };
+  } finally {
+    await handle.close();
+  }
 }
+
+class NotRegularFile extends Error {}
 
 /** A file or a directory searched recursively for `*.yaml` / `*.yml`, in code-point order of their paths. */
 export class FileSystemSource implements ManifestSource {
@@ -78,6 +104,9 @@ export class FileSystemSource implements ManifestSource {
     const stat = await fs.stat(root).catch((cause: unknown) => {
       throw new SourceError(this.location, 'SOURCE_NOT_FOUND', `no such file or directory`, { cause });
     });
+    if (!stat.isDirectory() && !stat.isFile()) {
+      throw new SourceError(this.location, 'SOURCE_READ_FAILED', 'is not a regular file or directory');
+    }
     const paths = stat.isDirectory() ? await this.walk(root) : [root];
     if (paths.length > this.limits.maxFiles) {
       throw new SourceError(
@@ -87,12 +116,25 @@ export class FileSystemSource implements ManifestSource {
       );
     }
     const files: ManifestFile[] = [];
+    let total = 0;
     for (const absolute of paths) {
       const name = displayName(this.cwd, absolute);
       try {
-        const { size } = await fs.stat(absolute);
-        files.push({ name, bytes: await readBounded(absolute, size, this.limits), size });
+        if (total > this.limits.maxTotalBytes) {
+          // Past the total the loader reads nothing more; the sizes alone let it say where the limit was crossed.
+          const { size } = await fs.stat(absolute);
+          files.push({ name, bytes: new Uint8Array(0), size });
+          continue;
+        }
+        // A file that would cross the total is not read either: the loader refuses it by its size.
+        const budget = Math.min(this.limits.maxFileBytes, Math.max(0, this.limits.maxTotalBytes - total));
+        const file = await readRegularFile(absolute, budget);
+        total += file.size;
+        files.push({ name, ...file });
       } catch (cause) {
+        if (cause instanceof NotRegularFile) {
+          throw new SourceError(name, 'SOURCE_READ_FAILED', 'is not a regular file', { cause });
+        }
         throw new SourceError(name, 'SOURCE_READ_FAILED', `cannot be read: ${(cause as Error).message}`, { cause });
       }
     }
@@ -106,10 +148,8 @@ export class FileSystemSource implements ManifestSource {
     const pending = [root];
     while (pending.length > 0) {
       const dir = pending.pop() as string;
-      const real = await fs.realpath(dir);
-      if (visited.has(real)) continue;
-      visited.add(real);
-      for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      const entries = await this.readDirectory(dir, visited);
+      for (const entry of entries) {
         // Dot folders hold tooling (.git, .meshward), never manifests.
         if (entry.name.startsWith('.')) continue;
         const full = path.join(dir, entry.name);
@@ -122,6 +162,19 @@ export class FileSystemSource implements ManifestSource {
     const names = found.map((f) => ({ f, key: displayName(this.cwd, f) }));
     names.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return names.map((n) => n.f);
+  }
+
+  /** A directory's entries, or none when its real path was entered already (so a symlink loop ends). */
+  private async readDirectory(dir: string, visited: Set<string>): Promise<Dirent[]> {
+    try {
+      const real = await fs.realpath(dir);
+      if (visited.has(real)) return [];
+      visited.add(real);
+      return await fs.readdir(dir, { withFileTypes: true });
+    } catch (cause) {
+      const name = displayName(this.cwd, dir);
+      throw new SourceError(name, 'SOURCE_READ_FAILED', `cannot be read: ${(cause as Error).message}`, { cause });
+    }
   }
 }
 

@@ -34,6 +34,9 @@ export interface ValidationResult {
   valid: boolean;
 }
 
+/** Past this, one document's errors are the same mistake repeated (a generated list gone wrong); the rest are counted. */
+const MAX_SCHEMA_PROBLEMS_PER_DOCUMENT = 50;
+
 async function readSources(sources: readonly ManifestSource[]): Promise<{
   files: ManifestFile[];
   issues: ValidationIssue[];
@@ -112,8 +115,15 @@ export function validateFiles(
     if (!schema) break;
     const problems = schema.validate(document.doc);
     if (problems.length === 0) schemaValid.add(document);
-    for (const problem of problems) {
+    for (const problem of problems.slice(0, MAX_SCHEMA_PROBLEMS_PER_DOCUMENT)) {
       issues.push(issueAt(positionOf(document, problem.pointer), problem.pointer, 'SCHEMA', problem.message));
+    }
+    const firstLeftOut = problems[MAX_SCHEMA_PROBLEMS_PER_DOCUMENT];
+    if (firstLeftOut !== undefined) {
+      // Placed where the first one left out is, so sorted output reads "...the 50 errors, and N more".
+      const more = problems.length - MAX_SCHEMA_PROBLEMS_PER_DOCUMENT;
+      const message = `and ${more} more schema errors in this document`;
+      issues.push(issueAt(positionOf(document, firstLeftOut.pointer), firstLeftOut.pointer, 'SCHEMA', message));
     }
   }
   issues.push(...checkSemantics(loaded.documents, (d) => schemaValid.has(d)));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { run } from '../../src/cli/commands/validate';
 import { main } from '../../src/cli/main';
-import { EXIT } from '../../src/cli/output';
+import { EXIT, reportFailure } from '../../src/cli/output';
 import type { CliIO } from '../../src/cli/output';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -142,5 +142,26 @@ describe('meshward (dispatch)', () => {
     const { io, out } = capture();
     expect(await main(['help', 'validate'], io)).toBe(EXIT.ok);
     expect(out()).toContain('Usage: meshward validate');
+  });
+
+  it('prints control characters from the manifests as escapes, never raw to the terminal', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'meshward-validate-'));
+    try {
+      const yaml =
+        'apiVersion: meshward.dev/v1alpha1\nkind: VirtualNode\nmetadata:\n  name: a\n  mesh: "\\e[2Jx"\nspec: {}\n';
+      writeFileSync(path.join(dir, 'm.yaml'), yaml);
+      const { io, out } = capture();
+      expect(await run([dir], io)).toBe(EXIT.error);
+      expect(out()).toContain('Mesh "\\u001b[2Jx" is not declared');
+      expect(out()).not.toContain('\u001b');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints an unexpected error message without its control characters', () => {
+    const { io, err } = capture();
+    expect(reportFailure(io, new Error('boom \u001b[2J'))).toBe(EXIT.error);
+    expect(err()).toBe('error: boom \\u001b[2J\n');
   });
 });

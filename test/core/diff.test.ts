@@ -1,5 +1,5 @@
 import { desiredDigest, diffResources } from '../../src/core/diff';
-import type { DesiredResource } from '../../src/core/model';
+import type { ActualResource, DesiredResource } from '../../src/core/model';
 import { resourceId } from '../../src/core/types';
 import {
   actual,
@@ -247,6 +247,35 @@ describe('diffResources', () => {
       { path: '/tags/meshward.dev~1managed-by', before: undefined, after: 'meshward' },
       { path: '/tags/meshward.dev~1stack', before: undefined, after: STACK },
     ]);
+  });
+
+  it('refuses to adopt through delete and create: the resource is not ours to delete yet', () => {
+    const node = byId(all, nodeId);
+    const adopting = desired(node.ref, node.spec, { tags: node.tags, annotations: { 'meshward.dev/adopt': 'true' } });
+    const foreign = actualOf(node, { owner: null });
+    perRequest(foreign.spec as Record<string, unknown>, 60);
+    const [change] = diffResources({
+      desired: [adopting],
+      actual: [foreign],
+      state: stateOf(),
+      stack: STACK,
+      immutablePaths: () => ['/listeners'],
+    });
+    expect(change).toMatchObject({ action: 'conflict', cause: 'none' });
+    expect(change?.reason).toMatch(/adopting .* would delete and create it/);
+  });
+
+  // docs/manifest-reference.md: external means "the resource is managed elsewhere ... meshward does not manage it".
+  it('never creates, updates or deletes a declared placeholder annotated external', () => {
+    const node = byId(all, nodeId);
+    const placeholder = desired(node.ref, node.spec, { annotations: { 'meshward.dev/external': 'true' } });
+    const differing = actualOf(node);
+    perRequest(differing.spec as Record<string, unknown>, 60);
+    const run = (actuals: ActualResource[]) =>
+      diffResources({ desired: [placeholder], actual: actuals, state: appliedState([node]), stack: STACK });
+    expect(run([])).toEqual([]);
+    expect(run([differing])).toEqual([]);
+    expect(run([actualOf(node, { owner: null })])).toEqual([]);
   });
 
   it('reads ownership from the tags when the engine left `ownership` empty', () => {

@@ -291,6 +291,23 @@ describe('replace', () => {
     expect(plan.skipped.map((s) => s.id)).toEqual([id(refs.bNode)]);
   });
 
+  it('refuses a replace that would delete a resource still being adopted (not ours until its tags are on)', () => {
+    const b = byId(all, id(refs.bNode));
+    const moved = edit(b, { ...(b.spec as object), serviceDiscovery: { dns: { hostname: 'b.internal' } } });
+    const bService = byId(all, id(refs.bService));
+    const adopting = desired(bService.ref, bService.spec, {
+      dependsOn: bService.dependsOn,
+      annotations: { 'meshward.dev/adopt': 'true' },
+    });
+    const desiredSet = all.map((d) => (d.id === b.id ? moved : d.id === bService.id ? adopting : d));
+    const actuals = ours(all).map((a) => (a.id === bService.id ? actualOf(bService, { owner: null }) : a));
+    const plan = planFor({ desired: desiredSet, actual: actuals, immutable: nodeImmutable });
+    expect(plan.refusals).toEqual([expect.objectContaining({ code: 'conflict', ids: [id(refs.bNode)] })]);
+    expect(plan.stages.flatMap((st) => st.steps).filter((st) => st.op === 'delete')).toEqual([]);
+    // The adoption itself (writing the tags) still goes ahead.
+    expect(shape(plan)).toEqual(['apply: update VirtualService/shop/service-b.shop.local']);
+  });
+
   it('refuses a replace held by a resource that prune-off will not delete', () => {
     const b = byId(all, id(refs.bNode));
     const moved = edit(b, { ...(b.spec as object), serviceDiscovery: { dns: { hostname: 'b.internal' } } });

@@ -124,6 +124,23 @@ describe('renderText', () => {
     expect(out).toContain('  ! max-deletes: too many');
   });
 
+  // Reasons, tag keys and error messages come from AWS; an escape sequence in one must not drive the terminal.
+  it('shows control characters from AWS as escapes instead of sending them to the terminal', () => {
+    const hostile = '\u001b]0;owned\u0007\u001b[2J';
+    const out = renderText(sampleReport({ errors: [{ code: 'AWS_TERMINAL', message: `boom ${hostile}` }] }), {
+      color: true,
+    });
+    expect(out).toContain('boom \\u001b]0;owned\\u0007\\u001b[2J');
+    expect(out).not.toContain('\u0007');
+    // Only the renderer's own color codes remain.
+    expect(
+      out
+        .split('\u001b')
+        .slice(1)
+        .every((rest) => /^\[\d+m/.test(rest)),
+    ).toBe(true);
+  });
+
   it('never prints a Slack secret', () => {
     const out = renderText(sampleReport({ errors: [{ code: 'CONFIG', message: `cannot post to ${HOOK}` }] }));
     expect(out).not.toContain('hooks.slack.com');

@@ -28,6 +28,13 @@ describe('mesh topology', () => {
     expect(partial.nodes.find((n) => n.name === 'legacy')).toMatchObject({ kind: 'VirtualNode', external: true });
   });
 
+  it('marks a declared placeholder annotated external as external too', () => {
+    const placeholder = desired(refs.bNode, {}, { annotations: { 'meshward.dev/external': 'true' } });
+    const drawn = buildTopology([placeholder]);
+    expect(drawn.nodes).toEqual([expect.objectContaining({ id: resourceId(refs.bNode), external: true })]);
+    expect(toDot(drawn)).toContain('style=dashed');
+  });
+
   it('renders Mermaid with a subgraph per mesh, shapes per kind, weights on edges', () => {
     const text = toMermaid(topology);
     const lines = text.split('\n');

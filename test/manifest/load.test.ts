@@ -165,6 +165,60 @@ describe('hostile input never crashes or hangs', () => {
     expect(Object.keys(doc)).toContain('__proto__');
   });
 
+  it('checks keys for duplicates in linear time', () => {
+    // yaml's own uniqueKeys check compares each key with every earlier one: 60,000 keys (under 1 MiB) took minutes.
+    const keys = Array.from({ length: 60_000 }, (_, i) => `k${i}: ${i}`).join('\n');
+    const started = Date.now();
+    expect(only(keys)).toEqual([]);
+    expect(only(`${keys}\nk7: again\n`)).toEqual(['h.yaml:60001:1 duplicate key "k7" [YAML_DUPLICATE_KEY]']);
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('reports every duplicate key, quoted or not, including keys that only collide as JSON', () => {
+    expect(only('a: 1\nm:\n  "x:y": 1\n  x:y: 2\n  1: a\n  "1": b\n  ~: c\n  "": d\n')).toEqual([
+      'h.yaml:4:3 duplicate key "x:y" [YAML_DUPLICATE_KEY]',
+      'h.yaml:6:3 duplicate key "1" [YAML_DUPLICATE_KEY]',
+      'h.yaml:8:3 duplicate key "" [YAML_DUPLICATE_KEY]',
+    ]);
+  });
+
+  it('stops at a total number of documents across files, so many small files cannot exhaust memory', () => {
+    const files = ['a', 'b', 'c'].map((n) => file(`${n}: 1\n---\n${n}2: 2\n`, `${n}.yaml`));
+    const result = loadFiles(files, { maxTotalDocuments: 3 });
+    expect(result.documents.map((d) => d.file)).toEqual(['a.yaml', 'a.yaml']);
+    expect(result.issues.map(formatIssue)).toEqual([
+      'b.yaml:1:1 manifests hold more than 3 documents; this and later files were not used',
+    ]);
+    expect(loadFiles(files).documents).toHaveLength(6);
+  });
+
+  it('refuses keys that are lists, mappings or aliases: JSON has only string member names', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      expect(only('a: 1\n? [x, y]\n: 2\n{k: v}: 3\nb: &n k\n*n : 4\n')).toEqual([
+        'h.yaml:2:3 a mapping key must be a string, not a list [YAML_COMPLEX_KEY]',
+        'h.yaml:4:1 a mapping key must be a string, not a mapping [YAML_COMPLEX_KEY]',
+        'h.yaml:6:1 a mapping key must be a string, not an alias [YAML_COMPLEX_KEY]',
+      ]);
+      // yaml would otherwise warn on stderr while stringifying such keys.
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('refuses a file of more documents than any mesh needs, without composing them all', () => {
+    const started = Date.now();
+    expect(only('a: 1\n---\n'.repeat(60_000))).toEqual([
+      'h.yaml:1:1 file holds more than 10000 documents [YAML_TOO_LARGE]',
+    ]);
+    expect(only('---\n'.repeat(200_000))).toEqual(['h.yaml:1:1 file holds more than 10000 documents [YAML_TOO_LARGE]']);
+    expect(only('a: 1\n---\nb: 2\n', { maxDocumentsPerFile: 1 })).toEqual([
+      'h.yaml:1:1 file holds more than 1 documents [YAML_TOO_LARGE]',
+    ]);
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
   it('caps the YAML errors of one hopeless file', () => {
     const text = Array.from({ length: 50 }, (_, i) => `k${i}: [unclosed\n`).join('');
     const issues = loadFile(file(text), { maxYamlErrorsPerFile: 3 }).issues;

@@ -93,6 +93,23 @@ describe('references', () => {
     ).toEqual([expect.stringMatching(/VirtualNode "a" is not declared in mesh "shop"/)]);
   });
 
+  // Each dangling reference used to rescan every declared resource and compare names in full: 500 of them with
+  // 200-character names took over two minutes.
+  it('stays fast with many dangling references to long, similar names, still hinting at typos', () => {
+    const long = (prefix: string, i: number): string => `${prefix}${i}`.padEnd(200, 'x');
+    const docs: Doc[] = [mesh];
+    for (let i = 0; i < 500; i++) {
+      docs.push(node(long('n', i)));
+      docs.push(service(`s${i}`, { virtualNode: { virtualNodeName: long('q', i) } }));
+    }
+    docs.push(service('typo', { virtualNode: { virtualNodeName: 'n7'.padEnd(199, 'x') } }));
+    const started = Date.now();
+    const issues = check(...docs);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(issues).toHaveLength(501);
+    expect(issues.filter((i) => i.includes('did you mean "n7xxx'))).toHaveLength(1);
+  });
+
   it('does not report references of a document that failed its schema', () => {
     const broken = service('s', { virtualNode: { virtualNodeName: 'ghost' } });
     (broken['spec'] as Doc)['extra'] = 1;
@@ -172,6 +189,39 @@ describe('listeners, ports and protocols', () => {
         gatewayRoute,
       ),
     ).toEqual(['/spec/grpcRoute a grpcRoute needs a grpc listener, but VirtualGateway "gw" has http 8080']);
+  });
+
+  it('checks a gateway route target port against the listeners of the target service provider', () => {
+    const gateway: Doc = {
+      apiVersion: API,
+      kind: 'VirtualGateway',
+      metadata: { name: 'gw', mesh: 'shop' },
+      spec: { listeners: [{ portMapping: { port: 8080, protocol: 'http' } }] },
+    };
+    const gatewayRoute = (target: Doc): Doc => ({
+      apiVersion: API,
+      kind: 'GatewayRoute',
+      metadata: { name: 'gr', mesh: 'shop', virtualGateway: 'gw' },
+      spec: {
+        httpRoute: {
+          match: { prefix: '/' },
+          action: { target: { virtualService: { virtualServiceName: 's' }, ...target } },
+        },
+      },
+    });
+    const twoPorts = node('a', [8080, 'http'], [8081, 'http']);
+    const viaNode = service('s', { virtualNode: { virtualNodeName: 'a' } });
+    const viaRouter = service('s', { virtualRouter: { virtualRouterName: 'r' } });
+    const twoPortRouter = router('r', [8080, 'http'], [8081, 'http']);
+    expect(check(mesh, twoPorts, viaNode, gateway, gatewayRoute({ port: 8081 }))).toEqual([]);
+    expect(check(mesh, twoPorts, viaNode, gateway, gatewayRoute({ port: 9999 }))).toEqual([
+      '/spec/httpRoute/action/target/port port 9999 is not a listener port of VirtualNode "a" (http 8080, http 8081)',
+    ]);
+    expect(check(mesh, twoPorts, twoPortRouter, viaRouter, gateway, gatewayRoute({}))).toEqual([
+      '/spec/httpRoute/action/target must set port: VirtualRouter "r" has several listeners (http 8080, http 8081)',
+    ]);
+    // One listener: the port may be left out.
+    expect(check(mesh, node('a', [8080, 'http']), viaNode, gateway, gatewayRoute({}))).toEqual([]);
   });
 
   it('requires listener connection pools to use the listener protocol, and warns about other timeouts', () => {

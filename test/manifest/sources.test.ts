@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -56,6 +57,45 @@ describe('FileSystemSource', () => {
     symlinkSync(path.join(dir, 'a'), path.join(dir, 'a', 'loop'));
     const files = await new FileSystemSource('.', dir).list();
     expect(files.map((f) => f.name)).toEqual(['a/m.yaml']);
+  });
+
+  // A FIFO blocks open() and read() until a writer comes, and a device like /dev/zero never ends: reading either
+  // would hang validate (or fill memory), so only regular files are read.
+  const fifo = process.platform === 'win32' ? it.skip : it;
+  fifo('refuses a FIFO as PATH or inside a directory instead of blocking on it', async () => {
+    write('m/a.yaml', 'a: 1\n');
+    execFileSync('mkfifo', [path.join(dir, 'm', 'pipe.yaml')]);
+    await expect(new FileSystemSource('m/pipe.yaml', dir).list()).rejects.toMatchObject({
+      issueCode: 'SOURCE_READ_FAILED',
+      message: 'is not a regular file or directory',
+    });
+    await expect(new FileSystemSource('m', dir).list()).rejects.toMatchObject({
+      location: 'm/pipe.yaml',
+      message: 'is not a regular file',
+    });
+  });
+
+  fifo('refuses a device, even through a symlink named *.yaml', async () => {
+    await expect(new FileSystemSource('/dev/zero', dir).list()).rejects.toMatchObject({
+      issueCode: 'SOURCE_READ_FAILED',
+    });
+    mkdirSync(path.join(dir, 'm'));
+    symlinkSync('/dev/zero', path.join(dir, 'm', 'zero.yaml'));
+    await expect(new FileSystemSource('m', dir).list()).rejects.toMatchObject({ location: 'm/zero.yaml' });
+  });
+
+  it('stops reading once the total limit is passed, so a huge tree costs no memory', async () => {
+    for (let i = 0; i < 5; i++) write(`f${i}.yaml`, 'x'.repeat(40));
+    const files = await new FileSystemSource('.', dir, { maxFileBytes: 100, maxTotalBytes: 100, maxFiles: 10 }).list();
+    expect(files.map((f) => [f.name, f.bytes.length, f.size])).toEqual([
+      ['f0.yaml', 40, 40],
+      ['f1.yaml', 40, 40],
+      ['f2.yaml', 0, 40],
+      ['f3.yaml', 0, 40],
+      ['f4.yaml', 0, 40],
+    ]);
+    const result = await validateManifests(['.'], { cwd: dir, limits: { maxTotalBytes: 100 } });
+    expect(result.issues.map((i) => `${i.file} ${i.code}`)).toContain('f2.yaml TOTAL_TOO_LARGE');
   });
 
   it('refuses too many files', async () => {
