@@ -84,7 +84,7 @@ function resourceBlock(r: ReportResource, maxValue: number, maxFields: number): 
   if (r.attribution) {
     const a = r.attribution;
     const from = a.sourceIp !== undefined ? ` from ${code(a.sourceIp)}` : '';
-    lines.push(`Changed by ${code(a.identityArn)} (${code(a.eventName)} at ${a.eventTime}${from})`, '');
+    lines.push(`Value in AWS set by ${code(a.identityArn)} (${code(a.eventName)} at ${a.eventTime}${from})`, '');
   }
   if (r.source) lines.push(`Declared in ${code(`${r.source.file}:${r.source.line}:${r.source.column}`)}`, '');
   if (r.skippedReason !== undefined) lines.push(`Skipped: ${escapeText(r.skippedReason)}`, '');

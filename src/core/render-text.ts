@@ -107,7 +107,7 @@ function resourceLines(
   if (r.attribution) {
     const a = r.attribution;
     const from = a.sourceIp !== undefined ? ` from ${a.sourceIp}` : '';
-    lines.push(`    changed by ${a.identityArn} (${a.eventName} at ${a.eventTime}${from})`);
+    lines.push(`    value in AWS set by ${a.identityArn} (${a.eventName} at ${a.eventTime}${from})`);
   }
   if (r.skippedReason !== undefined) lines.push(paint('dim', `    skipped: ${r.skippedReason}`));
   if (r.outcome !== undefined) lines.push(`    => ${describeOutcome(r)} (${r.outcome})`);

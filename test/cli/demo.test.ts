@@ -13,7 +13,7 @@ it('the demo applies, detects the console edits as drift, re-applies and converg
   expect(out).toContain('~ Route/shop/service-a/canary-weighted  (drift)');
   expect(out).toContain('~ VirtualNode/shop/service-a-v1  (drift)');
   expect(out).toContain('exit code 3');
-  expect(out).toMatch(/changed by arn:aws:iam::\d+:user\/console-user \(UpdateRoute/);
+  expect(out).toMatch(/value in AWS set by arn:aws:iam::\d+:user\/console-user \(UpdateRoute/);
   // A drifted field reads "AWS -> manifests": the console user set 30s, the manifests say 10s. Say so, so that
   // "10s -> 30s" above (the console edit) and "30s -> 10s" in the drift report do not read as contradictions.
   expect(out).toContain('per-request timeout: 10s -> 30s in AWS (the manifests say 10s)');

@@ -59,7 +59,7 @@ describe('renderText', () => {
     expect(lines).toContain('~ VirtualNode/shop/front  (drift)');
     expect(lines).toContain('    ~ /spec/listeners/0/timeout/http/perRequest: 60s -> 15s');
     expect(lines).toContain(
-      '    changed by arn:aws:iam::111122223333:user/alice (UpdateVirtualNode at 2026-11-25T11:58:00Z from 203.0.113.7)',
+      '    value in AWS set by arn:aws:iam::111122223333:user/alice (UpdateVirtualNode at 2026-11-25T11:58:00Z from 203.0.113.7)',
     );
   });
 
@@ -160,7 +160,7 @@ describe('renderMarkdown', () => {
   it('folds each resource into <details> with a before/after table', () => {
     expect(md).toContain('<details><summary><code>~ VirtualNode/shop/front</code> update · drift</summary>');
     expect(md).toContain('| `/spec/listeners/0/timeout/http/perRequest` | `60s` | `15s` |');
-    expect(md).toContain('Changed by `arn:aws:iam::111122223333:user/alice`');
+    expect(md).toContain('Value in AWS set by `arn:aws:iam::111122223333:user/alice`');
     expect(md).toContain('Skipped: prune is off');
     expect(md.match(/<details>/g)).toHaveLength(3);
     expect(md.match(/<\/details>/g)).toHaveLength(3);
