@@ -10,7 +10,6 @@ import { type AwsClients, LOCAL_CREDENTIALS, createAwsClients } from '../aws/cli
 import type { StateStore } from '../core/model';
 import type { ManifestDocument } from '../core/types';
 import { getString } from '../kinds/shared/spec-utils';
-import type { SourceFactory } from '../manifest/sources';
 import { DEFAULT_STATE_PATH, STATE_STORE_SCHEMES, openStateStore, registerStateStore } from './state-store';
 
 export const LOCAL_DIR = '.meshward/local';
@@ -52,23 +51,6 @@ function ensureS3Backend(): void {
     const endpoint = process.env['AWS_ENDPOINT_URL'];
     return new S3StateStore(new S3Client({ forcePathStyle: endpoint !== undefined }), parseS3Uri(uri));
   });
-}
-
-/**
- * PATH arguments of the form `s3://bucket/prefix` read the manifest set `meshward publish` uploaded there. The S3
- * client is created on first use, so commands on local folders never load it.
- */
-export function manifestSchemes(): Readonly<Record<string, SourceFactory>> {
-  return {
-    s3: (uri, context) => {
-      /* eslint-disable @typescript-eslint/no-require-imports */
-      const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
-      const { s3SourceFactory } = require('../operator/s3-source') as typeof import('../operator/s3-source');
-      /* eslint-enable @typescript-eslint/no-require-imports */
-      const client = new S3Client({ forcePathStyle: process.env['AWS_ENDPOINT_URL'] !== undefined });
-      return s3SourceFactory(client)(uri, context);
-    },
-  };
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {

@@ -15,7 +15,8 @@ import {
 import { type Report, renderText } from '../../core/report';
 import { summaryLine } from '../../core/render-text';
 import { type ReconcileMode, reconcile } from '../../engine/reconcile';
-import { manifestSchemes, openSession, seedLocalInfrastructure } from '../../engine/session';
+import { openSession, seedLocalInfrastructure } from '../../engine/session';
+import { manifestSchemes } from '../manifest-schemes';
 import { MemoryStateStore } from '../../engine/state-store';
 import { validateManifests } from '../../manifest/validate';
 import { EXIT, colorEnabled, parseCommandArgs, processIO, reportFailure, styleFor, writeLine } from '../output';

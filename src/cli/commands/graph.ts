@@ -1,5 +1,5 @@
 /** `meshward graph [PATH...] [-o mermaid|dot]`: the mesh topology the manifests declare. No AWS calls. */
-import { manifestSchemes } from '../../engine/session';
+import { manifestSchemes } from '../manifest-schemes';
 import { renderGraph } from '../../core/graph';
 import { buildDesired } from '../../engine/desired';
 import { validateManifests } from '../../manifest/validate';

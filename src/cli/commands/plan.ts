@@ -6,7 +6,8 @@ import type { ValidationIssue } from '../../manifest/issues';
 import { formatIssue } from '../../manifest/issues';
 import { type Report, renderJson, renderMarkdown, renderText } from '../../core/report';
 import { type ReconcileOptions, type ReconcileOutcome, reconcile } from '../../engine/reconcile';
-import { type Session, manifestSchemes, openSession, seedLocalInfrastructure } from '../../engine/session';
+import { type Session, openSession, seedLocalInfrastructure } from '../../engine/session';
+import { manifestSchemes } from '../manifest-schemes';
 import { validateManifests } from '../../manifest/validate';
 import {
   EXIT,

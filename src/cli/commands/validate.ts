@@ -2,6 +2,7 @@
  * `meshward validate [PATH...] [-o text|json]`: every problem in the manifests, sorted by file:line:col, exit 0 when
  * valid and 1 when not. The JSON form is a stable contract for CI (see USAGE).
  */
+import { manifestSchemes } from '../manifest-schemes';
 import { formatIssue, hasErrors } from '../../manifest/issues';
 import type { ValidationIssue } from '../../manifest/issues';
 import { validateManifests } from '../../manifest/validate';
@@ -99,7 +100,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       return EXIT.ok;
     }
     const format = outputFormat(values.output, FORMATS, 'text');
-    const result = await validateManifests(positionals, { cwd: io.cwd });
+    const result = await validateManifests(positionals, { cwd: io.cwd, schemes: manifestSchemes() });
     if (format === 'json') writeLine(io.stdout, JSON.stringify(toJson(result), null, 2));
     else writeLine(io.stdout, renderText(result, styleFor(io.stdout, io.env)));
     return result.valid ? EXIT.ok : EXIT.error;
