@@ -1,0 +1,173 @@
+/**
+ * The fewest AWS calls each benchmark scenario needs, computed from a generated set's shape, and the calls a
+ * describe-everything-every-time refresh (the way state-file tools refresh) would make. Pure: the benchmark
+ * compares meshward's measured calls against these, and the README explains each term.
+ *
+ * Keys are `service.Operation`, as the emulator's stats name them.
+ */
+import type { SetCounts } from './generate';
+
+export type CallCounts = Record<string, number>;
+
+/** App Mesh list pages hold up to 100 items; ECS DescribeServices takes 10 names; Cloud Map pages hold 100. */
+const LIST_PAGE = 100;
+const DESCRIBE_SERVICES_BATCH = 10;
+
+function pages(items: number, perPage: number = LIST_PAGE): number {
+  // A list answers even when empty: one call at least.
+  return Math.max(1, Math.ceil(items / perPage));
+}
+
+function add(into: CallCounts, key: string, n: number): void {
+  if (n > 0) into[key] = (into[key] ?? 0) + n;
+}
+
+export function total(calls: CallCounts): number {
+  return Object.values(calls).reduce((a, b) => a + b, 0);
+}
+
+const WRITE_PREFIXES = ['Create', 'Update', 'Delete', 'Tag', 'Untag', 'Register', 'Deregister'];
+
+/** True for operations that change AWS (the emulator records these as served writes). */
+export function isWrite(key: string): boolean {
+  const op = key.slice(key.indexOf('.') + 1);
+  return WRITE_PREFIXES.some((p) => op.startsWith(p));
+}
+
+export function writesOf(calls: CallCounts): number {
+  return Object.entries(calls)
+    .filter(([k]) => isWrite(k))
+    .reduce((a, [, n]) => a + n, 0);
+}
+
+function appMeshTotal(c: SetCounts): number {
+  return c.appMeshResources;
+}
+
+/**
+ * Warm no-op: the state cache holds every resource's spec by version, so only the lists that reveal versions are
+ * needed (there is no list of everything in a mesh: a list per kind per mesh, per router, per gateway), plus the
+ * batched DescribeServices, whose answer carries the task definition ARN (immutable: cached) and the tags.
+ */
+export function warmNoOpMinimum(c: SetCounts): CallCounts {
+  const calls: CallCounts = {};
+  add(calls, 'appmesh.ListMeshes', pages(c.meshes.length));
+  for (const m of c.meshes) {
+    add(calls, 'appmesh.ListVirtualNodes', pages(m.virtualNodes));
+    add(calls, 'appmesh.ListVirtualServices', pages(m.virtualServices));
+    add(calls, 'appmesh.ListVirtualRouters', pages(m.virtualRouters));
+    add(calls, 'appmesh.ListVirtualGateways', pages(m.virtualGateways));
+    for (const n of Object.values(m.routesPerRouter)) add(calls, 'appmesh.ListRoutes', pages(n));
+    for (const n of Object.values(m.gatewayRoutesPerGateway)) add(calls, 'appmesh.ListGatewayRoutes', pages(n));
+    // Names are known from the manifests and the state: describe them in batches, no ListServices needed.
+    if (m.ecsServices > 0) add(calls, 'ecs.DescribeServices', Math.ceil(m.ecsServices / DESCRIBE_SERVICES_BATCH));
+  }
+  return calls;
+}
+
+/**
+ * Cold no-op: the warm lists, plus one Describe and one ListTagsForResource per App Mesh resource (Describe does not
+ * return tags), one DescribeTaskDefinition per running task definition, and the Cloud Map names of the services'
+ * registries — cheapest as one ListNamespaces plus one ListServices page per namespace, not a GetService per ARN.
+ */
+export function coldNoOpMinimum(c: SetCounts): CallCounts {
+  const calls = warmNoOpMinimum(c);
+  const describe: Record<string, number> = {
+    'appmesh.DescribeMesh': c.byKind.Mesh,
+    'appmesh.DescribeVirtualNode': c.byKind.VirtualNode,
+    'appmesh.DescribeVirtualService': c.byKind.VirtualService,
+    'appmesh.DescribeVirtualRouter': c.byKind.VirtualRouter,
+    'appmesh.DescribeRoute': c.byKind.Route,
+    'appmesh.DescribeVirtualGateway': c.byKind.VirtualGateway,
+    'appmesh.DescribeGatewayRoute': c.byKind.GatewayRoute,
+  };
+  for (const [k, n] of Object.entries(describe)) add(calls, k, n);
+  add(calls, 'appmesh.ListTagsForResource', appMeshTotal(c));
+  add(calls, 'ecs.DescribeTaskDefinition', c.ecsServices);
+  const withRegistries = c.meshes.filter((m) => m.cloudMapServices > 0);
+  if (withRegistries.length > 0) {
+    add(calls, 'servicediscovery.ListNamespaces', 1);
+    for (const m of withRegistries) add(calls, 'servicediscovery.ListServices', pages(m.cloudMapServices));
+  }
+  return calls;
+}
+
+/**
+ * First apply into an empty account: ListMeshes shows no mesh exists (so nothing under it needs listing), one
+ * Create per App Mesh resource (tags travel with the create), and per ECS service a task definition, a service
+ * and its Cloud Map service (one namespace lookup, one list per namespace, one create per Cloud Map service).
+ */
+export function firstApplyMinimum(c: SetCounts): CallCounts {
+  const calls: CallCounts = {};
+  add(calls, 'appmesh.ListMeshes', 1);
+  add(calls, 'appmesh.CreateMesh', c.byKind.Mesh);
+  add(calls, 'appmesh.CreateVirtualNode', c.byKind.VirtualNode);
+  add(calls, 'appmesh.CreateVirtualService', c.byKind.VirtualService);
+  add(calls, 'appmesh.CreateVirtualRouter', c.byKind.VirtualRouter);
+  add(calls, 'appmesh.CreateRoute', c.byKind.Route);
+  add(calls, 'appmesh.CreateVirtualGateway', c.byKind.VirtualGateway);
+  add(calls, 'appmesh.CreateGatewayRoute', c.byKind.GatewayRoute);
+  for (const m of c.meshes) {
+    if (m.ecsServices > 0) add(calls, 'ecs.DescribeServices', Math.ceil(m.ecsServices / DESCRIBE_SERVICES_BATCH));
+  }
+  add(calls, 'ecs.RegisterTaskDefinition', c.ecsServices);
+  add(calls, 'ecs.CreateService', c.ecsServices);
+  const withRegistries = c.meshes.filter((m) => m.cloudMapServices > 0);
+  if (withRegistries.length > 0) {
+    add(calls, 'servicediscovery.ListNamespaces', 1);
+    // One list per namespace finds the Cloud Map services that exist already.
+    add(calls, 'servicediscovery.ListServices', withRegistries.length);
+    add(
+      calls,
+      'servicediscovery.CreateService',
+      withRegistries.reduce((a, m) => a + m.cloudMapServices, 0),
+    );
+  }
+  return calls;
+}
+
+export interface DriftedResource {
+  kind: string;
+  /** App Mesh drift changes the version; ECS drift (desiredCount) is visible in DescribeServices alone. */
+  appMesh: boolean;
+}
+
+const DESCRIBE_OP: Record<string, string> = {
+  Mesh: 'appmesh.DescribeMesh',
+  VirtualNode: 'appmesh.DescribeVirtualNode',
+  VirtualService: 'appmesh.DescribeVirtualService',
+  VirtualRouter: 'appmesh.DescribeVirtualRouter',
+  Route: 'appmesh.DescribeRoute',
+  VirtualGateway: 'appmesh.DescribeVirtualGateway',
+  GatewayRoute: 'appmesh.DescribeGatewayRoute',
+};
+
+/**
+ * Drift on a warm cache: the warm lists, plus a Describe and a ListTagsForResource for each App Mesh resource whose
+ * version moved (a new version invalidates everything cached for it). The writes that revert the drift (one
+ * Update per resource) are counted apart, as `writes`.
+ */
+export function driftMinimum(c: SetCounts, drifted: readonly DriftedResource[]): { reads: CallCounts; writes: number } {
+  const reads = warmNoOpMinimum(c);
+  for (const d of drifted) {
+    if (!d.appMesh) continue;
+    add(reads, DESCRIBE_OP[d.kind] ?? `appmesh.Describe${d.kind}`, 1);
+    add(reads, 'appmesh.ListTagsForResource', 1);
+  }
+  return { reads, writes: drifted.length };
+}
+
+/**
+ * A refresh that reads every resource in the state on every run, one call per resource and per attribute source:
+ * Describe + ListTagsForResource per App Mesh resource, DescribeServices and DescribeTaskDefinition per ECS service,
+ * GetService per Cloud Map registry.
+ */
+export function describeEverythingReads(c: SetCounts): CallCounts {
+  const calls: CallCounts = {};
+  for (const [kind, op] of Object.entries(DESCRIBE_OP)) add(calls, op, c.byKind[kind as keyof SetCounts['byKind']]);
+  add(calls, 'appmesh.ListTagsForResource', appMeshTotal(c));
+  add(calls, 'ecs.DescribeServices', c.ecsServices);
+  add(calls, 'ecs.DescribeTaskDefinition', c.ecsServices);
+  add(calls, 'servicediscovery.GetService', c.registeredEcsServices);
+  return calls;
+}

@@ -1,0 +1,247 @@
+/**
+ * `npm run bench [-- --sizes 10,100,1000 --latency 20 --no-rate-limits --seed 1 --plan-repeats 7]`
+ *
+ * For each size, a fresh worker process (bench/worker.ts) generates the manifest set, starts the emulator in a
+ * process of its own and runs the five scenarios (bench/scenarios.ts). This file collects the results, prints them
+ * with the minimum-call model's figures, and writes bench/results.json and bench/results.md. Not part of `npm test`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { isWrite } from './minimum';
+import type { ScenarioName, SizeOptions, SizeResult } from './scenarios';
+
+export interface BenchArgs {
+  sizes: number[];
+  latencyMs: number;
+  rateLimits: boolean;
+  seed: number;
+  planRepeats: number;
+  out: string;
+}
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const args: BenchArgs = {
+    sizes: [10, 100, 1000],
+    latencyMs: 20,
+    rateLimits: true,
+    seed: 1,
+    planRepeats: 7,
+    out: __dirname,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] ?? '';
+    const [name, inline] = flag.includes('=') ? (flag.split('=', 2) as [string, string]) : [flag, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${name} needs a value`);
+      return v;
+    };
+    const positive = (v: string, what: string): number => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${what}: not a non-negative number: ${v}`);
+      return n;
+    };
+    switch (name) {
+      case '--sizes':
+        args.sizes = value()
+          .split(',')
+          .map((s) => Math.floor(positive(s.trim(), '--sizes')))
+          .filter((n) => n > 0);
+        break;
+      case '--latency':
+        args.latencyMs = positive(value(), '--latency');
+        break;
+      case '--no-rate-limits':
+        args.rateLimits = false;
+        break;
+      case '--seed':
+        args.seed = Math.floor(positive(value(), '--seed'));
+        break;
+      case '--plan-repeats':
+        args.planRepeats = Math.max(1, Math.floor(positive(value(), '--plan-repeats')));
+        break;
+      case '--out':
+        args.out = path.resolve(value());
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(
+          'npm run bench -- [--sizes 10,100,1000] [--latency MS] [--no-rate-limits] [--seed N] [--plan-repeats N] [--out DIR]\n',
+        );
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown flag ${flag} (try --help)`);
+    }
+  }
+  if (args.sizes.length === 0) throw new Error('--sizes: no size given');
+  return args;
+}
+
+/** Worst case per size, to stop a wedged run long before anyone waits for it (the whole bench targets < 10 min). */
+const WORKER_TIMEOUT_MS = 15 * 60 * 1000;
+
+function runWorker(options: SizeOptions): Promise<SizeResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'worker.ts'), JSON.stringify(options)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, NODE_NO_WARNINGS: '1' },
+      },
+    );
+    const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
+    let result: SizeResult | undefined;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith('RESULT ')) result = JSON.parse(line.slice('RESULT '.length)) as SizeResult;
+      else process.stdout.write(`${line}\n`);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (result) resolve(result);
+      else reject(new Error(`size ${options.size}: worker exited with ${signal ?? code} and no result`));
+    });
+  });
+}
+
+const SCENARIO_LABEL: Record<ScenarioName, string> = {
+  validate: '(a) validate only',
+  'first-apply': '(b) first apply',
+  'warm-noop': '(c) no-op, warm cache',
+  'cold-noop': '(d) no-op, cold cache',
+  drift: '(e) 1% drift',
+};
+
+function fmt(n: number | undefined, digits = 0): string {
+  return n === undefined
+    ? '—'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** The calls meshward made beyond the minimum, by operation: where the ratio's excess comes from. */
+export function excessOf(calls: Record<string, number>, minimum: Record<string, number> | undefined): string {
+  if (!minimum) return '';
+  const parts: string[] = [];
+  for (const key of [...new Set([...Object.keys(calls), ...Object.keys(minimum)])].sort()) {
+    const d = (calls[key] ?? 0) - (minimum[key] ?? 0);
+    if (d !== 0) parts.push(`${key.slice(key.indexOf('.') + 1)} ${d > 0 ? '+' : ''}${d}`);
+  }
+  return parts.join(', ');
+}
+
+export function renderMarkdown(results: readonly SizeResult[], meta: Record<string, string>): string {
+  const lines: string[] = [];
+  lines.push('# meshward benchmark results', '');
+  lines.push(
+    Object.entries(meta)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(' · '),
+    '',
+  );
+  lines.push(
+    '| size (App Mesh + ECS) | scenario | AWS calls | writes | minimum | ratio | describe-everything | throttled | wall | peak RSS |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const r of results) {
+    const size = `${fmt(r.counts.appMeshResources)} + ${fmt(r.counts.ecsServices)}`;
+    for (const s of r.scenarios) {
+      const drift =
+        s.minimumWrites !== undefined ? ` (${fmt(s.minimumTotal - s.minimumWrites)} + ${s.minimumWrites} writes)` : '';
+      lines.push(
+        `| ${size} | ${SCENARIO_LABEL[s.name]} | ${fmt(s.totalCalls)} | ${fmt(s.writes)} | ${fmt(s.minimumTotal)}${drift} | ` +
+          `${s.ratio === undefined ? '—' : s.ratio.toFixed(2)} | ${fmt(s.describeEverything)} | ${fmt(s.throttled)} | ` +
+          `${(s.wallMs / 1000).toFixed(2)} s | ${s.peakRssMiB} MiB |`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    '| size | plan step CPU (diff + plan) | desired stage CPU (toApi + normalize + digest) | peak RSS | emulator peak RSS | converged |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---|');
+  for (const r of results) {
+    lines.push(
+      `| ${fmt(r.counts.appMeshResources)} + ${fmt(r.counts.ecsServices)} | ${r.planCpu.diffPlanMs.toFixed(1)} ms | ` +
+        `${r.planCpu.desiredMs.toFixed(1)} ms | ${r.peakRssMiB} MiB | ${r.emulatorPeakRssMiB ?? '—'} MiB | ${r.converged ? 'yes' : 'NO'} |`,
+    );
+  }
+  lines.push('', '## Calls beyond the minimum, by operation', '');
+  for (const r of results) {
+    for (const s of r.scenarios) {
+      // Drift's minimum counts its reverting writes as a number, not by operation: list only the reads beyond it.
+      const calls =
+        s.minimumWrites === undefined
+          ? s.calls
+          : Object.fromEntries(Object.entries(s.calls).filter(([k]) => !isWrite(k)));
+      const excess = excessOf(calls, s.minimum);
+      const throttled = Object.entries(s.throttledBy)
+        .map(([k, n]) => `${k.slice(k.indexOf('.') + 1)} ${n}`)
+        .join(', ');
+      const extra = [excess, throttled ? `throttled: ${throttled}` : '', ...s.notes].filter((x) => x !== '').join('; ');
+      if (extra) lines.push(`- ${fmt(r.counts.appMeshResources)} / ${SCENARIO_LABEL[s.name]}: ${extra}`);
+    }
+  }
+  lines.push('', '## Set shapes', '');
+  for (const r of results) {
+    const k = r.counts.byKind;
+    lines.push(
+      `- ${fmt(r.counts.appMeshResources)}: ${r.counts.meshes.length} mesh(es); ${k.VirtualNode} nodes, ${k.VirtualService} services, ` +
+        `${k.VirtualRouter} routers, ${k.Route} routes, ${k.VirtualGateway} gateways, ${k.GatewayRoute} gateway routes, ` +
+        `${k.EcsService} ECS services (${r.counts.registeredEcsServices} in Cloud Map)`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown'}`,
+    latency: `${args.latencyMs} ms per call`,
+    'emulator rate limits': args.rateLimits ? 'AWS-like (on)' : 'off',
+    'load average at start': (loadavg()[0] ?? 0).toFixed(2),
+  };
+  process.stdout.write(
+    `meshward bench: sizes ${args.sizes.join(', ')}; ${meta.latency}; rate limits ${meta['emulator rate limits']}\n`,
+  );
+  const results: SizeResult[] = [];
+  for (const size of args.sizes) {
+    const t0 = performance.now();
+    process.stdout.write(`size ${size}...\n`);
+    results.push(
+      await runWorker({
+        size,
+        latencyMs: args.latencyMs,
+        rateLimits: args.rateLimits,
+        seed: args.seed,
+        planRepeats: args.planRepeats,
+      }),
+    );
+    process.stdout.write(`size ${size} done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
+  const elapsed = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const markdown = renderMarkdown(results, { ...meta, 'total bench time': elapsed });
+  await mkdir(args.out, { recursive: true });
+  await writeFile(
+    path.join(args.out, 'results.json'),
+    `${JSON.stringify({ meta: { ...meta, elapsed }, results }, null, 2)}\n`,
+  );
+  await writeFile(path.join(args.out, 'results.md'), markdown);
+  process.stdout.write(`\n${markdown}\nwrote ${path.join(args.out, 'results.json')} and results.md (${elapsed})\n`);
+  const failed = results.some((r) => !r.converged);
+  if (failed) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * Shared by the engine reliability suites: an in-process emulator, meshward's own clients, generated manifest sets,
+ * and audits read from what the emulator served (its CloudTrail-like write log), never from meshward's own report.
+ */
+import { ListVirtualNodesCommand } from '@aws-sdk/client-app-mesh';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { generateManifestSet } from '../../bench/generate';
+import { type AwsClients, createAwsClients } from '../../src/aws/clients';
+import type { ManifestDocument } from '../../src/core/types';
+import { type ReconcileOptions, type ReconcileOutcome, reconcile } from '../../src/engine/reconcile';
+import { seedLocalInfrastructure } from '../../src/engine/session';
+import type { ServedWrite } from '../../src/emulator/contracts';
+import type { Emulator } from '../../src/emulator/server';
+import { resourceIdsOfCall } from '../../src/operator/events';
+
+export const MESHWARD_KEY = 'meshward-reliability';
+export const CONSOLE_KEY = 'console-person';
+
+/**
+ * meshward's clients as the engine builds them, minus the client-side rate limiter: its AWS-like budgets (8 App
+ * Mesh writes/s, 1 task definition/s) would make each suite minutes long, and the faults here are injected ones.
+ */
+export function meshwardClients(emulator: Emulator, maxAttempts?: number): AwsClients {
+  return createAwsClients({
+    endpoint: emulator.endpoint,
+    region: emulator.region,
+    credentials: { accessKeyId: MESHWARD_KEY, secretAccessKey: 'x' },
+    disableRateLimit: true,
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+  });
+}
+
+/**
+ * The SDK's standard retries (same attempts, same retryable errors), with the backoff shortened to tens of ms: the
+ * suites inject hundreds of throttles, and real-time exponential backoff would make them minutes long. The
+ * strategy is read per request from the resolved config, so replacing it after construction takes effect.
+ */
+export function withFastBackoff(clients: AwsClients, maxAttempts = 6): AwsClients {
+  const strategy = new ConfiguredRetryStrategy(maxAttempts, (attempt) => 10 * attempt);
+  for (const client of [clients.appMesh, clients.ecs, clients.cloudMap]) {
+    (client.config as { retryStrategy: unknown }).retryStrategy = async () => strategy;
+  }
+  return clients;
+}
+
+export function consoleClients(emulator: Emulator): AwsClients {
+  return createAwsClients({
+    endpoint: emulator.endpoint,
+    region: emulator.region,
+    credentials: { accessKeyId: CONSOLE_KEY, secretAccessKey: 'y' },
+  });
+}
+
+export function generatedDocs(resources: number, seed = 3, prefix = 'rel'): ManifestDocument[] {
+  return generateManifestSet({ resources, seed, prefix }).docs;
+}
+
+/** Clusters and Cloud Map namespaces exist before meshward runs, as in a real account. */
+export async function seedAccount(emulator: Emulator, docs: readonly ManifestDocument[]): Promise<void> {
+  const clients = consoleClients(emulator);
+  try {
+    await seedLocalInfrastructure(clients, docs);
+  } finally {
+    clients.destroy();
+  }
+}
+
+export function runApply(
+  clients: AwsClients,
+  store: ReconcileOptions['store'],
+  docs: readonly ManifestDocument[],
+  extra: Partial<ReconcileOptions> = {},
+): Promise<ReconcileOutcome> {
+  return reconcile({
+    mode: 'apply',
+    stack: 'reliability',
+    store,
+    clients,
+    documents: docs,
+    apply: { retryDelayMillis: 20 },
+    ...extra,
+  });
+}
+
+export function pendingChanges(outcome: ReconcileOutcome): string[] {
+  return outcome.changes.filter((c) => c.action !== 'unchanged').map((c) => `${c.action} ${c.id}`);
+}
+
+const CREATE_PREFIXES = ['Create', 'Register'];
+
+/** What a served write created: an App Mesh / ECS resource id, a task definition family, a Cloud Map service. */
+export function createdIdentity(w: ServedWrite): string | undefined {
+  if (!CREATE_PREFIXES.some((p) => w.eventName.startsWith(p))) return undefined;
+  const params = w.requestParameters;
+  if (w.eventName === 'RegisterTaskDefinition') return `TaskDefinitionFamily/${String(params['family'])}`;
+  if (w.eventSource.startsWith('servicediscovery')) return `CloudMapService/${String(params['Name'])}`;
+  return resourceIdsOfCall(w.eventSource, params)[0] ?? `${w.eventName}:${JSON.stringify(params).slice(0, 80)}`;
+}
+
+/**
+ * Identities meshward created more than once in `writes`: more than one distinct resource (ARN) per identity. An
+ * idempotent replay (same client token) answers with the same resource and is not a duplicate.
+ */
+export function duplicateCreates(writes: readonly ServedWrite[]): string[] {
+  const seen = new Map<string, Set<string>>();
+  for (const w of writes) {
+    if (w.accessKeyId !== MESHWARD_KEY) continue;
+    const id = createdIdentity(w);
+    if (!id) continue;
+    const arn = w.resources[0]?.ARN ?? w.eventId;
+    const arns = seen.get(id) ?? new Set<string>();
+    arns.add(arn);
+    seen.set(id, arns);
+  }
+  return [...seen.entries()].filter(([, arns]) => arns.size > 1).map(([id, arns]) => `${id} x${arns.size}`);
+}
+
+export function deletesBy(writes: readonly ServedWrite[], key = MESHWARD_KEY): string[] {
+  return writes
+    .filter((w) => w.accessKeyId === key && (w.eventName.startsWith('Delete') || w.eventName.startsWith('Deregister')))
+    .map((w) => `${w.eventName} ${JSON.stringify(w.requestParameters).slice(0, 120)}`);
+}
+
+/** ARNs of resources someone other than meshward created: meshward must never update, tag or delete them. */
+export function foreignArns(writes: readonly ServedWrite[]): Set<string> {
+  const out = new Set<string>();
+  for (const w of writes) {
+    if (w.accessKeyId === MESHWARD_KEY || !w.eventName.startsWith('Create')) continue;
+    for (const r of w.resources) if (r.ARN) out.add(r.ARN);
+  }
+  return out;
+}
+
+/** Meshward writes that touched a resource it does not own (by ARN, or by the id the call names). */
+export function ownershipViolations(writes: readonly ServedWrite[], foreignIds: ReadonlySet<string>): string[] {
+  const arns = foreignArns(writes);
+  const out: string[] = [];
+  for (const w of writes) {
+    if (w.accessKeyId !== MESHWARD_KEY || w.eventName.startsWith('Create') || w.eventName.startsWith('Register'))
+      continue;
+    const touchedArn = w.resources.some((r) => r.ARN !== undefined && arns.has(r.ARN));
+    const touchedId = resourceIdsOfCall(w.eventSource, w.requestParameters).some((id) => foreignIds.has(id));
+    if (touchedArn || touchedId) out.push(`${w.eventName} ${JSON.stringify(w.requestParameters).slice(0, 120)}`);
+  }
+  return out;
+}
+
+/** Virtual node names in a mesh, straight from the emulator (an audit independent of meshward's observe). */
+export async function nodeNames(clients: AwsClients, mesh: string): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await clients.appMesh.send(new ListVirtualNodesCommand({ meshName: mesh, nextToken }));
+    for (const n of out.virtualNodes ?? []) if (n.virtualNodeName) names.push(n.virtualNodeName);
+    nextToken = out.nextToken;
+  } while (nextToken);
+  return names.sort();
+}
