@@ -2,6 +2,7 @@
  * Where a stack's state lives. The file backend is here; other backends (S3) register a scheme in
  * `STATE_STORE_SCHEMES` so that `--state s3://bucket/key` needs no change in the engine.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MeshwardError } from '../core/errors';
@@ -82,7 +83,8 @@ export class FileStateStore implements StateStore {
     file.stacks[state.stack] = trimmed;
     await mkdir(dirname(this.path), { recursive: true });
     // Write beside, then rename: a crash leaves the old file or the new one, never half of one.
-    const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
+    // Unique per save: two saves in one process within a millisecond must not share (and rename away) one file.
+    const tmp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
     await rename(tmp, this.path);
   }

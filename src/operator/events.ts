@@ -252,9 +252,28 @@ function classifyObjectCreated(env: EventEnvelope, config: OperatorConfig): Clas
   return { action: 'ignore', id: env.id, reason: 'not-pointer', detail: `object ${decoded} is not ${pointer}` };
 }
 
+/**
+ * The event's size as EventBridge counts it. JSON.stringify throws on nesting deeper than the stack allows (a
+ * few thousand levels, well under 256 kB) and on cycles: such an event is malformed, not a crash.
+ */
+function serializedSize(raw: unknown): number | undefined {
+  try {
+    return Buffer.byteLength(JSON.stringify(raw ?? null) ?? '', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The one entry point: envelope checks, then per detail-type rules. */
 export function classifyEvent(raw: unknown, config: OperatorConfig, rawSize?: number): Classification {
-  const size = rawSize ?? Buffer.byteLength(JSON.stringify(raw ?? null) ?? '', 'utf8');
+  const size = rawSize ?? serializedSize(raw);
+  if (size === undefined) {
+    return {
+      action: 'ignore',
+      reason: 'malformed',
+      detail: 'event cannot be serialized (nested too deeply or cyclic)',
+    };
+  }
   if (size > MAX_EVENT_BYTES) {
     return { action: 'ignore', reason: 'oversized', detail: `event of ${size} bytes exceeds ${MAX_EVENT_BYTES}` };
   }

@@ -30,6 +30,16 @@ describe('file state store', () => {
     expect(readdirSync(join(dir, '.meshward'))).toEqual(['state.json']);
   });
 
+  it('survives saves that overlap within one process (each writes its own temp file)', async () => {
+    const store = new FileStateStore('state.json', dir);
+    const saves = Array.from({ length: 20 }, (_, i) =>
+      store.save({ ...emptyState('a'), reportedDrift: { n: String(i) } }),
+    );
+    await expect(Promise.all(saves)).resolves.toBeDefined();
+    expect(readdirSync(dir)).toEqual(['state.json']);
+    expect(Object.keys((await store.load('a')).reportedDrift)).toEqual(['n']);
+  });
+
   it('refuses a corrupt state instead of starting over', async () => {
     const store = new FileStateStore('state.json', dir);
     writeFileSync(join(dir, 'state.json'), '{not json');
