@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as graph from '../../src/cli/commands/graph';
 import * as plan from '../../src/cli/commands/plan';
+import * as validate from '../../src/cli/commands/validate';
 import type { CliIO } from '../../src/cli/output';
 import { type Emulator, startEmulator } from '../../src/emulator/server';
 import { ensureBucket } from '../../src/operator/local';
@@ -65,6 +66,12 @@ afterAll(async () => {
   }
   await emulator.stop();
   rmSync(cwd, { recursive: true, force: true });
+});
+
+it('validate reads the published set from s3://', async () => {
+  const c = capture();
+  expect(await validate.run([`s3://${BUCKET}/stacks/shop`], c.io)).toBe(0);
+  expect(c.out()).toContain('19 documents');
 });
 
 it('graph reads the published set from s3://', async () => {

@@ -100,11 +100,16 @@ describe('meshward validate', () => {
     expect(out()).toContain('Usage: meshward validate [PATH...] [-o text|json]');
   });
 
-  it('reports a missing path and an s3:// source as invalid input', async () => {
+  it('reports a missing path as invalid input', async () => {
     const { io, out } = capture();
-    expect(await run(['does-not-exist/', 's3://bucket/prefix'], io)).toBe(EXIT.error);
+    expect(await run(['does-not-exist/'], io)).toBe(EXIT.error);
     expect(out()).toContain('does-not-exist/ no such file or directory');
-    expect(out()).toContain('s3://bucket/prefix s3:// sources are not supported here yet');
+  });
+
+  it('names an unknown URI scheme instead of reading it as a folder', async () => {
+    const { io, out } = capture();
+    expect(await run(['gs://bucket/prefix'], io)).toBe(EXIT.error);
+    expect(out()).toMatch(/gs:\/\/bucket\/prefix.*(not supported|unknown|scheme)/);
   });
 });
 
