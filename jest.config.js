@@ -11,4 +11,5 @@ module.exports = {
   // Integration tests start HTTP servers; two workers match the 2-core CI machine.
   maxWorkers: 2,
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/reliability-summary-reporter.js'],
 };
