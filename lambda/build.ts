@@ -15,7 +15,8 @@ export const OUT_DIR = path.join(ROOT, 'dist', 'lambda');
 
 export async function buildLambda(
   outDir: string = OUT_DIR,
-  metaFile: string | undefined = path.join(ROOT, 'dist', 'lambda-meta.json'),
+  /** Where esbuild's metafile goes; null for none (undefined would take this default). */
+  metaFile: string | null = path.join(ROOT, 'dist', 'lambda-meta.json'),
 ): Promise<{ bytes: number; file: string }> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -36,7 +37,10 @@ export async function buildLambda(
     external: ['aws-crt', '@aws-sdk/signature-v4-crt'],
   });
   // Next to the asset directory, not in it: the metafile is for size analysis, not for Lambda.
-  if (metaFile) writeFileSync(metaFile, JSON.stringify(result.metafile));
+  if (metaFile !== null) {
+    mkdirSync(path.dirname(metaFile), { recursive: true });
+    writeFileSync(metaFile, JSON.stringify(result.metafile));
+  }
   // Schemas are read at runtime (findSchemasDir looks next to handler.js first).
   cpSync(path.join(ROOT, 'schemas'), path.join(outDir, 'schemas'), {
     recursive: true,

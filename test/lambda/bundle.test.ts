@@ -25,7 +25,7 @@ afterAll(async () => {
 
 it('bundles a handler that reconciles an S3 event against the emulator', async () => {
   const out = mkdtempSync(join(tmpdir(), 'meshward-bundle-'));
-  const { file, bytes } = await buildLambda(out, undefined);
+  const { file, bytes } = await buildLambda(out, null);
   expect(bytes).toBeLessThan(3 * 1024 * 1024);
 
   const s3 = new S3Client({
