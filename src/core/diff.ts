@@ -167,7 +167,8 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
   };
 }
 
-function isExternal(desired: DesiredResource): boolean {
+/** A placeholder for a resource managed elsewhere: never created, updated or deleted, and no part of the stack. */
+export function isExternal(desired: DesiredResource): boolean {
   return desired.annotations[ANNOTATIONS.external] === 'true';
 }
 

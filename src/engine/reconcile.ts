@@ -4,7 +4,7 @@
  * edges (observe, apply, the state store).
  */
 import type { AwsClients } from '../aws/clients';
-import { diffResources } from '../core/diff';
+import { diffResources, isExternal } from '../core/diff';
 import { MeshwardError } from '../core/errors';
 import type {
   ActualResource,
@@ -199,7 +199,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
     prune: options.prune ?? false,
     ...(options.maxDeletes !== undefined ? { maxDeletes: options.maxDeletes } : {}),
     force: options.force ?? false,
-    desiredCount: desired.length,
+    // Placeholders annotated external are not the stack's resources: a set made only of them is an empty set.
+    desiredCount: desired.filter((d) => !isExternal(d)).length,
   });
 
   let results: ApplyResult[] = [];

@@ -194,6 +194,17 @@ describe('create, update and delete of every kind', () => {
     expect(empty.report.guards.map((g) => g.code)).toContain('empty-desired-set');
     expect(empty.results.every((r) => r.outcome === 'skipped')).toBe(true);
 
+    // Placeholders for resources managed elsewhere are no part of the stack: a set of only those is empty too.
+    const mesh = h.docs.find((d) => d.kind === 'Mesh');
+    if (!mesh) throw new Error('the reference manifests declare a mesh');
+    const placeholder = {
+      ...mesh,
+      metadata: { ...mesh.metadata, annotations: { 'meshward.dev/external': 'true' } },
+    };
+    const onlyPlaceholders = await h.run('apply', [placeholder], { prune: true });
+    expect(onlyPlaceholders.report.guards.map((g) => g.code)).toContain('empty-desired-set');
+    expect(onlyPlaceholders.results.filter((r) => r.outcome === 'deleted')).toEqual([]);
+
     const forced = await h.run('apply', [], { prune: true, force: true });
     expect(forced.report.guards.map((g) => g.code)).toContain('deletion-protection');
     expect(forced.results.find((r) => r.id === 'Mesh/shop')?.outcome).toBe('skipped');
