@@ -104,7 +104,9 @@ export function createdIdentity(w: ServedWrite): string | undefined {
 export function duplicateCreates(writes: readonly ServedWrite[]): string[] {
   const seen = new Map<string, Set<string>>();
   for (const w of writes) {
-    if (w.accessKeyId !== MESHWARD_KEY) continue;
+    // A create that failed (a concurrent run won the race, a throttle) created nothing; the emulator records it
+    // anyway, as CloudTrail does. Deletes and ownership checks below still count attempts: those must never be made.
+    if (w.accessKeyId !== MESHWARD_KEY || w.errorCode !== undefined) continue;
     const id = createdIdentity(w);
     if (!id) continue;
     const arn = w.resources[0]?.ARN ?? w.eventId;
