@@ -41,6 +41,7 @@ export type IssueCode =
   | 'WEIGHTS'
   | 'APP_PORTS_MISMATCH'
   | 'CLOUD_MAP_MISMATCH'
+  | 'SERVICE_REGISTRIES'
   | 'OUTLIER_DETECTION_WITHOUT_CLOUD_MAP'
   // a bug in meshward, reported as an issue so that callers (the Lambda) still get a result
   | 'INTERNAL_ERROR';

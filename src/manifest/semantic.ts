@@ -456,6 +456,16 @@ function checkCloudMap(checker: Checker, loaded: LoadedDocument, node: LoadedDoc
 
 function checkEcsService(checker: Checker, loaded: LoadedDocument): void {
   const { doc } = loaded;
+  // meshward derives the service's Cloud Map registry from the mesh (the registry ECS reports back is a different
+  // form of the same thing), so a hand-written one would either fight it or show as a change on every plan.
+  if (get(doc.spec, 'serviceRegistries') !== undefined) {
+    checker.report(
+      loaded,
+      '/spec/serviceRegistries',
+      'SERVICE_REGISTRIES',
+      "is set by meshward: name the Cloud Map service in the virtual node's serviceDiscovery.awsCloudMap (or, for a gateway, in appMesh.cloudMapService) instead",
+    );
+  }
   const mesh = str(get(doc.spec, 'appMesh', 'mesh'));
   if (mesh === undefined) return;
   if (!checker.find({ kind: 'Mesh', name: mesh }) && !isExternal(doc)) {

@@ -325,6 +325,16 @@ describe('EcsService', () => {
     ]);
   });
 
+  it('refuses a hand-written serviceRegistries: meshward derives it from the mesh', () => {
+    const declared = ecs([8080]);
+    (declared['spec'] as Doc)['serviceRegistries'] = [
+      { registryArn: 'arn:aws:servicediscovery:us-east-1:111122223333:service/srv-0123456789abcdef' },
+    ];
+    expect(check(mesh, node('a', [8080, 'http']), declared)).toEqual([
+      expect.stringMatching(/^\/spec\/serviceRegistries is set by meshward: name the Cloud Map service/),
+    ]);
+  });
+
   it('requires the mesh and the node to be declared', () => {
     expect(check(ecs([8080]))).toEqual([expect.stringMatching(/^\/spec\/appMesh\/mesh Mesh "shop" is not declared/)]);
     expect(check(mesh, ecs([8080]))).toEqual([
