@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { DURATION_STRING_PATTERN } from '../src/core/duration';
 import { ANNOTATIONS, API_VERSION, KIND_NAMES, OWNERSHIP_TAGS, type KindName } from '../src/core/types';
+import { ECS_SERVICE_MEMBERS } from '../src/kinds/ecs-service/service-fields';
 
 // ---------------------------------------------------------------------------------------------------------------
 // botocore model types
@@ -100,24 +101,6 @@ const KIND_DESCRIPTIONS: Record<KindName, string> = {
   EcsService:
     'An ECS service (metadata.name is the service name) with its task definition. spec mirrors ECS CreateService input; spec.taskDefinition mirrors RegisterTaskDefinition input; spec.appMesh says which virtual node or gateway the tasks run as, from which meshward injects the Envoy sidecar and the proxy configuration.',
 };
-
-/** The CreateService members an EcsService takes (serviceName and tags come from metadata). */
-export const ECS_SERVICE_MEMBERS = [
-  'cluster',
-  'desiredCount',
-  'launchType',
-  'capacityProviderStrategy',
-  'platformVersion',
-  'networkConfiguration',
-  'deploymentConfiguration',
-  'loadBalancers',
-  'serviceRegistries',
-  'propagateTags',
-  'enableECSManagedTags',
-  'enableExecuteCommand',
-  'healthCheckGracePeriodSeconds',
-  'schedulingStrategy',
-] as const;
 
 /**
  * RegisterTaskDefinition members left out of `spec.taskDefinition`: tags come from metadata.tags, meshward writes

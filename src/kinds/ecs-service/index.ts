@@ -38,8 +38,8 @@ import {
   injectEnvoy,
   mapEnvironmentValues,
 } from './envoy';
+import { SERVICE_FIELDS } from './service-fields';
 import {
-  SERVICE_FIELDS,
   TASK_DEFINITION_FIELDS,
   normalizeService,
   normalizeTaskDefinition,

@@ -13,6 +13,7 @@ import {
   stripDefaults,
   stripEmpty,
 } from '../shared/spec-utils';
+import { SERVICE_FIELDS } from './service-fields';
 
 /** RegisterTaskDefinition input members meshward manages; anything else DescribeTaskDefinition returns is server-only. */
 export const TASK_DEFINITION_FIELDS = [
@@ -32,23 +33,6 @@ export const TASK_DEFINITION_FIELDS = [
   'ephemeralStorage',
   'runtimePlatform',
   'enableFaultInjection',
-] as const;
-
-/** CreateService members the EcsService spec carries (cluster and name are identity, taskDefinition is separate). */
-export const SERVICE_FIELDS = [
-  'desiredCount',
-  'launchType',
-  'capacityProviderStrategy',
-  'platformVersion',
-  'networkConfiguration',
-  'deploymentConfiguration',
-  'loadBalancers',
-  'serviceRegistries',
-  'propagateTags',
-  'enableECSManagedTags',
-  'enableExecuteCommand',
-  'healthCheckGracePeriodSeconds',
-  'schedulingStrategy',
 ] as const;
 
 export function pick(source: unknown, fields: readonly string[]): Record<string, unknown> {

@@ -1,0 +1,24 @@
+/**
+ * The ECS CreateService members an EcsService manifest carries (serviceName and tags come from metadata, the task
+ * definition is its own object). One list for the schema generator and the normalizer, so the schema never accepts
+ * a field the reconciler would silently ignore.
+ */
+export const ECS_SERVICE_MEMBERS = [
+  'cluster',
+  'desiredCount',
+  'launchType',
+  'capacityProviderStrategy',
+  'platformVersion',
+  'networkConfiguration',
+  'deploymentConfiguration',
+  'loadBalancers',
+  'serviceRegistries',
+  'propagateTags',
+  'enableECSManagedTags',
+  'enableExecuteCommand',
+  'healthCheckGracePeriodSeconds',
+  'schedulingStrategy',
+] as const;
+
+/** The members compared and sent on update: all but `cluster`, which is part of the service's identity. */
+export const SERVICE_FIELDS = ECS_SERVICE_MEMBERS.filter((member) => member !== 'cluster');
