@@ -1,6 +1,9 @@
 // The SDK warns once per process that releases after January 2027 need Node.js 22 (aws-sdk-js-v3#7983). It is
 // true and the README says so; in test output it is only noise, repeated by every worker.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+// Tests talk only to 127.0.0.1: a client that ever fell back to the SDK's default credential chain must not reach
+// for the EC2 instance metadata address.
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
 /** @type {import('jest').Config} */
 module.exports = {

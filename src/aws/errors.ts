@@ -72,5 +72,13 @@ export function toMeshwardError(err: unknown, action: string): MeshwardError {
   if (err instanceof MeshwardError) return err;
   const cls = classifyAwsError(err);
   const code = cls === 'retry' ? 'AWS_RETRYABLE' : 'AWS_TERMINAL';
-  return new MeshwardError(code, `${action}: ${errorName(err)}: ${errorMessage(err)}`, { cause: err });
+  const hint = SETUP_HINTS[errorName(err)];
+  const message = `${action}: ${errorName(err)}: ${errorMessage(err)}${hint ? ` (${hint})` : ''}`;
+  return new MeshwardError(code, message, { cause: err });
 }
+
+/** The SDK's own words for a missing setup name the symptom; these say what to do about it. */
+const SETUP_HINTS: Readonly<Record<string, string>> = {
+  CredentialsProviderError:
+    'no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or add --local to use the embedded emulator',
+};

@@ -40,6 +40,16 @@ describe('error classification', () => {
     expect(toMeshwardError(sdkError('TooManyRequestsException', 429), 'x').code).toBe('AWS_RETRYABLE');
     expect(toMeshwardError(sdkError('BadRequestException', 400), 'x').code).toBe('AWS_TERMINAL');
   });
+
+  it('tells a user without AWS credentials what to do, not only what failed', () => {
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    expect(toMeshwardError(noCredentials, 'list Mesh').message).toBe(
+      'list Mesh: CredentialsProviderError: Could not load credentials from any providers (no AWS credentials: set ' +
+        'AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or add --local to use the embedded emulator)',
+    );
+  });
 });
 
 describe('ownership tags', () => {
