@@ -12,6 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { API_VERSION, type KindName, type ManifestDocument } from '../src/core/types';
+import { prng } from '../src/core/prng';
 
 export interface GenerateOptions {
   /** App Mesh resources to generate, meshes included (smaller sizes are raised to 4: a mesh and one service). */
@@ -71,18 +72,6 @@ export interface GeneratedSet {
   docs: ManifestDocument[];
   files: GeneratedFile[];
   counts: SetCounts;
-}
-
-/** mulberry32: a tiny seeded PRNG, so that a size always generates the same set. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ENVOY_IMAGE = '840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.29.12.1-prod';

@@ -4,6 +4,7 @@
  */
 import { AwsApiError } from './contracts';
 import type { ProtocolProfile } from './protocols';
+import { prng } from '../core/prng';
 
 /**
  * Which calls a rule applies to. Entries are 'Operation' (any service), 'service.Operation' or 'service.*';
@@ -82,18 +83,6 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, TokenBucketLimit>> = {
   'appmesh.read': { burst: 40, perSecond: 40 },
   'appmesh.write': { burst: 8, perSecond: 8 },
 };
-
-/** mulberry32: tiny, fast and good enough to pick which calls fail. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function matches(selector: OperationSelector | undefined, call: CallInfo): boolean {
   if (!selector || selector.length === 0) return true;

@@ -2,6 +2,8 @@
  * Typed reads of an already model-validated request. The core checked types against the model; these helpers only
  * narrow `unknown` for the compiler and treat a wrong type as absent.
  */
+import { canonicalJson as coreCanonicalJson } from '../../core/canonical';
+
 export type JsonObject = Record<string, unknown>;
 
 export function isObject(value: unknown): value is JsonObject {
@@ -46,16 +48,9 @@ export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** Stable JSON (sorted keys) used to compare two requests for idempotency. */
+/** Stable JSON (sorted keys) used to compare two requests for idempotency (undefined reads as null). */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return value === undefined ? 'null' : coreCanonicalJson(value);
 }
 
 /** Epoch seconds with millisecond precision, the json 1.1 timestamp format. */

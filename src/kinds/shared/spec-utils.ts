@@ -2,6 +2,7 @@
  * Pure helpers the kinds use to declare normalization as data: defaults per field path, order-free lists, empty
  * values, durations.
  */
+import { canonicalJson } from '../../core/canonical';
 import { type ApiDuration, parseDuration } from '../../core/duration';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -15,16 +16,9 @@ export function clone<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
-/** Key-sorted JSON: the sort key for order-free lists and the equality of two values. */
+/** Key-sorted JSON: the sort key for order-free lists and the equality of two values (undefined reads as null). */
 export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return value === undefined ? 'null' : canonicalJson(value);
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

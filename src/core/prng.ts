@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a tiny seeded PRNG. Seeded runs repeat exactly, which is what fault injection (which calls fail) and
+ * generated benchmark sets (which shapes a size gets) both need; neither needs cryptographic quality.
+ */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
