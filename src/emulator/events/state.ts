@@ -1,16 +1,8 @@
+import type { EventBridgeEvent } from '../cloudtrail/events';
 import type { EmulatorEnv } from '../contracts';
 
 /** An event as EventBridge delivers it to targets, plus the bus it was put on. */
-export interface ReceivedEvent {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Record<string, unknown>;
+export interface ReceivedEvent extends EventBridgeEvent {
   eventBusName: string;
   /** Emulator clock (ms) when the event arrived. */
   receivedAt: number;
