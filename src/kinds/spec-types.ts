@@ -275,11 +275,18 @@ export interface EcsDeploymentConfiguration {
   bakeTimeInMinutes?: number;
   canaryConfiguration?: EcsCanaryConfiguration;
   deploymentCircuitBreaker?: EcsDeploymentCircuitBreaker;
+  earlySuccessCriteria?: EcsDeploymentEarlySuccessCriteria;
   lifecycleHooks?: EcsDeploymentLifecycleHook[];
   linearConfiguration?: EcsLinearConfiguration;
   maximumPercent?: number;
   minimumHealthyPercent?: number;
   strategy?: 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+}
+
+export interface EcsDeploymentEarlySuccessCriteria {
+  enable: boolean;
+  healthyPercent?: number;
+  sourceServiceRevisionCleanup?: 'BLOCKING' | 'DEFERRED';
 }
 
 export interface EcsDeploymentLifecycleHook {
