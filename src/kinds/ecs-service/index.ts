@@ -139,6 +139,15 @@ const identity: KindIdentity = {
   references: (ref, spec) =>
     isRecord(spec) ? attachmentsOf(spec).flatMap((a) => a.references?.(ref, spec) ?? []) : [],
   check(checker) {
+    // meshward binds the service's Cloud Map registry by name (the registry ECS reports back is an ARN, the same
+    // thing in another form), so a hand-written ARN would show as a change on every plan.
+    if (getPath(checker.loaded.doc.spec, 'serviceRegistries') !== undefined) {
+      checker.report(
+        '/spec/serviceRegistries',
+        'SERVICE_REGISTRIES',
+        "is set by meshward: name the Cloud Map service in the virtual node's serviceDiscovery.awsCloudMap (or, for a gateway, in appMesh.cloudMapService) instead",
+      );
+    }
     for (const attachment of attachmentsOf(checker.loaded.doc.spec)) attachment.check?.(checker);
   },
   infrastructure: (doc) => [

@@ -33,15 +33,6 @@ function checkCloudMap(checker: SemanticChecker, node: LoadedDocument): void {
 
 export function checkAppMeshService(checker: SemanticChecker): void {
   const { doc } = checker.loaded;
-  // meshward derives the service's Cloud Map registry from the mesh (the registry ECS reports back is a different
-  // form of the same thing), so a hand-written one would either fight it or show as a change on every plan.
-  if (get(doc.spec, 'serviceRegistries') !== undefined) {
-    checker.report(
-      '/spec/serviceRegistries',
-      'SERVICE_REGISTRIES',
-      "is set by meshward: name the Cloud Map service in the virtual node's serviceDiscovery.awsCloudMap (or, for a gateway, in appMesh.cloudMapService) instead",
-    );
-  }
   const mesh = str(get(doc.spec, 'appMesh', 'mesh'));
   const nodeName = str(get(doc.spec, 'appMesh', 'virtualNode'));
   if (mesh === undefined || !nodeName) return;
