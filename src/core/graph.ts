@@ -53,6 +53,15 @@ export function buildDependencyGraph(
     add(d.id, [...d.dependsOn, ...ordering(d.id, d.ref, d.spec), ...ordering(d.id, d.ref, d.manifest.spec)]);
   }
   for (const a of actual) add(a.id, ordering(a.id, a.ref, a.spec));
+  // Channels: whatever offers one comes before whatever uses it (Service Connect servers before their clients).
+  const offers = new Map<string, Set<string>>();
+  const uses: { id: string; channel: string }[] = [];
+  for (const r of [...desired, ...actual]) {
+    const channels = catalog.find(r.ref.kind)?.channels?.(r.ref, r.spec);
+    for (const channel of channels?.offers ?? []) offers.set(channel, (offers.get(channel) ?? new Set()).add(r.id));
+    for (const channel of channels?.uses ?? []) uses.push({ id: r.id, channel });
+  }
+  for (const { id, channel } of uses) add(id, [...(offers.get(channel) ?? [])]);
   // A reference without its scope (an ECS service naming its node without the mesh): resolved when exactly one
   // resource of that kind and name is known.
   for (const { id, target } of byName) {

@@ -195,6 +195,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
     state,
     stack: options.stack,
     immutablePaths: (kind) => registry.get(kind).immutablePaths,
+    catalog: registry,
   });
   const plan = buildPlan(changes, {
     catalog: registry,
