@@ -64,11 +64,16 @@ export function buildDependencyGraph(
   for (const { id, channel } of uses) add(id, [...(offers.get(channel) ?? [])]);
   // A reference without its scope (an ECS service naming its node without the mesh): resolved when exactly one
   // resource of that kind and name is known.
-  for (const { id, target } of byName) {
-    const candidates = [...edges.keys()].filter(
-      (c) => c.startsWith(`${target.kind}/`) && c.endsWith(`/${target.name}`),
-    );
-    if (candidates.length === 1) add(id, candidates);
+  if (byName.length > 0) {
+    const byKindAndName = new Map<string, string[]>();
+    for (const node of edges.keys()) {
+      const key = `${node.slice(0, node.indexOf('/'))}\u0000${node.slice(node.lastIndexOf('/') + 1)}`;
+      byKindAndName.set(key, [...(byKindAndName.get(key) ?? []), node]);
+    }
+    for (const { id, target } of byName) {
+      const candidates = byKindAndName.get(`${target.kind}\u0000${target.name}`) ?? [];
+      if (candidates.length === 1) add(id, candidates);
+    }
   }
   const nodes = [...edges.keys()].sort(compareIds);
   const dependsOn: Record<string, string[]> = {};
