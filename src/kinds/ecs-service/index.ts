@@ -255,7 +255,7 @@ async function describeTaskDefinition(ctx: KindContext, arn: string): Promise<Re
   return data;
 }
 
-async function toActual(ctx: KindContext, cluster: string, svc: Service): Promise<ActualResource> {
+export async function observedService(ctx: KindContext, cluster: string, svc: Service): Promise<ActualResource> {
   const tdArn = svc.taskDefinition ?? '';
   const td = tdArn ? await describeTaskDefinition(ctx, tdArn) : {};
   const raw = JSON.parse(JSON.stringify(svc)) as Record<string, unknown>;
@@ -333,7 +333,7 @@ async function observe(ctx: KindContext, scope: ObserveScope): Promise<ActualRes
       }
     });
     const services = described.flat();
-    out.push(...(await mapLimit(services, ctx.concurrency, (s) => toActual(ctx, cluster, s))));
+    out.push(...(await mapLimit(services, ctx.concurrency, (s) => observedService(ctx, cluster, s))));
   }
   return out;
 }
