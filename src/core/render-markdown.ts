@@ -47,7 +47,10 @@ export function renderMarkdown(untrusted: Report, options: MarkdownOptions = {})
   head.push('| Action | Count |', '|---|---:|');
   for (const action of ['create', 'update', 'replace', 'delete', 'conflict', 'unchanged'] as ChangeAction[]) {
     if (s.byAction[action] > 0 || action !== 'conflict') {
-      const count = action === 'conflict' || action === 'unchanged' ? String(s.byAction[action]) : countPhrase(actionCount(s, action));
+      const count =
+        action === 'conflict' || action === 'unchanged'
+          ? String(s.byAction[action])
+          : countPhrase(actionCount(s, action));
       head.push(`| ${action} | ${count} |`);
     }
   }
