@@ -133,6 +133,9 @@ function outcomeLine(resource: ResourceView): string {
         : 'meshward: *reported only* (not applied)';
     case 'failed':
       return drift ? 'meshward: *failed* to revert it' : 'meshward: *failed* to apply it';
+    case 'refused':
+      // The reason (prune is off, a guard) follows on the next line.
+      return 'meshward: *not applied*';
     default:
       return `meshward: *${resource.outcome}*`;
   }

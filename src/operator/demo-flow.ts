@@ -65,10 +65,11 @@ async function changeInTheConsole(
     const spec = JSON.parse(JSON.stringify(out.virtualNode?.spec ?? {})) as VirtualNodeSpec;
     const http = spec.listeners?.[0]?.timeout?.http;
     if (!http) continue;
-    const was = http.perRequest ? `${http.perRequest.value}${http.perRequest.unit}` : '(unset)';
+    const was = http.perRequest ? `${http.perRequest.value}${http.perRequest.unit}` : '(none)';
     http.perRequest = { unit: 's', value: http.perRequest?.value === 30 ? 45 : 30 };
     await client.send(new UpdateVirtualNodeCommand({ meshName: node.mesh, virtualNodeName: node.name, spec }));
-    return `VirtualNode ${node.mesh}/${node.name}: per-request timeout ${was} -> ${http.perRequest.value}s`;
+    // Worded without an arrow: meshward's arrows all read "value in AWS now -> value after apply".
+    return `VirtualNode ${node.mesh}/${node.name}: per-request timeout set to ${http.perRequest.value}s (the manifests say ${was})`;
   }
   return undefined;
 }
@@ -105,9 +106,7 @@ export async function runLambdaDemo(options: LambdaDemoOptions): Promise<LambdaD
     credentials: { accessKeyId: CONSOLE_KEY, secretAccessKey: CONSOLE_KEY },
   });
   try {
-    write(
-      `Lambda flow (${config.mode} mode): publish to S3 -> S3 event -> reconcile -> change by hand -> CloudTrail event\n`,
-    );
+    write(`Lambda flow (${config.mode} mode): publish to S3, S3 event, reconcile, change by hand, CloudTrail event\n`);
     await ensureBucket(deps.clients.s3, BUCKET);
     const paths = options.paths && options.paths.length > 0 ? options.paths : ['manifests/'];
     const validation = await validateManifests(paths, { cwd: options.cwd });
@@ -179,5 +178,6 @@ export function slackAsText(blocks: ReturnType<typeof renderSlackReport>['blocks
       if (block.fields) lines.push(`  ${block.fields.map((f) => f.text.replace('\n', ': ')).join('   ')}`);
     }
   }
-  return lines.join('\n');
+  // Slack shows its entities as characters; so does the terminal (the text was made printable when rendered).
+  return lines.join('\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
