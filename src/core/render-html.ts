@@ -246,7 +246,8 @@ export function renderHtml(untrusted: Report, options: HtmlOptions = {}): string
     );
   }
   if (options.topology && options.topology.nodes.length > 0) {
-    body.push('<h2>Topology</h2>', ...picture(options.topology, marks, anchors));
+    const links = new Map([...anchors].map(([id, anchor]) => [id, `#${anchor}`]));
+    body.push('<h2>Topology</h2>', ...picture(options.topology, marks, links));
   }
   body.push(`<h2>Resources (${shown.length})</h2>`);
   if (shown.length === 0) body.push('<p>No changes. AWS matches the manifests.</p>');

@@ -51,6 +51,7 @@ const GAP_X = 28;
 const GAP_Y = 54;
 const FRAME_PAD = 20;
 const FRAME_TITLE = 26;
+const MAX_ROW_WIDTH = 1040;
 
 interface Box {
   node: TopologyNode;
@@ -110,12 +111,33 @@ function layoutGroup(
   edges: readonly TopologyEdge[],
 ): { boxes: Box[]; w: number; h: number } {
   const layerOf = layers(nodes, edges);
+  // Resources nothing points at and that point at nothing go last, out of the flow's way.
+  const linked = new Set(edges.flatMap((e) => [e.from, e.to]));
+  const last = Math.max(0, ...nodes.filter((n) => linked.has(n.id)).map((n) => (layerOf.get(n.id) ?? 0) + 1));
   const rows: TopologyNode[][] = [];
   for (const n of nodes) {
-    const l = layerOf.get(n.id) ?? 0;
+    const l = linked.has(n.id) || linked.size === 0 ? (layerOf.get(n.id) ?? 0) : last;
     (rows[l] ??= []).push(n);
   }
-  const dense = rows.filter((r) => r !== undefined);
+  // A layer wider than the page wraps onto more rows (200 new nodes would otherwise be one row 30,000 px wide).
+  const dense = rows
+    .filter((r) => r !== undefined)
+    .flatMap((row) => {
+      const wrapped: TopologyNode[][] = [[]];
+      let width = 0;
+      for (const n of row) {
+        const w = boxSize(n).w + GAP_X;
+        const current = wrapped[wrapped.length - 1] ?? [];
+        if (current.length > 0 && width + w > MAX_ROW_WIDTH) {
+          wrapped.push([n]);
+          width = w;
+        } else {
+          current.push(n);
+          width += w;
+        }
+      }
+      return wrapped;
+    });
   // One barycenter sweep top-down: a node sits near the nodes that point at it, which keeps edges short.
   const index = new Map<string, number>();
   dense.forEach((row, r) => {
