@@ -144,6 +144,22 @@ describe('renderSlackReport', () => {
     }
   });
 
+  it('links the folded "and N more" to the full report stored with the state', () => {
+    const resources = Array.from({ length: 200 }, (_, i) => driftedNode({ id: `VirtualNode/shop/node-${i}` }));
+    const htmlUrl = 'https://eu-west-1.console.aws.amazon.com/s3/object/b?region=eu-west-1&prefix=s/reports/x.html';
+    const message = renderSlackReport(
+      view({ resources, fullReport: { htmlUrl, markdownUrl: htmlUrl.replace('.html', '.md') } }),
+    );
+    assertWithinLimits(message.blocks, message.text);
+    const all = texts(message.blocks).join('\n');
+    expect(all).toMatch(
+      new RegExp(`…and \\d+ more resources: <${htmlUrl.replace(/[?.]/g, '\\$&')}\\|see the full report>`),
+    );
+    expect(all).toContain(`<${htmlUrl}|Full report>`);
+    // Without a stored report, nothing pretends to link.
+    expect(texts(renderSlackReport(view({ resources })).blocks).join('\n')).not.toContain('full report');
+  });
+
   it('escapes Slack control characters in user data', () => {
     const message = renderSlackReport(
       view({ resources: [driftedNode({ id: 'VirtualNode/m/<!channel>', changes: [] })] }),
