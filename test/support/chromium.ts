@@ -101,7 +101,6 @@ export function pngSize(png: Buffer): { width: number; height: number } {
 export function describeWithChromium(name: string, body: (binary: string) => void): void {
   const binary = findChromium();
   if (binary === undefined) {
-    // eslint-disable-next-line no-console
     console.warn(
       `\n!!! SKIPPED "${name}": no Chromium binary (install Debian's "chromium" package or set CHROMIUM_PATH) !!!\n`,
     );
