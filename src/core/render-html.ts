@@ -50,7 +50,7 @@ h2 { font-size: 17px; margin: 28px 0 10px; border-bottom: 1px solid #dde3e9; pad
 .counts li { border: 1px solid #dde3e9; border-radius: 6px; padding: 4px 10px; background: #fafbfc; }
 .alert { border-left: 4px solid #c62828; background: #fdf0f0; padding: 8px 12px; margin: 8px 0; }
 .alert.guard { border-color: #6a1b9a; background: #f7effa; }
-.picture { overflow-x: auto; border: 1px solid #dde3e9; border-radius: 8px; padding: 12px; background: #ffffff; }
+.picture { display: inline-block; max-width: 100%; box-sizing: border-box; overflow-x: auto; border: 1px solid #dde3e9; border-radius: 8px; padding: 12px; background: #ffffff; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 10px 0 0; padding: 0; list-style: none; font-size: 13px; color: #3c4650; }
 .legend .swatch { display: inline-block; width: 14px; height: 14px; vertical-align: -2px; margin-right: 5px; border: 1px solid #7b8794; border-radius: 3px; }
 .legend svg { vertical-align: middle; margin-right: 5px; }

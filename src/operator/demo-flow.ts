@@ -100,6 +100,9 @@ export async function runLambdaDemo(options: LambdaDemoOptions): Promise<LambdaD
     write: () => undefined,
     lookupIntervalMs: 0,
   });
+  // The full report the Slack message links to lives in the emulator's S3: link there (path-style), not to the AWS
+  // console, so the link opens while the demo's emulator runs.
+  deps.reportUrlBase = `${emulator.endpoint}/${BUCKET}`;
   const consoleUser = new AppMeshClient({
     endpoint: emulator.endpoint,
     region: emulator.region,
@@ -178,6 +181,12 @@ export function slackAsText(blocks: ReturnType<typeof renderSlackReport>['blocks
       if (block.fields) lines.push(`  ${block.fields.map((f) => f.text.replace('\n', ': ')).join('   ')}`);
     }
   }
-  // Slack shows its entities as characters; so does the terminal (the text was made printable when rendered).
-  return lines.join('\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  // Slack shows its links as their labels and its entities as characters; so does the terminal (the text was made
+  // printable when rendered).
+  return lines
+    .join('\n')
+    .replace(/<([^|>\s]+)\|([^>]*)>/g, '$2 ($1)')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

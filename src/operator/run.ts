@@ -47,6 +47,8 @@ export interface OperatorDeps {
   afterReconcile?: () => Promise<void>;
   /** The last crash posted to Slack, kept across warm invocations (see reportCrash). */
   lastCrashPost?: { fingerprint: string; at: number };
+  /** Where full-report links point (report-store.ts); default MESHWARD_REPORT_URL_BASE, else the S3 console. */
+  reportUrlBase?: string;
 }
 
 /** A crash that repeats (every Lambda retry, every schedule) is posted to Slack at most this often. */
@@ -136,6 +138,7 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
     // The full report, stored with the state, for the Slack message to link to: only when something will be posted
     // (a schedule that finds nothing new stores nothing). Best effort: no link is better than no message.
     if (planNotifications(view, state.reportedDrift).posts.length > 0) {
+      const urlBase = deps.reportUrlBase ?? process.env[REPORT_URL_BASE_ENV];
       try {
         const stored = await storeFullReport({
           client: deps.clients.s3,
@@ -144,7 +147,7 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
           report: withAttribution(outcome.report, attribution),
           desired: outcome.desired,
           runId: trigger.id,
-          ...(process.env[REPORT_URL_BASE_ENV] ? { urlBase: process.env[REPORT_URL_BASE_ENV] } : {}),
+          ...(urlBase ? { urlBase } : {}),
         });
         view = { ...view, fullReport: { htmlUrl: stored.htmlUrl, markdownUrl: stored.markdownUrl } };
         runLog.info('full report stored', { html: stored.htmlKey, markdown: stored.markdownKey });

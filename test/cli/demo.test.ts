@@ -28,4 +28,8 @@ it('the demo applies, detects the console edits as drift, re-applies and converg
   expect(slack).toMatch(/console-user/);
   expect(slack).toMatch(/`30s` -> `\d+s`/);
   expect(out).not.toMatch(/\d+s -> 30s/);
+  // The message links to the full report, stored in the demo's local S3 beside the state.
+  expect(slack).toMatch(
+    /Full report \(http:\/\/127\.0\.0\.1:\d+\/meshward-demo\/meshward\/demo\/_state\/demo\/reports\/\d{8}T\d{6}Z-[0-9a-f]{8}\.html\)/,
+  );
 });
