@@ -77,6 +77,18 @@ it('Slack: "`60s` -> `15s`" (escaped for mrkdwn), then the author on its own lin
   expect(legend).toContain('Fields read: value in AWS now -&gt; value after apply (the manifests).');
 });
 
+it('every count says "0 to delete (1 with --prune)" for the delete prune would make', () => {
+  expect(renderText(report)).toContain('0 to delete (1 with --prune)');
+  expect(renderMarkdown(report)).toContain('| delete | 0 (1 with --prune) |');
+  expect(renderHtml(report)).toContain('<li>0 to delete (1 with --prune)</li>');
+  const json = JSON.parse(renderJson(report)) as Report;
+  expect(json.summary).toMatchObject({ skipped: { delete: 1 }, prunable: 1 });
+  const view = toReportView(report, { mode: 'detect' });
+  expect(view.counts).toMatchObject({ delete: 0, 'delete with --prune': 1 });
+  const fields = renderSlackReport(view).blocks.flatMap((b) => (b.type === 'section' ? (b.fields ?? []) : []));
+  expect(fields.map((f) => f.text)).toEqual(expect.arrayContaining(['*delete with --prune*\n1']));
+});
+
 it('HTML: the now cell holds 60s, the after-apply cell 15s', () => {
   const html = renderHtml(report);
   expect(html).toContain(
