@@ -56,6 +56,8 @@ export interface ReportView {
   refusals?: readonly string[];
   /** What started the run: 'schedule', 'manifests published', 'CloudTrail UpdateVirtualNode', ... */
   trigger?: string;
+  /** Where the full report of this run is stored with the state (see src/operator/report-store.ts). */
+  fullReport?: { htmlUrl: string; markdownUrl?: string };
 }
 
 export const OUTCOME_OF_APPLY: Readonly<Record<ApplyOutcome, ResourceOutcome>> = {

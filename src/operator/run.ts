@@ -12,7 +12,7 @@ import { validateManifests } from '../manifest/validate';
 import type { Attribution, ReportView } from '../notify/report-view';
 import type { SecretRedactor } from '../notify/redact-secrets';
 import { renderSlackReport } from '../notify/slack-blocks';
-import { notifySlack, type NotifyResult } from '../notify/slack-notifier';
+import { notifySlack, planNotifications, type NotifyResult } from '../notify/slack-notifier';
 import type { SlackTransport } from '../notify/slack-transport';
 import { attributionFromTrigger, lookupAttribution } from './attribution';
 import type { OperatorClients } from './aws';
@@ -24,6 +24,7 @@ import { publishOutcome, type OutcomeDetailType } from './outcome-event';
 import { failedView, invalidView, toReportView } from './report-view';
 import { S3ManifestSource } from './s3-source';
 import { formatS3Uri } from './s3-uri';
+import { REPORT_URL_BASE_ENV, storeFullReport, withAttribution } from './report-store';
 import { S3StateStore } from './s3-state-store';
 import type { ThrottleCounter } from './throttle-counter';
 
@@ -46,6 +47,8 @@ export interface OperatorDeps {
   afterReconcile?: () => Promise<void>;
   /** The last crash posted to Slack, kept across warm invocations (see reportCrash). */
   lastCrashPost?: { fingerprint: string; at: number };
+  /** Where full-report links point (report-store.ts); default MESHWARD_REPORT_URL_BASE, else the S3 console. */
+  reportUrlBase?: string;
 }
 
 /** A crash that repeats (every Lambda retry, every schedule) is posted to Slack at most this often. */
@@ -132,6 +135,26 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
       attribution,
       redact: (t) => deps.redactor.redact(t),
     });
+    // The full report, stored with the state, for the Slack message to link to: only when something will be posted
+    // (a schedule that finds nothing new stores nothing). Best effort: no link is better than no message.
+    if (planNotifications(view, state.reportedDrift).posts.length > 0) {
+      const urlBase = deps.reportUrlBase ?? process.env[REPORT_URL_BASE_ENV];
+      try {
+        const stored = await storeFullReport({
+          client: deps.clients.s3,
+          state: config.state,
+          region: deps.aws.region,
+          report: withAttribution(outcome.report, attribution),
+          desired: outcome.desired,
+          runId: trigger.id,
+          ...(urlBase ? { urlBase } : {}),
+        });
+        view = { ...view, fullReport: { htmlUrl: stored.htmlUrl, markdownUrl: stored.markdownUrl } };
+        runLog.info('full report stored', { html: stored.htmlKey, markdown: stored.markdownKey });
+      } catch (err) {
+        runLog.warn('full report not stored', { error: deps.redactor.redact((err as Error).message) });
+      }
+    }
     status = view.status === 'failed' ? 'failed' : 'reconciled';
     exitCode = outcome.report.exitCode;
     runLog.info('reconciled', {

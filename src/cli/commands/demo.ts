@@ -148,7 +148,9 @@ export async function runDemo(io: CliIO, paths: string[]): Promise<number> {
     for (const c of await changeInTheConsole(session.endpoint ?? '', region)) {
       writeLine(
         io.stdout,
-        `   ${c.what}: ${c.before} -> ${style.yellow(c.after)} in AWS (the manifests say ${c.before})`,
+        // No arrow here: every arrow meshward prints reads "value in AWS now -> value after apply", and the drift
+        // report below shows this very edit that way (the new value, then the declared one apply puts back).
+        `   ${c.what}: set to ${style.yellow(c.after)} in AWS (the manifests say ${c.before})`,
       );
     }
 

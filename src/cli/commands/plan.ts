@@ -5,6 +5,7 @@
 import type { ValidationIssue } from '../../manifest/issues';
 import { formatIssue } from '../../manifest/issues';
 import { type Report, renderJson, renderMarkdown, renderText } from '../../core/report';
+import { DIRECTION_LEGEND } from '../../core/format-value';
 import { type ReconcileOptions, type ReconcileOutcome, reconcile } from '../../engine/reconcile';
 import { type Session, openSession, seedLocalInfrastructure } from '../../engine/session';
 import { manifestSchemes } from '../manifest-schemes';
@@ -103,7 +104,7 @@ export type ReportFormat = 'text' | 'json' | 'markdown';
  * FieldChange.before is AWS's value and after the manifests'. For drift that is the reverse of the edit that caused
  * it ("30s -> 10s, changed by X" when X set 30s), so text output states the direction once.
  */
-export const FIELD_DIRECTION_NOTE = 'Fields read: value in AWS now -> value in the manifests (what apply sets).';
+export const FIELD_DIRECTION_NOTE = DIRECTION_LEGEND;
 
 /** The text report, followed by FIELD_DIRECTION_NOTE when it shows any "before -> after" field. */
 export function withDirectionNote(report: Report, text: string): string {
@@ -134,7 +135,7 @@ export async function runReconcile(
 
 export const USAGE = `Usage: meshward plan [PATH...] [-o text|json|markdown] [--detailed-exitcode] [--prune] [--max-deletes N]
 
-Show what "meshward apply" would change in AWS, field by field (value in AWS -> value in the manifests). Reads AWS,
+Show what "meshward apply" would change in AWS, field by field (value in AWS now -> value after apply). Reads AWS,
 writes nothing there. PATH defaults to manifests/.
 
 Options:
