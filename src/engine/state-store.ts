@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MeshwardError } from '../core/errors';
 import type { StackState, StateStore } from '../core/model';
+import { FileLocker, type LockingStateStore, MemoryLocker, type StackLocker } from './lock';
 
 export const DEFAULT_STATE_PATH = '.meshward/state.json';
 /** History entries kept per stack: enough to see trends, small enough to keep the file cheap to rewrite. */
@@ -35,7 +36,7 @@ interface StateFile {
   stacks: Record<string, StackState>;
 }
 
-export class FileStateStore implements StateStore {
+export class FileStateStore implements StateStore, LockingStateStore {
   readonly path: string;
 
   constructor(path: string = DEFAULT_STATE_PATH, cwd: string = process.cwd()) {
@@ -44,6 +45,11 @@ export class FileStateStore implements StateStore {
 
   describe(): string {
     return this.path;
+  }
+
+  /** One lock per state file: save() rewrites the whole file, every stack in it. */
+  locker(): StackLocker {
+    return new FileLocker(this.path);
   }
 
   private async readFileState(): Promise<StateFile> {
@@ -85,14 +91,20 @@ export class FileStateStore implements StateStore {
     // Write beside, then rename: a crash leaves the old file or the new one, never half of one.
     // Unique per save: two saves in one process within a millisecond must not share (and rename away) one file.
     const tmp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
+    // 0600: the state names every resource and its ARN; it is nobody else's to read.
+    await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
     await rename(tmp, this.path);
   }
 }
 
 /** In memory: tests and the demo's throwaway runs. */
-export class MemoryStateStore implements StateStore {
+export class MemoryStateStore implements StateStore, LockingStateStore {
   private readonly stacks = new Map<string, StackState>();
+  private readonly memoryLocker = new MemoryLocker();
+
+  locker(): StackLocker {
+    return this.memoryLocker;
+  }
 
   describe(): string {
     return 'memory';
