@@ -64,11 +64,11 @@ export class StackLockedError extends MeshwardError {
 }
 
 function lockedMessage(resource: string, holder: LockRecord | undefined, waitedMs: number): string {
-  const waited = waitedMs > 0 ? ` after waiting ${Math.round(waitedMs / 1000)}s` : '';
+  const waited = waitedMs >= 1000 ? ` after waiting ${Math.round(waitedMs / 1000)}s` : '';
   if (!holder) return `LOCKED: state ${resource} is locked by another run${waited} (raise --lock-timeout to wait)`;
   const o = holder.owner;
   return (
-    `state ${resource} is locked${waited}: held by ${o.who}@${o.host} (pid ${o.pid}, run ${o.runId}) running ` +
+    `LOCKED: state ${resource} is locked${waited}: held by ${o.who}@${o.host} (pid ${o.pid}, run ${o.runId}) running ` +
     `"${o.command}" since ${holder.acquiredAt}, expires ${holder.expiresAt}. Wait for it to finish, raise ` +
     `--lock-timeout to wait longer, or, if that run is gone, wait for the expiry.`
   );
