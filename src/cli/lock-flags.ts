@@ -2,7 +2,7 @@
  * `--lock-timeout DURATION` and the stack lock around a command that writes state (apply; destroy when it exists).
  * Like terraform: the default is 0s, fail at once with the holder named; a duration waits and retries.
  */
-import { hasLocker, locksHeld, withStackLock, type HeldLock } from '../engine/lock';
+import { hasLocker, releaseAllLocks, withStackLock, type HeldLock } from '../engine/lock';
 import type { StateStore } from '../core/model';
 import { UsageError } from './output';
 
@@ -37,7 +37,7 @@ function releaseOnSignals(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
-      void Promise.allSettled(locksHeld().map((l) => l.release())).finally(() => process.exit(code));
+      void releaseAllLocks().finally(() => process.exit(code));
     });
   }
 }

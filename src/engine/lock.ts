@@ -6,8 +6,9 @@
  * `If-None-Match: *` beside an S3 state (src/operator/s3-lock.ts). plan and drift take no lock and write nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
+import { dirname } from 'node:path';
 import { MeshwardError } from '../core/errors';
 
 export interface LockOwner {
@@ -102,8 +103,17 @@ export function defaultOwner(command: string): LockOwner {
 /** Every lock this process holds, so a signal releases them before exiting. */
 const heldByProcess = new Set<HeldLock>();
 
+/** Attempts in flight: a signal that arrives while a lock is being created must still release it. */
+const acquiring = new Set<Promise<unknown>>();
+
 export function locksHeld(): readonly HeldLock[] {
   return [...heldByProcess];
+}
+
+/** Every lock this process holds or is acquiring, released (the CLI's signal handlers). */
+export async function releaseAllLocks(): Promise<void> {
+  await Promise.allSettled([...acquiring]);
+  await Promise.allSettled([...heldByProcess].map((l) => l.release()));
 }
 
 export async function acquireStackLock(locker: StackLocker, options: AcquireOptions): Promise<HeldLock> {
@@ -122,8 +132,12 @@ export async function acquireStackLock(locker: StackLocker, options: AcquireOpti
       acquiredAt: at.toISOString(),
       expiresAt: new Date(at.getTime() + ttl).toISOString(),
     };
-    const attempt = await locker.tryAcquire(record, at);
-    if ('held' in attempt) return track(attempt.held, ttl, options.autoRenew ?? true);
+    const tracked = locker
+      .tryAcquire(record, at)
+      .then((a) => ('held' in a ? { held: track(a.held, ttl, options.autoRenew ?? true) } : a));
+    acquiring.add(tracked);
+    const attempt = await tracked.finally(() => acquiring.delete(tracked));
+    if ('held' in attempt) return attempt.held;
     const waited = Date.now() - started;
     if (waited >= timeout) throw new StackLockedError(locker.describe(), attempt.holder, waited);
     await new Promise((r) => setTimeout(r, Math.min(retry, Math.max(1, timeout - waited))));
@@ -227,8 +241,6 @@ export class FileLocker implements StackLocker {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        const { mkdir } = await import('node:fs/promises');
-        const { dirname } = await import('node:path');
         await mkdir(dirname(this.path), { recursive: true });
         return this.create(record);
       }

@@ -7,6 +7,7 @@
  *   of letting them overwrite records.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -38,7 +39,10 @@ afterAll(async () => {
   console.log(`concurrent writers: ${figures.join('; ')}`);
 });
 
-function cliApply(statePath: string): Promise<{ code: number | null; stderr: string }> {
+function cliApply(
+  statePath: string,
+  started?: (child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -59,12 +63,38 @@ function cliApply(statePath: string): Promise<{ code: number | null; stderr: str
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stderr });
+      resolve({ code, signal, stderr });
     });
+    started?.(child);
   });
 }
+
+it('Ctrl-C during an apply releases the lock file before the CLI exits (130)', async () => {
+  const statePath = path.join(dir, 'sigint-state.json');
+  const lockPath = `${statePath}.lock`;
+  // Slow App Mesh reads keep the apply inside its lock long enough to interrupt it.
+  emulator.faults.set({ latency: { fixedMs: 1500, operations: ['appmesh.*'] } });
+  try {
+    let interrupted = false;
+    const out = await cliApply(statePath, (child) => {
+      const poll = setInterval(() => {
+        if (existsSync(lockPath) && !interrupted) {
+          interrupted = true;
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 25);
+      child.on('close', () => clearInterval(poll));
+    });
+    expect(interrupted).toBe(true);
+    expect(out.code).toBe(130);
+    expect(existsSync(lockPath)).toBe(false);
+  } finally {
+    emulator.faults.clear();
+  }
+}, 120_000);
 
 it('N CLI apply loops on one state file lose no history record', async () => {
   const N = 4;
