@@ -3,7 +3,7 @@
  * with an S3 state: apply takes the lock (and says who holds it when it cannot), --lock-timeout waits, and plan /
  * drift write nothing, so they work with credentials that may only read.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -137,4 +137,25 @@ it('a malformed --lock-timeout is a usage error', async () => {
   const a = capture();
   expect(await apply.run(['manifests', '--state', STATE, '--auto-approve', '--lock-timeout', 'soon'], a.io)).toBe(1);
   expect(a.err()).toContain('--lock-timeout takes a duration');
+});
+
+it('plan and drift on a file state leave the file untouched and take no lock; apply --help documents the lock', async () => {
+  const statePath = join(cwd, 'file-state.json');
+  const a = capture();
+  expect(await apply.run(['manifests', '--state', statePath, '--auto-approve'], a.io)).toBe(0);
+  const before = readFileSync(statePath, 'utf8');
+  const mtime = statSync(statePath).mtimeMs;
+  expect(statSync(statePath).mode & 0o777).toBe(0o600);
+  const p = capture();
+  expect(await plan.run(['manifests', '--state', statePath], p.io)).toBe(0);
+  const d = capture();
+  expect(await drift.run(['manifests', '--state', statePath], d.io)).toBe(0);
+  expect(readFileSync(statePath, 'utf8')).toBe(before);
+  expect(statSync(statePath).mtimeMs).toBe(mtime);
+  expect(existsSync(`${statePath}.lock`)).toBe(false);
+
+  const help = capture();
+  expect(await apply.run(['--help'], help.io)).toBe(0);
+  expect(help.out()).toContain('--lock-timeout DURATION');
+  expect(help.out()).toContain('default 0s');
 });
