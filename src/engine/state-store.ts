@@ -36,8 +36,14 @@ interface StateFile {
   stacks: Record<string, StackState>;
 }
 
+type HistoryEntry = StackState['history'][number];
+
+const historyKey = (h: HistoryEntry): string => JSON.stringify([h.at, h.revision ?? null, h.ok, h.summary]);
+
 export class FileStateStore implements StateStore, LockingStateStore {
   readonly path: string;
+  /** Per stack, the history as this store last loaded or saved it: what another writer added since is theirs. */
+  private readonly seenHistory = new Map<string, Set<string>>();
 
   constructor(path: string = DEFAULT_STATE_PATH, cwd: string = process.cwd()) {
     this.path = resolve(cwd, path);
@@ -77,15 +83,29 @@ export class FileStateStore implements StateStore, LockingStateStore {
   async load(stack: string): Promise<StackState> {
     const file = await this.readFileState();
     const state = file.stacks[stack];
-    if (state === undefined) return emptyState(stack);
+    if (state === undefined) {
+      this.seenHistory.set(stack, new Set());
+      return emptyState(stack);
+    }
     if (!isStackState(state))
       throw new MeshwardError('STATE_CORRUPT', `state of stack "${stack}" in ${this.path} is malformed`);
+    this.seenHistory.set(stack, new Set(state.history.map(historyKey)));
     return state;
   }
 
   async save(state: StackState): Promise<void> {
     const file = await this.readFileState();
-    const trimmed: StackState = { ...state, history: state.history.slice(-MAX_HISTORY) };
+    // Writers hold the stack lock (apply); one that does not (an older meshward, a script) must still not erase the
+    // records another run saved since this one loaded: those are kept, in time order.
+    const seen = this.seenHistory.get(state.stack);
+    const onDisk = file.stacks[state.stack];
+    let history = state.history;
+    if (seen && onDisk && Array.isArray(onDisk.history)) {
+      const ours = new Set(history.map(historyKey));
+      const theirs = onDisk.history.filter((h) => !seen.has(historyKey(h)) && !ours.has(historyKey(h)));
+      if (theirs.length > 0) history = [...history, ...theirs].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    }
+    const trimmed: StackState = { ...state, history: history.slice(-MAX_HISTORY) };
     file.stacks[state.stack] = trimmed;
     await mkdir(dirname(this.path), { recursive: true });
     // Write beside, then rename: a crash leaves the old file or the new one, never half of one.
@@ -94,6 +114,7 @@ export class FileStateStore implements StateStore, LockingStateStore {
     // 0600: the state names every resource and its ARN; it is nobody else's to read.
     await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
     await rename(tmp, this.path);
+    this.seenHistory.set(state.stack, new Set(trimmed.history.map(historyKey)));
   }
 }
 
