@@ -22,7 +22,7 @@ import { defaultServiceFactories } from './registry';
 import type { AppMeshOptions } from './appmesh/service';
 import { accessKeyIdFrom, identityArnFor } from './request-identity';
 import { RestJsonRouter } from './rest-json';
-import { startS3, type S3Backend } from './s3';
+import { type S3Backend, type S3Control, type S3Options, startS3 } from './s3';
 import { EmulatorStats } from './stats';
 import { loadState, saveState } from './state-file';
 import { formatValidationMessage, validateInput } from './validate-input';
@@ -36,6 +36,8 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** Serve S3 (s3rver, path-style) on the same port; its objects live under dataDir/s3 or a temp dir. */
   s3?: boolean;
+  /** Conditional-write and access behaviour of the S3 layer in front of s3rver (see src/emulator/s3.ts). */
+  s3Options?: S3Options;
   faults?: FaultConfig;
   /** Seed of the fault PRNG when the fault config has none (default 1). */
   seed?: number;
@@ -65,6 +67,8 @@ export interface Emulator {
   accountId: string;
   /** Same as endpoint when S3 is on (path-style, forcePathStyle: true), else undefined. */
   s3Endpoint?: string;
+  /** S3 faults, read-only identities and call counts, when S3 is on. */
+  s3?: S3Control;
   stop(): Promise<void>;
   stats: EmulatorStats;
   faults: FaultInjector;
@@ -158,7 +162,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (options.faults) faults.set(options.faults);
 
   let s3: S3Backend | undefined;
-  if (options.s3) s3 = await startS3(options.dataDir);
+  if (options.s3) s3 = await startS3(options.dataDir, options.s3Options);
 
   const reset = (): void => {
     for (const entry of entries.values()) entry.impl.reset();
@@ -432,6 +436,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     region,
     accountId,
     s3Endpoint: s3 ? endpoint : undefined,
+    ...(s3 ? { s3: s3.control } : {}),
     stats,
     faults,
     reset,

@@ -49,8 +49,6 @@ export interface ReconcileOptions {
   revision?: string;
   /** Report mode override (the Lambda reports as enforce / detect). */
   reportMode?: ReportMode;
-  /** Write the describe cache after plan/drift too (default true: the next run spends fewer calls). */
-  saveCache?: boolean;
   now?: () => Date;
   /**
    * Who changed the drifted resources (CloudTrail). Called with the drifted resources only, after the diff; its
@@ -243,21 +241,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
       ],
     };
   }
+  // plan and drift never write: they take no lock and must work with read-only credentials (DESIGN.md). Their
+  // describe cache is returned in `state` for a caller that holds the lock and saves (the detect-mode Lambda).
   if (options.mode === 'apply') await options.store.save(state);
-  else if (options.saveCache !== false) state = await saveCacheOnly(options.store, state);
   return { report, issues, desired, actual, changes: plan.changes, plan, results, state };
-}
-
-/**
- * plan and drift write nothing but describes they made: merged into the state as it is now, so that a run that
- * applied meanwhile (the Lambda, another CLI) keeps its records. Stale `applied` records would misread pending
- * changes as drift and let a create reuse an old client token.
- */
-async function saveCacheOnly(store: StateStore, state: StackState): Promise<StackState> {
-  const latest = await store.load(state.stack);
-  const merged: StackState = { ...latest, versionCache: { ...latest.versionCache, ...state.versionCache } };
-  await store.save(merged);
-  return merged;
 }
 
 function countOutcomes(results: readonly ApplyResult[]): Record<string, number> {

@@ -45,6 +45,7 @@ const STATUS_TITLE: Readonly<Record<RunStatus, string>> = {
   failed: 'reconcile failed',
   invalid: 'invalid manifests: nothing applied',
   refused: 'refused by a safety guard',
+  partial: 'partly applied: out of time, the next run continues',
 };
 
 const STATUS_ICON: Readonly<Record<RunStatus, string>> = {
@@ -56,6 +57,7 @@ const STATUS_ICON: Readonly<Record<RunStatus, string>> = {
   failed: ':x:',
   invalid: ':no_entry:',
   refused: ':octagonal_sign:',
+  partial: ':hourglass:',
 };
 
 /** Slack mrkdwn control characters; user data (names, values, ARNs) must not turn into links or mentions. */

@@ -4,9 +4,11 @@
  * lambda/handler.ts only builds the dependencies from the environment; tests and `meshward reconcile` build them
  * against the local emulator.
  */
+import { randomUUID } from 'node:crypto';
 import type { AwsClients } from '../aws/clients';
 import { MeshwardError } from '../core/errors';
 import type { StackState } from '../core/model';
+import { acquireStackLock } from '../engine/lock';
 import { reconcile, type ReconcileOutcome } from '../engine/reconcile';
 import { validateManifests } from '../manifest/validate';
 import type { Attribution, ReportView } from '../notify/report-view';
@@ -49,12 +51,22 @@ export interface OperatorDeps {
   lastCrashPost?: { fingerprint: string; at: number };
   /** Where full-report links point (report-store.ts); default MESHWARD_REPORT_URL_BASE, else the S3 console. */
   reportUrlBase?: string;
+  /** The invocation's time left (Lambda's context.getRemainingTimeInMillis); undefined = no deadline. */
+  remainingMs?: () => number;
+  /** Below this much time left no new write starts: what is left is saved, reported and applied next run. */
+  deadlineReserveMs?: number;
+  /** How long to wait for a stack lock held by another run (a CLI apply) before failing (Lambda retries). */
+  lockTimeoutMs?: number;
 }
+
+/** Saving state, attribution, Slack and the outcome event take seconds; this leaves room for slow ones. */
+export const DEFAULT_DEADLINE_RESERVE_MS = 45_000;
+export const DEFAULT_LAMBDA_LOCK_WAIT_MS = 60_000;
 
 /** A crash that repeats (every Lambda retry, every schedule) is posted to Slack at most this often. */
 export const CRASH_REPOST_MS = 60 * 60 * 1000;
 
-export type RunStatus = 'ignored' | 'duplicate' | 'reconciled' | 'invalid' | 'failed';
+export type RunStatus = 'ignored' | 'duplicate' | 'reconciled' | 'partial' | 'invalid' | 'failed';
 
 export interface RunResult {
   status: RunStatus;
@@ -65,6 +77,8 @@ export interface RunResult {
   slack?: NotifyResult;
   published?: OutcomeDetailType;
   exitCode?: number;
+  /** Resources whose writes were not started because the invocation ran short of time. */
+  deferred?: string[];
 }
 
 export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<RunResult> {
@@ -82,6 +96,39 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
   const runLog = log.child({ eventId: trigger.id, trigger: triggerText });
 
   const store = new S3StateStore(deps.clients.s3, config.state);
+  // One writer per stack: the same lock as `meshward apply`, held from loading the state to the last save. Its
+  // expiry outlives the invocation, so a run killed by the timeout frees the stack by itself.
+  const remaining = deps.remainingMs?.();
+  const lock = await acquireStackLock(store.locker(), {
+    command: `lambda: ${triggerText}`,
+    timeoutMs: Math.min(
+      deps.lockTimeoutMs ?? DEFAULT_LAMBDA_LOCK_WAIT_MS,
+      remaining !== undefined ? Math.max(0, remaining / 4) : Number.POSITIVE_INFINITY,
+    ),
+    ttlMs: remaining !== undefined ? remaining + 60_000 : 15 * 60_000,
+    autoRenew: remaining === undefined,
+    owner: {
+      who: process.env['AWS_LAMBDA_FUNCTION_NAME'] ?? 'meshward-operator',
+      runId: `${trigger.id}/${randomUUID()}`,
+    },
+  });
+  try {
+    return await runLocked(deps, store, trigger, triggerText, runLog, started, now);
+  } finally {
+    await lock.release().catch((err: unknown) => runLog.warn('lock not released', { error: (err as Error).message }));
+  }
+}
+
+async function runLocked(
+  deps: OperatorDeps,
+  store: S3StateStore,
+  trigger: Trigger,
+  triggerText: string,
+  runLog: Logger,
+  started: number,
+  now: () => Date,
+): Promise<RunResult> {
+  const { config } = deps;
   let state: StackState = await store.load(config.stack);
   if (store.hasSeenEvent(trigger.id)) {
     runLog.info('duplicate delivery skipped');
@@ -99,6 +146,7 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
   let view: ReportView;
   let status: RunStatus;
   let exitCode: number;
+  let deferred: string[] = [];
   if (!validation.valid) {
     view = invalidView({
       stack: config.stack,
@@ -123,8 +171,10 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
       maxDeletes: config.maxDeletes,
       ...(revision ? { revision } : {}),
       now,
+      apply: { shouldStop: () => outOfTime(deps) },
     });
     state = outcome.state;
+    deferred = deferredIds(outcome);
     await deps.afterReconcile?.();
 
     const driftedIds = outcome.report.resources.filter((r) => r.cause === 'drift' || r.alsoDrifted).map((r) => r.id);
@@ -135,6 +185,7 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
       attribution,
       redact: (t) => deps.redactor.redact(t),
     });
+    if (deferred.length > 0) view = partialView(view, deferred);
     // The full report, stored with the state, for the Slack message to link to: only when something will be posted
     // (a schedule that finds nothing new stores nothing). Best effort: no link is better than no message.
     if (planNotifications(view, state.reportedDrift).posts.length > 0) {
@@ -155,8 +206,9 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
         runLog.warn('full report not stored', { error: deps.redactor.redact((err as Error).message) });
       }
     }
-    status = view.status === 'failed' ? 'failed' : 'reconciled';
+    status = view.status === 'failed' ? 'failed' : deferred.length > 0 ? 'partial' : 'reconciled';
     exitCode = outcome.report.exitCode;
+    if (deferred.length > 0) runLog.warn('out of time: writes deferred to the next run', { deferred });
     runLog.info('reconciled', {
       revision,
       mode: config.mode,
@@ -167,7 +219,12 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
   }
 
   // Told first, recorded last: a run that dies in between is run again on redelivery (at least once, never lost).
-  const slack = await notify(deps, view, state, runLog);
+  // The outbox: what is about to be posted is saved first, and its message id after, so a retry of this run (the
+  // final save below failed) edits the message instead of posting it twice.
+  const recordOutbox = async (reportedDrift: Record<string, string>): Promise<void> => {
+    await store.save({ ...state, reportedDrift });
+  };
+  const slack = await notify(deps, view, state, runLog, recordOutbox);
   if (slack) state = { ...state, reportedDrift: slack.reportedDrift };
   let published: OutcomeDetailType | undefined;
   try {
@@ -197,7 +254,42 @@ export async function handleEvent(event: unknown, deps: OperatorDeps): Promise<R
     ),
     deps.emf,
   );
-  return { status, eventId: trigger.id, trigger: triggerText, view, slack, published, exitCode };
+  return {
+    status,
+    eventId: trigger.id,
+    trigger: triggerText,
+    view,
+    slack,
+    published,
+    exitCode,
+    ...(deferred.length > 0 ? { deferred } : {}),
+  };
+}
+
+function outOfTime(deps: OperatorDeps): boolean {
+  const left = deps.remainingMs?.();
+  return left !== undefined && left < (deps.deadlineReserveMs ?? DEFAULT_DEADLINE_RESERVE_MS);
+}
+
+/** Writes the apply stage did not start (skipped, yet neither unchanged nor skipped by the plan's guards). */
+function deferredIds(outcome: ReconcileOutcome): string[] {
+  const planned = new Set((outcome.plan?.skipped ?? []).map((s) => s.id));
+  return outcome.results
+    .filter((r) => r.outcome === 'skipped' && r.action !== 'unchanged' && !planned.has(r.id))
+    .map((r) => r.id);
+}
+
+/** "partial" in the one report model: what was done, and what the next run will do. */
+function partialView(view: ReportView, deferred: readonly string[]): ReportView {
+  const ids = new Set(deferred);
+  return {
+    ...view,
+    status: view.status === 'failed' ? 'failed' : 'partial',
+    counts: { ...view.counts, deferred: deferred.length },
+    resources: view.resources.map((r) =>
+      ids.has(r.id) ? { ...r, reason: 'deferred: the run ran short of time; the next run applies it' } : r,
+    ),
+  };
 }
 
 /**
@@ -233,11 +325,12 @@ async function notify(
   view: ReportView,
   state: StackState,
   runLog: Logger,
+  recordOutbox: (reportedDrift: Record<string, string>) => Promise<void>,
 ): Promise<NotifyResult | undefined> {
   try {
     const transport = await deps.slack();
     if (!transport) return undefined;
-    const slack = await notifySlack(view, transport, state.reportedDrift);
+    const slack = await notifySlack(view, transport, state.reportedDrift, recordOutbox);
     if (slack.errors.length > 0) runLog.warn('slack post failed', { errors: slack.errors });
     else runLog.info('slack', { posted: slack.posted, skipped: slack.skipped });
     return slack;

@@ -4,6 +4,7 @@
  * resource what happened. Exit 0 applied (or nothing to do), 1 failed, 4 refused by a guard.
  */
 import { createInterface } from 'node:readline/promises';
+import { LOCK_HELP, LOCK_OPTIONS, parseLockTimeout, withCliLock } from '../lock-flags';
 import { EXIT, UsageError, outputFormat, parseCommandArgs, processIO, reportFailure, writeLine } from '../output';
 import type { CliIO } from '../output';
 import {
@@ -18,7 +19,8 @@ import {
   runReconcile,
 } from './plan';
 
-export const USAGE = `Usage: meshward apply [PATH...] [--prune] [--max-deletes N] [--force] [--auto-approve] [--wait] [-o text|json|markdown]
+export const USAGE = `Usage: meshward apply [PATH...] [--prune] [--max-deletes N] [--force] [--auto-approve] [--wait] [--lock-timeout DURATION]
+                      [-o text|json|markdown]
 
 Make AWS match the manifests: creates and updates in dependency order, deletes (with --prune) in reverse.
 PATH defaults to manifests/.
@@ -29,9 +31,14 @@ Options:
   --force              override the empty-set and max-deletes guards (never ownership or deletion protection)
   --auto-approve       do not ask before applying (required when stdin is not a terminal)
   --wait               wait for ECS deployments to finish, with progress
+${LOCK_HELP}
   -o, --output FORMAT  text (default), json or markdown
 
-Exit codes: 0 applied or nothing to do, 1 error or a failed resource, 4 refused by a safety guard.
+One writer per stack: apply holds the state's lock (a lock file beside a file state, lock.json beside an S3
+state) from reading the state to saving it; plan and drift take none.
+
+Exit codes: 0 applied or nothing to do, 1 error, a failed resource or the state locked by another run (LOCKED),
+4 refused by a safety guard.
 
 ${COMMON_HELP}`;
 
@@ -60,6 +67,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
         force: { type: 'boolean' },
         'auto-approve': { type: 'boolean' },
         wait: { type: 'boolean' },
+        ...LOCK_OPTIONS,
       },
     });
     if (values.help) {
@@ -68,6 +76,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     }
     const format = outputFormat(values.output, ['text', 'json', 'markdown'] as const, 'text');
     const maxDeletes = parseCount(values['max-deletes'], '--max-deletes');
+    const lockTimeoutMs = parseLockTimeout(values['lock-timeout']);
     const interactive = process.stdin.isTTY === true;
     if (!values['auto-approve'] && !interactive) {
       throw new UsageError('stdin is not a terminal: pass --auto-approve to apply without a confirmation');
@@ -95,11 +104,10 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
         return EXIT.ok;
       }
     }
-    const outcome = await runReconcile(prepared, ready.documents, {
-      ...common,
-      mode: 'apply',
-      wait: values.wait ?? false,
-    });
+    const run = prepared;
+    const outcome = await withCliLock(run.session.store, 'meshward apply', lockTimeoutMs, () =>
+      runReconcile(run, ready.documents, { ...common, mode: 'apply', wait: values.wait ?? false }),
+    );
     writeLine(io.stdout, renderReport(outcome.report, format, io));
     const report = outcome.report;
     if (report.errors.length > 0) return EXIT.error;
