@@ -85,7 +85,8 @@ export class FileStateStore implements StateStore {
     // Write beside, then rename: a crash leaves the old file or the new one, never half of one.
     // Unique per save: two saves in one process within a millisecond must not share (and rename away) one file.
     const tmp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
+    // 0600: the state names every resource and ARN of the stack; nobody else on the machine needs to read it.
+    await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
     await rename(tmp, this.path);
   }
 }
