@@ -17,8 +17,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 
 import type { Construct } from 'constructs';
 import { ENV } from '../src/operator/config';
-// The handler's own list: the rule forwards exactly the write calls the handler treats as changes.
-import { WRITE_EVENT_PREFIXES } from '../src/operator/events';
+// The handler's own lists: the rules forward exactly the write calls the handler treats as changes.
+import { WATCHED_SOURCES, WRITE_EVENT_NAMES } from '../src/operator/events';
 import { keyUnder } from '../src/operator/s3-uri';
 import { acknowledgeWildcardResources } from './nag';
 import {
@@ -190,18 +190,25 @@ export class MeshwardStack extends Stack {
       },
       targets: [target],
     });
-    new events.Rule(this, 'MeshWrites', {
-      description: 'meshward: reconcile when App Mesh or ECS is changed (CloudTrail write calls)',
-      eventPattern: {
-        source: ['aws.appmesh', 'aws.ecs'],
-        detailType: ['AWS API Call via CloudTrail'],
-        detail: {
-          eventSource: ['appmesh.amazonaws.com', 'ecs.amazonaws.com'],
-          eventName: WRITE_EVENT_PREFIXES.map((prefix) => ({ prefix })),
+    // One rule per service, each with the exact write calls (eventName) of what meshward manages: an ECS agent
+    // registering instances, tasks starting and stopping, or ECS registering Lattice targets never start a run.
+    const ruleIds: Record<string, string> = {
+      'appmesh.amazonaws.com': 'MeshWrites',
+      'ecs.amazonaws.com': 'EcsWrites',
+      'servicediscovery.amazonaws.com': 'CloudMapWrites',
+      'vpc-lattice.amazonaws.com': 'LatticeWrites',
+    };
+    for (const [eventSource, names] of Object.entries(WRITE_EVENT_NAMES)) {
+      new events.Rule(this, ruleIds[eventSource] ?? eventSource, {
+        description: `meshward: reconcile when ${eventSource} is changed (CloudTrail write calls)`,
+        eventPattern: {
+          source: [WATCHED_SOURCES[eventSource] ?? ''],
+          detailType: ['AWS API Call via CloudTrail'],
+          detail: { eventSource: [eventSource], eventName: [...names] },
         },
-      },
-      targets: [target],
-    });
+        targets: [target],
+      });
+    }
     new events.Rule(this, 'EcsDeployments', {
       description: 'meshward: reconcile when an ECS deployment changes state',
       eventPattern: {
