@@ -343,7 +343,9 @@ export class MeshwardStack extends Stack {
     const meshArns = (meshes ?? ['*']).flatMap((m) => [arn('appmesh', `mesh/${m}`), arn('appmesh', `mesh/${m}/*`)]);
     const serviceArns = (clusters ?? ['*']).map((c) => arn('ecs', `service/${c}/*`));
     const scope = (list: string[] | undefined, what: string): string =>
-      list ? `inside the configured ${what} (${list.join(', ')})` : `in every ${what} (none configured: synth warned)`;
+      list
+        ? `inside the configured ${what} (${list.join(', ')})`
+        : `in any of the account's ${what} (none configured: synth warned)`;
 
     const statements: ReasonedStatement[] = [
       {
