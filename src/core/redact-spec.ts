@@ -83,7 +83,8 @@ function isPrefix(prefix: readonly string[], of: readonly string[]): boolean {
 function redactValue(value: unknown, path: string, sensitive: readonly string[][]): unknown {
   if (value === undefined) return undefined;
   const at = parsePointer(path);
-  if (sensitive.some((s) => isPrefix(s, at))) return REDACTED;
+  // Under `secrets` by its path alone, whatever either spec says.
+  if (at.includes('secrets') || sensitive.some((s) => isPrefix(s, at))) return REDACTED;
   const inside = sensitive.filter((s) => isPrefix(at, s)).map((s) => s.slice(at.length));
   if (inside.length === 0) return value;
   const copy = structuredClone(value);
@@ -119,7 +120,9 @@ export function redactChanges(
 ): FieldChange[] {
   const before = sensitivePointers(actualSpec, '/spec').map(parsePointer);
   const after = sensitivePointers(desiredSpec, '/spec').map(parsePointer);
-  if (before.length === 0 && after.length === 0) return changes.map((c) => ({ ...c }));
+  if (before.length === 0 && after.length === 0 && !changes.some((c) => c.path.split('/').includes('secrets'))) {
+    return changes.map((c) => ({ ...c }));
+  }
   return changes.map((c) => ({
     path: c.path,
     before: redactValue(c.before, c.path, before),
