@@ -7,6 +7,7 @@ import type { GuardRefusal } from './guards';
 import { compareIds } from './kind-order';
 import type { ApplyOutcome, ApplyResult, ChangeAction, ChangeCause, FieldChange, ResourceChange } from './model';
 import type { Plan } from './plan';
+import { redactChanges } from './redact-spec';
 import type { KindName, SourcePosition } from './types';
 
 export { describeOutcome } from './outcome';
@@ -125,7 +126,8 @@ export function buildReport(input: BuildReportInput): Report {
       cause: c.cause,
       ...(c.alsoDrifted ? { alsoDrifted: true } : {}),
       ...(c.reason !== undefined ? { reason: c.reason } : {}),
-      changes: c.changes.map((f) => ({ ...f })),
+      // Secret-looking environment values and `secrets` never leave the model (redact-spec.ts).
+      changes: redactChanges(c.changes, c.actual?.spec, c.desired?.spec),
       ...(source ? { source } : {}),
       ...(attribution ? { attribution } : {}),
       ...(result ? { outcome: result.outcome } : {}),

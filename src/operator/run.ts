@@ -16,7 +16,7 @@ import type { SecretRedactor } from '../notify/redact-secrets';
 import { renderSlackReport } from '../notify/slack-blocks';
 import { notifySlack, planNotifications, type NotifyResult } from '../notify/slack-notifier';
 import type { SlackTransport } from '../notify/slack-transport';
-import { attributionFromTrigger, lookupAttribution } from './attribution';
+import { lookupAttribution, triggerHints } from './attribution';
 import type { OperatorClients } from './aws';
 import type { OperatorConfig } from './config';
 import { classifyEvent, describeTrigger, type Trigger } from './events';
@@ -173,12 +173,19 @@ async function runLocked(
       now,
       apply: { shouldStop: () => outOfTime(deps) },
     });
+    // Attribution looks back from meshward's last write before this run: this run's writes move appliedAt.
+    const prior = state;
     state = outcome.state;
     deferred = deferredIds(outcome);
     await deps.afterReconcile?.();
 
     const driftedIds = outcome.report.resources.filter((r) => r.cause === 'drift' || r.alsoDrifted).map((r) => r.id);
-    const attribution = await attributeDrift(deps, trigger, outcome, driftedIds, now(), runLog);
+    const attribution = await attributeDrift(deps, trigger, outcome, driftedIds, {
+      now: now(),
+      runLog,
+      startedAt: new Date(started),
+      prior,
+    });
     view = toReportView(outcome.report, {
       mode: config.mode,
       trigger: triggerText,
@@ -293,30 +300,46 @@ function partialView(view: ReportView, deferred: readonly string[]): ReportView 
 }
 
 /**
- * Who changed the drifted resources: the triggering CloudTrail call for those it touched, LookupEvents for the
- * rest (bounded and paced; its failures are logged, never fatal).
+ * Who changed the drifted resources, as CloudTrail says (attribution.ts): the resources the triggering call names
+ * are looked up first, then the rest (bounded and paced; failures are logged, never fatal). The trigger's own
+ * identity is never shown unverified.
  */
 async function attributeDrift(
   deps: OperatorDeps,
   trigger: Trigger,
   outcome: ReconcileOutcome,
   driftedIds: readonly string[],
-  now: Date,
-  runLog: Logger,
+  run: { now: Date; runLog: Logger; startedAt: Date; prior: StackState },
 ): Promise<Map<string, Attribution[]>> {
-  const attribution = attributionFromTrigger(trigger, driftedIds);
-  const unexplained = driftedIds.filter((id) => !attribution.has(id));
-  if (unexplained.length === 0) return attribution;
+  const { now, runLog, startedAt, prior } = run;
+  if (driftedIds.length === 0) return new Map();
+  const wrote = new Set(
+    outcome.results.filter((r) => r.outcome === 'created' || r.outcome === 'configured').map((r) => r.id),
+  );
+  const first = triggerHints(trigger, driftedIds);
+  const ordered = [...first, ...driftedIds.filter((id) => !first.includes(id))];
   const arnById = new Map<string, string>();
   for (const c of outcome.changes) if (c.actual?.arn) arnById.set(c.id, c.actual.arn);
-  const looked = await lookupAttribution(deps.clients.cloudTrail, arnById, unexplained, {
+  const looked = await lookupAttribution(deps.clients.cloudTrail, arnById, ordered, {
     ownRoleArn: deps.config.ownRoleArn,
-    since: oldestAppliedAt(outcome.state, unexplained, now),
+    since: oldestAppliedAt(prior, ordered, now),
+    sinceById: appliedAtById(prior, ordered, now),
     intervalMs: deps.lookupIntervalMs,
+    thisRun: { startedAt, wrote },
   });
-  for (const [id, who] of looked.found) attribution.set(id, who);
   if (looked.errors.length > 0) runLog.warn('attribution lookups failed', { errors: looked.errors });
-  return attribution;
+  return looked.found;
+}
+
+/** Per resource: meshward's last apply (a minute early, for clock skew), within CloudTrail's 90 days. */
+function appliedAtById(state: StackState, ids: readonly string[], now: Date): Map<string, Date> {
+  const floor = now.getTime() - 90 * 24 * 3600 * 1000;
+  const out = new Map<string, Date>();
+  for (const id of ids) {
+    const at = Date.parse(state.applied[id]?.appliedAt ?? '');
+    if (!Number.isNaN(at)) out.set(id, new Date(Math.max(floor, at - 60_000)));
+  }
+  return out;
 }
 
 /** Posts what the run has to say (deduplicated against what was posted before); Slack trouble is never fatal. */

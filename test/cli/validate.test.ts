@@ -157,7 +157,9 @@ describe('meshward (dispatch)', () => {
       writeFileSync(path.join(dir, 'm.yaml'), yaml);
       const { io, out } = capture();
       expect(await run([dir], io)).toBe(EXIT.error);
-      expect(out()).toContain('Mesh "\\u001b[2Jx" is not declared');
+      // Refused by the name rule now (issue 12), the value still shown escaped.
+      expect(out()).toContain('/metadata/mesh must be an App Mesh name');
+      expect(out()).toContain('(got "\\u001b[2Jx")');
       expect(out()).not.toContain('\u001b');
     } finally {
       rmSync(dir, { recursive: true, force: true });
