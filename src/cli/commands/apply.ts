@@ -12,7 +12,7 @@ import {
   type PreparedRun,
   parseCount,
   prepare,
-  printIssues,
+  reportUnready,
   progressTo,
   renderReport,
   runReconcile,
@@ -31,7 +31,8 @@ Options:
   --wait               wait for ECS deployments to finish, with progress
   -o, --output FORMAT  text (default), json or markdown
 
-Exit codes: 0 applied or nothing to do, 1 error or a failed resource, 4 refused by a safety guard.
+Exit codes: 0 applied or nothing to do, 1 error, a failed resource or a declined confirmation, 4 refused by a
+safety guard.
 
 ${COMMON_HELP}`;
 
@@ -73,10 +74,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       throw new UsageError('stdin is not a terminal: pass --auto-approve to apply without a confirmation');
     }
     const ready = await prepare(values, positionals, io);
-    if (!ready.run) {
-      printIssues(io, ready.issues);
-      return EXIT.error;
-    }
+    if (!ready.run) return reportUnready(io, ready, values.prune ?? false);
     prepared = ready.run;
     const common = {
       prune: values.prune ?? false,
@@ -86,13 +84,16 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     };
     if (!values['auto-approve']) {
       const preview = await runReconcile(prepared, ready.documents, { ...common, mode: 'plan' });
-      writeLine(io.stdout, renderReport(preview.report, 'text', io));
-      if (preview.report.errors.length > 0) return EXIT.error;
-      if (preview.plan?.refused) return EXIT.refused;
+      const previewCode =
+        preview.report.errors.length > 0 ? EXIT.error : preview.plan?.refused ? EXIT.refused : undefined;
+      // Shown before the prompt: the code it states is the one this process exits with if it stops here.
+      writeLine(io.stdout, renderReport({ ...preview.report, exitCode: previewCode ?? EXIT.ok }, 'text', io));
+      if (previewCode !== undefined) return previewCode;
       if ((preview.plan?.stages.length ?? 0) === 0) return EXIT.ok;
       if (!(await confirm())) {
-        writeLine(io.stderr, 'Apply cancelled.');
-        return EXIT.ok;
+        // As terraform: declining is not success, so a script that pipes "no" does not carry on as if applied.
+        writeLine(io.stderr, 'Apply cancelled: nothing was changed.');
+        return EXIT.error;
       }
     }
     const outcome = await runReconcile(prepared, ready.documents, {
@@ -100,12 +101,16 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       mode: 'apply',
       wait: values.wait ?? false,
     });
-    writeLine(io.stdout, renderReport(outcome.report, format, io));
     const report = outcome.report;
-    if (report.errors.length > 0) return EXIT.error;
-    if (outcome.results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked')) return EXIT.error;
-    if (report.guards.length > 0) return EXIT.refused;
-    return EXIT.ok;
+    const code =
+      report.errors.length > 0 || outcome.results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked')
+        ? EXIT.error
+        : report.guards.length > 0
+          ? EXIT.refused
+          : EXIT.ok;
+    // The report states the code this process exits with (not the plan's status), so text, JSON and $? agree.
+    writeLine(io.stdout, renderReport({ ...report, exitCode: code }, format, io));
+    return code;
   } catch (error) {
     return reportFailure(io, error, USAGE);
   } finally {
