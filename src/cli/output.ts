@@ -118,7 +118,8 @@ export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ParsedAr
   try {
     return parseArgs(config);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // Some runtimes (jest's vm) put "TypeError [ERR_...]: " in front of the message: only the sentence is kept.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/^\w*Error \[[A-Z_]+\]: /, '');
     const code = (error as { code?: unknown }).code;
     const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {

@@ -86,10 +86,12 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       const preview = await runReconcile(prepared, ready.documents, { ...common, mode: 'plan' });
       const previewCode =
         preview.report.errors.length > 0 ? EXIT.error : preview.plan?.refused ? EXIT.refused : undefined;
-      // Shown before the prompt: the code it states is the one this process exits with if it stops here.
-      writeLine(io.stdout, renderReport({ ...preview.report, exitCode: previewCode ?? EXIT.ok }, 'text', io));
-      if (previewCode !== undefined) return previewCode;
-      if ((preview.plan?.stages.length ?? 0) === 0) return EXIT.ok;
+      const nothingToDo = (preview.plan?.stages.length ?? 0) === 0;
+      const code = previewCode ?? (nothingToDo ? EXIT.ok : undefined);
+      const shown = renderReport({ ...preview.report, exitCode: code ?? EXIT.ok }, 'text', io);
+      // Before the prompt the exit code is not known yet (it depends on the answer): the preview states none then.
+      writeLine(io.stdout, code !== undefined ? shown : shown.replace(/ · exit \d+(?=(?:\u001b\[[0-9;]*m)*$)/m, ''));
+      if (code !== undefined) return code;
       if (!(await confirm())) {
         // As terraform: declining is not success, so a script that pipes "no" does not carry on as if applied.
         writeLine(io.stderr, 'Apply cancelled: nothing was changed.');
