@@ -36,6 +36,10 @@ safety guard.
 
 ${COMMON_HELP}`;
 
+/** " · exit N" at the end of the summary line, before any closing color codes. */
+// eslint-disable-next-line no-control-regex
+const STATED_EXIT = / · exit \d+(?=(?:\u001b\[[0-9;]*m)*$)/m;
+
 async function confirm(): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -90,7 +94,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       const code = previewCode ?? (nothingToDo ? EXIT.ok : undefined);
       const shown = renderReport({ ...preview.report, exitCode: code ?? EXIT.ok }, 'text', io);
       // Before the prompt the exit code is not known yet (it depends on the answer): the preview states none then.
-      writeLine(io.stdout, code !== undefined ? shown : shown.replace(/ · exit \d+(?=(?:\u001b\[[0-9;]*m)*$)/m, ''));
+      writeLine(io.stdout, code !== undefined ? shown : shown.replace(STATED_EXIT, ''));
       if (code !== undefined) return code;
       if (!(await confirm())) {
         // As terraform: declining is not success, so a script that pipes "no" does not carry on as if applied.
