@@ -26,7 +26,7 @@ PATH defaults to manifests/.
 Options:
   --prune              delete managed resources that left the manifests
   --max-deletes N      refuse to delete more than N resources (default 5)
-  --force              override the empty-set and max-deletes guards (never ownership or deletion protection)
+  --force              override the max-deletes guard (never ownership, deletion protection or an empty set)
   --auto-approve       do not ask before applying (required when stdin is not a terminal)
   --wait               wait for ECS deployments to finish, with progress
   -o, --output FORMAT  text (default), json or markdown

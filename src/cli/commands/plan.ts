@@ -208,7 +208,7 @@ export function planExitCode(report: Report, detailed: boolean): Report['exitCod
   return EXIT.ok;
 }
 
-export const USAGE = `Usage: meshward plan [PATH...] [-o text|json|markdown] [--detailed-exitcode] [--prune] [--max-deletes N]
+export const USAGE = `Usage: meshward plan [PATH...] [-o text|json|markdown] [--detailed-exitcode] [--prune] [--max-deletes N] [--force]
 
 Show what "meshward apply" would change in AWS, field by field (value in AWS -> value in the manifests). Reads AWS,
 writes nothing there. PATH defaults to manifests/.
@@ -218,7 +218,7 @@ Options:
   --detailed-exitcode    exit 0 in sync, 2 pending changes only, 3 drift (plain plan exits 0 whatever it shows)
   --prune                include deletes of managed resources that left the manifests
   --max-deletes N        refuse a plan that deletes more than N resources (default 5)
-  --force                override the empty-set and max-deletes guards
+  --force                override the max-deletes guard (an empty set with --prune stays refused: use destroy)
 
 Exit codes: 0 planned, 1 error or invalid manifests, 4 refused by a safety guard; 2 and 3 with --detailed-exitcode.
 

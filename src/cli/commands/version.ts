@@ -11,7 +11,7 @@ export const MIN_NODE_MAJOR = 22;
 
 export const USAGE = `Usage: meshward version [-o text|json]
 
-Print the meshward version and the Node.js version running it (also: meshward --version).
+Print the meshward version and the Node.js version running it (the global version option does the same).
 
 Options:
   -o, --output FORMAT  text (default) or json: {"meshward", "node", "nodeSupported"}
