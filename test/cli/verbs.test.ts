@@ -13,7 +13,7 @@ import type { CliIO } from '../../src/cli/output';
 import { commandFlags, completionScript } from '../../src/cli/commands/completion';
 import { nodeSupported } from '../../src/cli/commands/version';
 import { unreadyReason } from '../../src/cli/commands/plan';
-import type { ValidationIssue } from '../../src/manifest/issues';
+import type { IssueCode, ValidationIssue } from '../../src/manifest/issues';
 
 const ROOT = path.join(__dirname, '..', '..');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -122,7 +122,7 @@ describe('exit codes of plan and apply without a run', () => {
   });
 
   it('tells read failures, empty sets and invalid manifests apart', () => {
-    const issue = (code: string, severity: 'error' | 'warning' = 'error'): ValidationIssue => ({
+    const issue = (code: IssueCode, severity: 'error' | 'warning' = 'error'): ValidationIssue => ({
       file: 'x',
       line: 0,
       column: 0,
