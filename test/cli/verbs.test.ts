@@ -242,6 +242,11 @@ describe('the exit code a report states', () => {
       const text = capture(dir);
       expect(await main(['plan', '--local'], text.io)).toBe(EXIT.ok);
       expect(text.out()).not.toMatch(/exit [1-9]/);
+      // Markdown keeps what the plan found as its headline, and the code beside it is the real one.
+      const markdown = capture(dir);
+      expect(await main(['plan', '--local', '-o', 'markdown'], markdown.io)).toBe(EXIT.ok);
+      expect(markdown.out()).toMatch(/pending changes\*\* \(exit 0\)/);
+      expect(markdown.out()).not.toMatch(/exit [1-9]/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -92,7 +92,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
         preview.report.errors.length > 0 ? EXIT.error : preview.plan?.refused ? EXIT.refused : undefined;
       const nothingToDo = (preview.plan?.stages.length ?? 0) === 0;
       const code = previewCode ?? (nothingToDo ? EXIT.ok : undefined);
-      const shown = renderReport({ ...preview.report, exitCode: code ?? EXIT.ok }, 'text', io);
+      const shown = renderReport(preview.report, 'text', io, code ?? EXIT.ok);
       // Before the prompt the exit code is not known yet (it depends on the answer): the preview states none then.
       writeLine(io.stdout, code !== undefined ? shown : shown.replace(STATED_EXIT, ''));
       if (code !== undefined) return code;
@@ -115,7 +115,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
           ? EXIT.refused
           : EXIT.ok;
     // The report states the code this process exits with (not the plan's status), so text, JSON and $? agree.
-    writeLine(io.stdout, renderReport({ ...report, exitCode: code }, format, io));
+    writeLine(io.stdout, renderReport(report, format, io, code));
     return code;
   } catch (error) {
     return reportFailure(io, error, USAGE);

@@ -178,10 +178,19 @@ export function withDirectionNote(report: Report, text: string): string {
   return a.update + a.replace > 0 ? `${text.trimEnd()}\n${FIELD_DIRECTION_NOTE}\n` : text;
 }
 
-export function renderReport(report: Report, format: ReportFormat, io: CliIO): string {
-  if (format === 'json') return renderJson(report);
-  if (format === 'markdown') return renderMarkdown(report);
-  return withDirectionNote(report, renderText(report, { color: colorEnabled(io.stdout, io.env) }));
+/**
+ * The report as the user reads it. `exitCode` is the code this process exits with, when it differs from the
+ * report's status (plain plan, apply): JSON and text then state that code, never the status's. Markdown keeps the
+ * status as its headline ("pending changes") and states the real code beside it.
+ */
+export function renderReport(report: Report, format: ReportFormat, io: CliIO, exitCode?: Report['exitCode']): string {
+  const stated = exitCode === undefined ? report : { ...report, exitCode };
+  if (format === 'json') return renderJson(stated);
+  if (format === 'markdown') {
+    const markdown = renderMarkdown(report);
+    return exitCode === undefined ? markdown : markdown.replace(`(exit ${report.exitCode})`, `(exit ${exitCode})`);
+  }
+  return withDirectionNote(stated, renderText(stated, { color: colorEnabled(io.stdout, io.env) }));
 }
 
 export async function runReconcile(
@@ -258,7 +267,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     });
     const code = planExitCode(outcome.report, values['detailed-exitcode'] ?? false);
     // The report states the code this process exits with, so text, JSON and $? never disagree.
-    writeLine(io.stdout, renderReport({ ...outcome.report, exitCode: code }, format, io));
+    writeLine(io.stdout, renderReport(outcome.report, format, io, code));
     return code;
   } catch (error) {
     return reportFailure(io, error, USAGE);
