@@ -1,23 +1,7 @@
 /**
- * The command list and what can be read out of a command's help text: one source for `meshward --help`, shell
- * completion and the test that keeps docs/cli.md and the README in step with the help.
+ * What can be read out of a command's help text: the flags shell completion offers and the test that keeps
+ * docs/cli.md and the README in step with the help checks. The command list itself is COMMANDS in ./main.
  */
-
-/** Subcommands in help order, with the one-line summary `meshward --help` shows. */
-export const COMMANDS: Readonly<Record<string, string>> = {
-  validate: 'check manifests against the schemas and the cross-resource rules',
-  plan: 'show what apply would change in AWS',
-  apply: 'make AWS match the manifests',
-  drift: 'report what changed in AWS outside meshward',
-  export: 'write manifests from existing App Mesh and ECS resources',
-  graph: 'draw the mesh topology',
-  publish: 'upload a validated manifest set to S3 as one unit',
-  reconcile: 'run the Lambda handler locally on one event',
-  local: 'run the local AWS emulator',
-  demo: 'a guided tour on the local emulator',
-  completion: 'print a shell completion script (bash, zsh or fish)',
-  version: 'print the meshward and Node.js versions',
-};
 
 /** The options every command takes before its own (`meshward --version`, `meshward --help`). */
 export const GLOBAL_FLAGS = ['--help', '-h', '--version', '-v'] as const;

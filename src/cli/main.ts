@@ -1,21 +1,35 @@
 /**
  * The `meshward` command: dispatches to one module per subcommand under ./commands. Modules load lazily (a
  * validate run never pays for the AWS SDK) and may not exist yet: a command whose module is missing says so
- * instead of crashing, so a new command is one new file, with no edit beyond its line in COMMANDS (./help).
+ * instead of crashing, so a new command is one new file, with no edit here beyond its line in COMMANDS.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXIT, processIO, reportFailure, styleFor, UsageError, writeLine } from './output';
 import type { CliIO } from './output';
 import { suggest } from '../manifest/suggest';
-import { COMMANDS, GLOBAL_FLAGS } from './help';
+import { GLOBAL_FLAGS } from './help';
 
 /** What every command module exports. */
 export interface CommandModule {
   run(argv: string[], io?: CliIO): Promise<number>;
 }
 
-export { COMMANDS };
+/** Subcommands in help order, with the one-line summary `meshward --help` shows. */
+export const COMMANDS: Readonly<Record<string, string>> = {
+  validate: 'check manifests against the schemas and the cross-resource rules',
+  plan: 'show what apply would change in AWS',
+  apply: 'make AWS match the manifests',
+  drift: 'report what changed in AWS outside meshward',
+  export: 'write manifests from existing App Mesh and ECS resources',
+  graph: 'draw the mesh topology (mermaid or dot)',
+  publish: 'upload a validated manifest set to S3 as one unit',
+  reconcile: 'run the Lambda handler locally on one event',
+  local: 'run the local AWS emulator',
+  demo: 'a guided tour on the local emulator',
+  completion: 'print a shell completion script (bash, zsh or fish)',
+  version: 'print the meshward and Node.js versions',
+};
 
 // Before any command loads the AWS SDK (`npm run meshward` enters here without bin/meshward.js): see that file.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

@@ -6,7 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { COMMANDS } from '../../src/cli/help';
+import { COMMANDS } from '../../src/cli/main';
 import { main } from '../../src/cli/main';
 import { EXIT } from '../../src/cli/output';
 import type { CliIO } from '../../src/cli/output';

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { COMMANDS, flagsOf } from '../../src/cli/help';
-import { main, USAGE as MAIN_USAGE } from '../../src/cli/main';
+import { flagsOf } from '../../src/cli/help';
+import { COMMANDS, main, USAGE as MAIN_USAGE } from '../../src/cli/main';
 import { commandFlags } from '../../src/cli/commands/completion';
 import { COMMON_HELP } from '../../src/cli/commands/plan';
 import type { CliIO } from '../../src/cli/output';

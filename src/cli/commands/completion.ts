@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { COMMANDS, GLOBAL_FLAGS, flagsOf } from '../help';
+import { GLOBAL_FLAGS, flagsOf } from '../help';
+import { COMMANDS } from '../main';
 import { EXIT, UsageError, parseCommandArgs, processIO, reportFailure, writeLine } from '../output';
 import type { CliIO } from '../output';
 
