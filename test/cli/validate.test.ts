@@ -86,18 +86,18 @@ describe('meshward validate', () => {
     expect(JSON.parse(valid.out())).toEqual({ valid: true, documents: 19, issues: [] });
   });
 
-  it('treats bad flags as usage errors with exit 1', async () => {
+  it('treats bad flags as one-line usage errors with exit 1, pointing to the help', async () => {
     for (const args of [['-o', 'yaml'], ['--nope']]) {
       const { io, err } = capture();
       expect(await run(args, io)).toBe(EXIT.error);
-      expect(err()).toMatch(/^error: .*\n\nUsage: meshward validate/);
+      expect(err()).toMatch(/^error: .*\(see "meshward validate --help"\)\n$/);
     }
   });
 
   it('prints help on --help with exit 0', async () => {
     const { io, out } = capture();
     expect(await run(['--help'], io)).toBe(EXIT.ok);
-    expect(out()).toContain('Usage: meshward validate [PATH...] [-o text|json]');
+    expect(out()).toContain('Usage: meshward validate [PATH...] [-o text|json] [--local]');
   });
 
   it('reports a missing path as invalid input', async () => {

@@ -28,7 +28,10 @@ import { LOCAL_CREDENTIALS } from '../../aws/clients';
 export const USAGE = `Usage: meshward demo [PATH]
 
 A guided tour on a fresh local emulator (nothing touches AWS, nothing is kept): apply the manifests (default
-manifests/), change a route weight and a timeout behind meshward's back, detect the drift, re-apply, converge.`;
+manifests/), change a route weight and a timeout behind meshward's back, detect the drift, re-apply, converge.
+
+Options:
+  -h, --help   show this help`;
 
 const STACK = 'demo';
 

@@ -13,7 +13,7 @@ import {
   COMMON_OPTIONS,
   type PreparedRun,
   prepare,
-  printIssues,
+  reportUnready,
   renderReport,
   runReconcile,
 } from './plan';
@@ -113,10 +113,7 @@ export async function run(argv: string[], io: CliIO = processIO(), slack?: Slack
     }
     const format = outputFormat(values.output, ['text', 'json', 'markdown', 'slack'] as const, 'text');
     const ready = await prepare(values, positionals, io);
-    if (!ready.run) {
-      printIssues(io, ready.issues);
-      return EXIT.error;
-    }
+    if (!ready.run) return reportUnready(io, ready, false);
     prepared = ready.run;
     const session = prepared.session;
     const attribute = cloudTrailAttribution({
