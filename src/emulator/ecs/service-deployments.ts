@@ -74,10 +74,11 @@ export function planSteps(dc: JsonObject, firstDeployment: boolean, rolloutMs: n
   const bake: LifecycleStep[] = e.bake > 0 ? [{ stage: 'BAKE_TIME', hookStages: [], durationMs: stepMs(e.bake, timed) }] : [];
   const cleanUp: LifecycleStep = { stage: 'CLEAN_UP', hookStages: [], durationMs: 0 };
   if (firstDeployment || e.strategy === 'ROLLING') {
+    // A rolling replacement serves all production traffic from the new revision once its tasks run.
     return [
-      { stage: 'SCALE_UP', hookStages: [], durationMs: rolloutMs, scaleUp: true, productionWeight: 100 },
+      { stage: 'SCALE_UP', hookStages: [], durationMs: rolloutMs, scaleUp: true },
       ...(firstDeployment ? [] : bake),
-      cleanUp,
+      { ...cleanUp, productionWeight: 100 },
     ];
   }
   const shift: LifecycleStep[] = [];
