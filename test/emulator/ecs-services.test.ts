@@ -163,8 +163,10 @@ describe('CreateService', () => {
       });
     }
     expect((await describe1())?.desiredCount).toBe(2);
-    expect((await client.send(new ecs.ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' })))
-      .serviceDeployments).toHaveLength(1);
+    expect(
+      (await client.send(new ecs.ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' })))
+        .serviceDeployments,
+    ).toHaveLength(1);
   });
 
   it('checks the clientToken form: up to 36 ASCII characters in 33-126', async () => {

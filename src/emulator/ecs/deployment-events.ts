@@ -4,9 +4,7 @@ import { awsEventSink } from '../events/aws-events';
 import type { DeploymentRecord, ServiceRecord } from './state';
 
 export type DeploymentEventName =
-  | 'SERVICE_DEPLOYMENT_IN_PROGRESS'
-  | 'SERVICE_DEPLOYMENT_COMPLETED'
-  | 'SERVICE_DEPLOYMENT_FAILED';
+  'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED' | 'SERVICE_DEPLOYMENT_FAILED';
 
 /** Emits one `ECS Deployment State Change` event for a deployment's transition. */
 export type DeploymentEventSink = (

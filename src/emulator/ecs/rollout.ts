@@ -61,6 +61,10 @@ function lifecycleActions(state: EcsState, deps: RolloutDeps, region: string): L
       s.deployments = [source];
       source.status = 'PRIMARY';
       source.updatedAt = at;
+      // A source that was itself superseded mid-way settles as it is; the steady-state check resizes its tasks.
+      source.rolloutState = 'COMPLETED';
+      source.desiredCount = s.desiredCount;
+      source.completesAt = Math.min(source.completesAt, at);
       s.taskDefinition = source.taskDefinition;
       addEvent(state, s, at, `(deployment ${d.id}) deployment failed: ${d.failureReason}`);
       addEvent(state, s, at, `rolled back to deployment ${source.id}.`);
@@ -121,7 +125,8 @@ export function advance(state: EcsState, now: number, deps: RolloutDeps, region:
     const running = tasksOf(s, primary.id);
     if (primary.rolloutState === 'COMPLETED' && running !== primary.desiredCount) {
       // A desired-count change without a new deployment: scale the PRIMARY deployment in or out.
-      if (running < primary.desiredCount) startTasks(state, s, primary, primary.desiredCount - running, now, deps, region);
+      if (running < primary.desiredCount)
+        startTasks(state, s, primary, primary.desiredCount - running, now, deps, region);
       else stopTasks(s, now, deps, (id) => id === primary.id, running - primary.desiredCount);
       primary.runningCount = primary.desiredCount;
       primary.updatedAt = now;

@@ -70,7 +70,10 @@ export function normalizeServiceConnect(
     const discoveryName = optString(entry, 'discoveryName') ?? portName;
     out['discoveryName'] = discoveryName;
     if (aliases.length > 0) {
-      out['clientAliases'] = aliases.map((a) => ({ ...clone(a), dnsName: optString(a, 'dnsName') ?? `${discoveryName}.${ns.name}` }));
+      out['clientAliases'] = aliases.map((a) => ({
+        ...clone(a),
+        dnsName: optString(a, 'dnsName') ?? `${discoveryName}.${ns.name}`,
+      }));
     }
     if (optNumber(entry, 'ingressPortOverride') === undefined && awsvpc && port.containerPort !== undefined) {
       out['ingressPortOverride'] = port.containerPort;

@@ -69,9 +69,15 @@ export function effectiveStrategy(dc: JsonObject): {
  * production traffic (all at once, canaryPercent then the rest, or stepPercent at a time), bake and clean up.
  * A service's first deployment has nothing to shift from and is planned as ROLLING.
  */
-export function planSteps(dc: JsonObject, firstDeployment: boolean, rolloutMs: number, timed: boolean): LifecycleStep[] {
+export function planSteps(
+  dc: JsonObject,
+  firstDeployment: boolean,
+  rolloutMs: number,
+  timed: boolean,
+): LifecycleStep[] {
   const e = effectiveStrategy(dc);
-  const bake: LifecycleStep[] = e.bake > 0 ? [{ stage: 'BAKE_TIME', hookStages: [], durationMs: stepMs(e.bake, timed) }] : [];
+  const bake: LifecycleStep[] =
+    e.bake > 0 ? [{ stage: 'BAKE_TIME', hookStages: [], durationMs: stepMs(e.bake, timed) }] : [];
   const cleanUp: LifecycleStep = { stage: 'CLEAN_UP', hookStages: [], durationMs: 0 };
   if (firstDeployment || e.strategy === 'ROLLING') {
     // A rolling replacement serves all production traffic from the new revision once its tasks run.

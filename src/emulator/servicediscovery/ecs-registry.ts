@@ -55,7 +55,9 @@ export function cloudMapRegistryFor(env: EmulatorEnv): CloudMapRegistry {
     findNamespace(ref) {
       const namespaces = Object.values(store.state.namespaces);
       const ns =
-        store.state.namespaces[idOf(ref)] ?? namespaces.find((n) => n.Arn === ref) ?? namespaces.find((n) => n.Name === ref);
+        store.state.namespaces[idOf(ref)] ??
+        namespaces.find((n) => n.Arn === ref) ??
+        namespaces.find((n) => n.Name === ref);
       return ns ? refOf(ns) : undefined;
     },
     createHttpNamespace(name, ctx) {
@@ -77,8 +79,7 @@ export function cloudMapRegistryFor(env: EmulatorEnv): CloudMapRegistry {
         NamespaceId: namespaceId,
         Type: 'HTTP',
         CreateDate: ctx.now,
-        // ECS tags what it manages for Service Connect.
-        tags: [{ Key: 'AmazonECSManaged', Value: 'true' }],
+        tags: [],
         instances: {},
         createdByEcs: true,
       };
