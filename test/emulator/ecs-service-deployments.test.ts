@@ -6,6 +6,9 @@
  */
 import * as ecs from '@aws-sdk/client-ecs';
 import * as sd from '@aws-sdk/client-servicediscovery';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createEcsServiceWithOptions } from '../../src/emulator/ecs/service';
 import type { EcsEmulatorOptions } from '../../src/emulator/ecs/options';
 import { createEventsService, type EventsServiceImplementation } from '../../src/emulator/events/service';
@@ -373,5 +376,72 @@ describe('the operations', () => {
       strategy: 'CANARY',
       canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 10 },
     });
+  });
+});
+
+describe('persistence', () => {
+  it('a deployment paused at a hook survives a restart and continues from where it was', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'meshward-ecs-sd-'));
+    try {
+      const env = await setup();
+      await env.emu.stop();
+      running.length = 0;
+      const first = await startTestEmulator({
+        now: () => clock,
+        dataDir,
+        services: [createEcsServiceWithOptions(), createServiceDiscoveryService],
+      });
+      running.push(first);
+      const c1: Env = {
+        emu: first,
+        client: new ecs.ECSClient({ endpoint: first.endpoint, region: REGION, credentials, maxAttempts: 1 }),
+      };
+      const m1 = new sd.ServiceDiscoveryClient({
+        endpoint: first.endpoint,
+        region: REGION,
+        credentials,
+        maxAttempts: 1,
+      });
+      await m1.send(new sd.CreateHttpNamespaceCommand({ Name: 'shop.local' }));
+      await c1.client.send(new ecs.CreateClusterCommand({ clusterName: 'prod' }));
+      for (const image of ['web:1', 'web:2']) {
+        await c1.client.send(
+          new ecs.RegisterTaskDefinitionCommand({
+            family: 'web',
+            networkMode: 'awsvpc',
+            requiresCompatibilities: ['FARGATE'],
+            cpu: '256',
+            memory: '512',
+            containerDefinitions: [
+              { name: 'app', image, portMappings: [{ name: 'http', containerPort: 8080, appProtocol: 'http' }] },
+            ],
+          }),
+        );
+      }
+      await createWeb(c1, {
+        strategy: 'BLUE_GREEN',
+        lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'] }],
+      });
+      const arn = await deployV2(c1);
+      const hookId = (await describeSd(c1, arn)).lifecycleHookDetails?.[0]?.hookId;
+      await first.stop();
+      running.length = 0;
+
+      const second = await startTestEmulator({
+        now: () => clock,
+        dataDir,
+        services: [createEcsServiceWithOptions(), createServiceDiscoveryService],
+      });
+      running.push(second);
+      const c2: Env = {
+        emu: second,
+        client: new ecs.ECSClient({ endpoint: second.endpoint, region: REGION, credentials, maxAttempts: 1 }),
+      };
+      expect(await snapshot(c2, arn)).toEqual(['IN_PROGRESS', 'POST_SCALE_UP', 0, 0]);
+      await c2.client.send(new ecs.ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId }));
+      expect(await snapshot(c2, arn)).toEqual(['SUCCESSFUL', 'CLEAN_UP', 100, 100]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
