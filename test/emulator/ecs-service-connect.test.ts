@@ -8,7 +8,12 @@ import * as ecs from '@aws-sdk/client-ecs';
 import * as sd from '@aws-sdk/client-servicediscovery';
 import type { ServiceFactory } from '../../src/emulator/contracts';
 import { createEcsService, createEcsServiceWithOptions } from '../../src/emulator/ecs/service';
-import { ecsEventBusFor, type EcsEmulatorEvent, type EcsEventBus } from '../../src/emulator/ecs/task-events';
+import {
+  connectLatticeTargets,
+  ecsEventBusFor,
+  type EcsEmulatorEvent,
+  type EcsEventBus,
+} from '../../src/emulator/ecs/task-events';
 import { createEventsService } from '../../src/emulator/events/service';
 import type { Emulator } from '../../src/emulator/server';
 import { createServiceDiscoveryService } from '../../src/emulator/servicediscovery/service';
@@ -396,5 +401,56 @@ describe('VPC Lattice configurations and the task event hook', () => {
       (await failure(create(undefined, { vpcLatticeConfigurations: [{ ...lattice(1), portName: 'admin' }] }))).name,
     ).toBe('InvalidParameterException');
     expect(seen).toEqual([]);
+  });
+});
+
+describe('connectLatticeTargets', () => {
+  /** A stand-in with the VPC Lattice emulator's registry methods, recording what ECS asks of it. */
+  class RecordingTargetGroups {
+    readonly targets = new Map<string, Set<string>>();
+    readonly attached = new Set<string>();
+    registerTarget(tg: string, ip: string, port: number): boolean {
+      if (!tg.endsWith('1')) return false; // only tg ...1 exists
+      const set = this.targets.get(tg) ?? new Set<string>();
+      set.add(`${ip}:${port}`);
+      this.targets.set(tg, set);
+      return true;
+    }
+    deregisterTarget(tg: string, ip: string, port: number): boolean {
+      return this.targets.get(tg)?.delete(`${ip}:${port}`) ?? false;
+    }
+    attachEcsService(tg: string, service: string): void {
+      this.attached.add(`${tg}|${service}`);
+    }
+    detachEcsService(tg: string, service: string): void {
+      this.attached.delete(`${tg}|${service}`);
+    }
+  }
+  const tg1 = `arn:aws:vpc-lattice:${REGION}:${ACCOUNT}:targetgroup/tg-00000000000000001`;
+  const role = `arn:aws:iam::${ACCOUNT}:role/ecs-infra`;
+
+  it('registers running and new tasks, deregisters stopped ones and detaches a service with none left', async () => {
+    await create(undefined, { vpcLatticeConfigurations: [{ targetGroupArn: tg1, portName: 'http', roleArn: role }] });
+    await primary();
+    if (!bus) throw new Error('no bus');
+    const groups = new RecordingTargetGroups();
+    // Connected after the tasks started: the running ones are replayed.
+    const disconnect = connectLatticeTargets(bus, groups);
+    try {
+      expect([...(groups.targets.get(tg1) ?? [])]).toHaveLength(2);
+      expect([...(groups.targets.get(tg1) ?? [])].every((t) => t.endsWith(':8080'))).toBe(true);
+      expect([...groups.attached]).toEqual([`${tg1}|arn:aws:ecs:${REGION}:${ACCOUNT}:service/prod/api`]);
+      await client.send(new ecs.UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 3 }));
+      await primary();
+      expect(groups.targets.get(tg1)?.size).toBe(3);
+      await client.send(
+        new ecs.UpdateServiceCommand({ cluster: 'prod', service: 'api', vpcLatticeConfigurations: [] }),
+      );
+      await primary();
+      expect(groups.targets.get(tg1)?.size).toBe(0);
+      expect(groups.attached.size).toBe(0);
+    } finally {
+      disconnect();
+    }
   });
 });

@@ -82,3 +82,47 @@ export function ecsEventBusFor(env: EmulatorEnv): EcsEventBus {
   buses.set(env, bus);
   return bus;
 }
+
+/**
+ * What keeps Lattice target groups in step with ECS tasks. Structurally the VPC Lattice emulator's target registry
+ * (registerTarget / deregisterTarget / attachEcsService / detachEcsService), so that emulator needs no ECS types.
+ */
+export interface LatticeTargetSink {
+  registerTarget(targetGroupArn: string, ip: string, port: number, now: number): boolean;
+  deregisterTarget(targetGroupArn: string, ip: string, port: number, now: number): boolean;
+  attachEcsService?(targetGroupArn: string, ecsServiceArn: string): void;
+  detachEcsService?(targetGroupArn: string, ecsServiceArn: string): void;
+}
+
+/**
+ * Registers every running and future task's IP:port in the target groups of its deployment's
+ * vpcLatticeConfigurations and deregisters it when the task stops, as ECS does. A service counts as attached to a
+ * target group while it has a task registered there. Returns the disconnect function.
+ */
+export function connectLatticeTargets(bus: EcsEventBus, sink: LatticeTargetSink): () => void {
+  // targetGroupArn|serviceArn -> registered task ids
+  const attached = new Map<string, Set<string>>();
+  const onTask = (e: EcsTaskEvent): void => {
+    for (const t of e.latticeTargets) {
+      const key = `${t.targetGroupArn}|${e.serviceArn}`;
+      const tasks = attached.get(key) ?? new Set<string>();
+      if (e.type === 'TASK_STARTED') {
+        if (!sink.registerTarget(t.targetGroupArn, e.ipv4, t.port, e.at)) continue;
+        if (tasks.size === 0) sink.attachEcsService?.(t.targetGroupArn, e.serviceArn);
+        tasks.add(e.taskId);
+        attached.set(key, tasks);
+      } else {
+        sink.deregisterTarget(t.targetGroupArn, e.ipv4, t.port, e.at);
+        if (!tasks.delete(e.taskId)) continue;
+        if (tasks.size === 0) {
+          attached.delete(key);
+          sink.detachEcsService?.(t.targetGroupArn, e.serviceArn);
+        }
+      }
+    }
+  };
+  for (const e of bus.runningTasks()) onTask(e);
+  return bus.subscribe((e) => {
+    if (e.type !== 'TRAFFIC_SHIFTED') onTask(e);
+  });
+}
