@@ -425,6 +425,9 @@ describe('connectLatticeTargets', () => {
     detachEcsService(tg: string, service: string): void {
       this.attached.delete(`${tg}|${service}`);
     }
+    findTargetGroup(tg: string): { arn: string } | undefined {
+      return tg.endsWith('1') ? { arn: tg } : undefined;
+    }
   }
   const tg1 = `arn:aws:vpc-lattice:${REGION}:${ACCOUNT}:targetgroup/tg-00000000000000001`;
   const role = `arn:aws:iam::${ACCOUNT}:role/ecs-infra`;
@@ -451,6 +454,44 @@ describe('connectLatticeTargets', () => {
       expect(groups.attached.size).toBe(0);
     } finally {
       disconnect();
+    }
+  });
+
+  it('through the latticeTargets option: tasks are registered and an unknown target group is refused', async () => {
+    const groups = new RecordingTargetGroups();
+    const other = await startTestEmulator({
+      services: [createEcsServiceWithOptions({ latticeTargets: () => groups }), createServiceDiscoveryService],
+    });
+    try {
+      const c = new ecs.ECSClient({ endpoint: other.endpoint, region: REGION, credentials, maxAttempts: 1 });
+      await c.send(new ecs.CreateClusterCommand({ clusterName: 'prod' }));
+      await c.send(
+        new ecs.RegisterTaskDefinitionCommand({
+          family: 'api',
+          networkMode: 'awsvpc',
+          containerDefinitions: [
+            { name: 'app', image: 'x', memory: 64, portMappings: [{ name: 'http', containerPort: 80 }] },
+          ],
+        }),
+      );
+      const input = (targetGroupArn: string): ecs.CreateServiceCommandInput => ({
+        cluster: 'prod',
+        serviceName: 'api',
+        taskDefinition: 'api',
+        desiredCount: 1,
+        networkConfiguration: network,
+        vpcLatticeConfigurations: [{ targetGroupArn, portName: 'http', roleArn: role }],
+      });
+      const missing = tg1.replace(/1$/, '2');
+      expect(await failure(c.send(new ecs.CreateServiceCommand(input(missing))))).toMatchObject({
+        name: 'InvalidParameterException',
+        message: `The target group ${missing} does not exist.`,
+      });
+      await c.send(new ecs.CreateServiceCommand(input(tg1)));
+      await c.send(new ecs.DescribeServicesCommand({ cluster: 'prod', services: ['api'] }));
+      expect([...(groups.targets.get(tg1) ?? [])]).toEqual([expect.stringMatching(/^10\.0\.\d+\.\d+:80$/)]);
+    } finally {
+      await other.stop();
     }
   });
 });

@@ -1,3 +1,6 @@
+import type { EmulatorEnv } from '../contracts';
+import type { LatticeTargetSink } from './task-events';
+
 /**
  * Timing of the simulated control plane and the ECS behaviours no public source confirmed (AWS-FACTS.md marks them
  * unverified). Rollouts, service deployments and draining are evaluated lazily against the emulator's clock
@@ -36,6 +39,12 @@ export interface EcsEmulatorOptions {
   serviceConnectTimeoutDefaults: boolean;
   /** The emulator runs no Lambda: an AWS_LAMBDA lifecycle hook answers this hookStatus. Default SUCCEEDED. */
   lambdaHookStatus: 'SUCCEEDED' | 'FAILED';
+  /**
+   * Optional: the VPC Lattice target groups ECS registers task IPs in (the Lattice emulator's
+   * `latticeTargetRegistryFor` fits). When set, tasks are registered through connectLatticeTargets and a
+   * `vpcLatticeConfigurations[].targetGroupArn` the sink cannot find (`findTargetGroup`) is refused.
+   */
+  latticeTargets?: (env: EmulatorEnv) => LatticeTargetSink;
 }
 
 export const DEFAULT_ECS_OPTIONS: EcsEmulatorOptions = {

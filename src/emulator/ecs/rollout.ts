@@ -4,7 +4,7 @@ import type { DeploymentEventSink } from './deployment-events';
 import type { EcsEmulatorOptions } from './options';
 import { advanceServiceDeployment, type LifecycleActions } from './service-deployments';
 import type { DeploymentRecord, EcsState, ServiceRecord } from './state';
-import type { EcsEventBus } from './task-events';
+import type { EcsEventBus, LatticeTargetSink } from './task-events';
 import { startTasks, stopTasks, tasksOf } from './tasks';
 
 const MAX_EVENTS = 100;
@@ -15,6 +15,8 @@ export interface RolloutDeps {
   emitDeploymentEvent: DeploymentEventSink;
   events: EcsEventBus;
   options: EcsEmulatorOptions;
+  /** The Lattice target groups, when EcsEmulatorOptions.latticeTargets connects them. */
+  latticeTargets?: LatticeTargetSink;
 }
 
 export function addEvent(state: EcsState, s: ServiceRecord, now: number, message: string): void {

@@ -7,6 +7,7 @@ import { ecsErrors } from './errors';
 import { clone, isObject, objectList, optNumber, optObject, optString, type JsonObject } from './input';
 import type { ServiceDeps } from './services';
 import type { ClusterRecord } from './state';
+import type { LatticeTargetSink } from './task-events';
 import { namedPorts } from './tasks';
 
 /** The idle timeout defaults of the TimeoutConfiguration API reference: 5 min for http/http2/grpc, 1 h for TCP. */
@@ -116,10 +117,19 @@ export function normalizeServiceConnect(
  * `vpcLatticeConfigurations`: each portName must name a task-definition port mapping. `[]` removes them (AWS-FACTS.md:
  * removing needs `[]`, not null), so an empty list is returned as undefined (nothing shown under the deployment).
  */
-export function normalizeVpcLattice(given: unknown, td: JsonObject): JsonObject[] | undefined {
+export function normalizeVpcLattice(
+  given: unknown,
+  td: JsonObject,
+  targets?: LatticeTargetSink,
+  now = 0,
+): JsonObject[] | undefined {
   if (!Array.isArray(given)) return undefined;
   const ports = namedPorts(td);
   const configs = given.filter(isObject).map((c) => {
+    const targetGroupArn = optString(c, 'targetGroupArn') ?? '';
+    if (targets?.findTargetGroup && !targets.findTargetGroup(targetGroupArn, now)) {
+      throw ecsErrors.invalidParameter(`The target group ${targetGroupArn} does not exist.`);
+    }
     const portName = optString(c, 'portName') ?? '';
     if (!ports.has(portName)) {
       throw ecsErrors.invalidParameter(

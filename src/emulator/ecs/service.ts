@@ -17,7 +17,7 @@ import {
 import { describeServices, listServices } from './service-queries';
 import { createService, deleteService, updateService, type ServiceDeps } from './services';
 import { emptyEcsState, type EcsState } from './state';
-import { ecsEventBusFor } from './task-events';
+import { connectLatticeTargets, ecsEventBusFor } from './task-events';
 import { runningTaskEvents } from './tasks';
 import {
   deregisterTaskDefinition,
@@ -77,6 +77,10 @@ export function createEcsServiceWithOptions(options: Partial<EcsEmulatorOptions>
       emitDeploymentEvent: deploymentEventSink(env),
       events,
     };
+    if (resolved.latticeTargets) {
+      deps.latticeTargets = resolved.latticeTargets(env);
+      connectLatticeTargets(events, deps.latticeTargets);
+    }
     return {
       modelFile: 'ecs-2014-11-13.json',
       operations: new Set(Object.keys(HANDLERS)),

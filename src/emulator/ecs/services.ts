@@ -281,7 +281,7 @@ export function createService(state: EcsState, input: JsonObject, ctx: CallConte
       ? { availabilityZoneRebalancing: optString(input, 'availabilityZoneRebalancing') ?? 'ENABLED' }
       : {}),
   };
-  const lattice = normalizeVpcLattice(input['vpcLatticeConfigurations'], td);
+  const lattice = normalizeVpcLattice(input['vpcLatticeConfigurations'], td, deps.latticeTargets, ctx.now);
   checkStrategy(
     optObject(fields, 'deploymentConfiguration') ?? {},
     optString(optObject(fields, 'deploymentController') ?? {}, 'type') ?? 'ECS',
@@ -371,7 +371,12 @@ export function updateService(state: EcsState, input: JsonObject, ctx: CallConte
   if (td) checkCompatibility(td, launchType, merged, deps);
   const latticeGiven = input['vpcLatticeConfigurations'] !== undefined;
   const lattice = td
-    ? normalizeVpcLattice(latticeGiven ? input['vpcLatticeConfigurations'] : primary?.vpcLatticeConfigurations, td)
+    ? normalizeVpcLattice(
+        latticeGiven ? input['vpcLatticeConfigurations'] : primary?.vpcLatticeConfigurations,
+        td,
+        deps.latticeTargets,
+        ctx.now,
+      )
     : primary?.vpcLatticeConfigurations;
   const deploymentConfiguration = optObject(input, 'deploymentConfiguration');
   const nextConfiguration = deploymentConfiguration

@@ -92,6 +92,8 @@ export interface LatticeTargetSink {
   deregisterTarget(targetGroupArn: string, ip: string, port: number, now: number): boolean;
   attachEcsService?(targetGroupArn: string, ecsServiceArn: string): void;
   detachEcsService?(targetGroupArn: string, ecsServiceArn: string): void;
+  /** When present, CreateService/UpdateService refuse a target group it does not find. */
+  findTargetGroup?(identifier: string, now: number): unknown;
 }
 
 /**
