@@ -187,6 +187,7 @@ export function startServiceDeployment(
   const dc = clone(optObject(f, 'deploymentConfiguration') ?? {});
   const arn = serviceDeploymentArnFor(ctx, s, token(state, 21));
   const timed = deps.options.deploymentTiming === 'timed';
+  const steps = planSteps(dc, sources.length === 0, deps.options.rolloutMs, timed);
   state.serviceDeployments[arn] = {
     arn,
     serviceKey: `${s.clusterName}/${s.serviceName}`,
@@ -196,9 +197,11 @@ export function startServiceDeployment(
     targetRevisionArn: revisionArn,
     sourceRevisionArns: sources,
     status: 'IN_PROGRESS',
-    lifecycleStage: 'RECONCILE_SERVICE',
+    // RECONCILE_SERVICE "only happens when ... more than 1 service revision in an ACTIVE state" (the
+    // ServiceDeployment API reference); the emulator starts at the strategy's first stage.
+    lifecycleStage: steps[0]?.stage ?? 'SCALE_UP',
     deploymentConfiguration: dc,
-    steps: planSteps(dc, sources.length === 0, deps.options.rolloutMs, timed),
+    steps,
     stepIndex: 0,
     stepStartedAt: ctx.now,
     stepEntered: false,
