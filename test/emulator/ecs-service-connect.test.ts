@@ -205,6 +205,26 @@ describe('Service Connect', () => {
     expect((await client.send(new ecs.ListServicesCommand({ cluster: 'prod' }))).serviceArns).toEqual([]);
   });
 
+  it('refuses a task definition without task-level memory', async () => {
+    // AWS-FACTS.md (ECS Service Connect): "Service Connect needs task-level memory."
+    await client.send(
+      new ecs.RegisterTaskDefinitionCommand({
+        family: 'small',
+        containerDefinitions: [
+          { name: 'a', image: 'x', memory: 64, portMappings: [{ name: 'http', containerPort: 80 }] },
+        ],
+      }),
+    );
+    const err = await failure(
+      create(
+        { enabled: true, namespace: 'shop.local', services: [{ portName: 'http' }] },
+        { taskDefinition: 'small', launchType: 'EC2', networkConfiguration: undefined },
+      ),
+    );
+    expect(err.name).toBe('InvalidParameterException');
+    expect((await cloudMap.send(new sd.ListServicesCommand({}))).Services).toEqual([]);
+  });
+
   it('refuses a portName that no port mapping has, two client aliases, and a per-request timeout on TCP', async () => {
     const bad: ecs.ServiceConnectService[] = [
       { portName: 'admin' },
@@ -310,6 +330,7 @@ describe('Service Connect', () => {
       await c.send(
         new ecs.RegisterTaskDefinitionCommand({
           family: 'api',
+          memory: '512',
           containerDefinitions: [
             {
               name: 'app',

@@ -51,6 +51,10 @@ export function normalizeServiceConnect(
   }
   const ns = deps.registry.findNamespace(ref);
   if (!ns) throw ecsErrors.namespaceNotFound(ref);
+  // AWS-FACTS.md: "Service Connect needs task-level memory" (the proxy ECS adds takes its share of it).
+  if (td['memory'] === undefined) {
+    throw ecsErrors.invalidParameter(`Service Connect requires task-level memory in task definition ${tdName(td)}.`);
+  }
   configuration['namespace'] = ns.arn;
   const awsvpc = td['networkMode'] === 'awsvpc';
   const ports = namedPorts(td);
