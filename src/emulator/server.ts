@@ -106,7 +106,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const entries = new Map<string, ServiceEntry>();
   const byTarget = new Map<string, ServiceEntry>();
   let restJson: ServiceEntry[] = [];
-  for (const factory of options.services ?? defaultServiceFactories({ appMesh: options.appMesh, lattice: options.lattice })) {
+  for (const factory of options.services ??
+    defaultServiceFactories({ appMesh: options.appMesh, lattice: options.lattice })) {
     const impl = factory(env);
     const model = loadModel(impl.modelFile);
     const id = model.metadata.endpointPrefix;

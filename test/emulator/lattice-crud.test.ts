@@ -65,7 +65,9 @@ describe('services, listeners, rules', () => {
     const got = await client.send(new vl.GetServiceCommand({ serviceIdentifier: svc.id }));
     // AWS-FACTS.md: idleTimeoutSeconds 60..600, default 60.
     expect(got).toMatchObject({ authType: 'NONE', idleTimeoutSeconds: 60, status: 'ACTIVE' });
-    const updated = await client.send(new vl.UpdateServiceCommand({ serviceIdentifier: svc.arn, idleTimeoutSeconds: 120 }));
+    const updated = await client.send(
+      new vl.UpdateServiceCommand({ serviceIdentifier: svc.arn, idleTimeoutSeconds: 120 }),
+    );
     expect(updated.idleTimeoutSeconds).toBe(120);
     expect((await client.send(new vl.ListServicesCommand({}))).items?.map((s) => s.id)).toEqual([svc.id]);
   });
@@ -87,7 +89,9 @@ describe('services, listeners, rules', () => {
     expect(http.arn).toBe(`${ARN}:service/${svc.id}/listener/${http.id}`);
     expect(http.port).toBe(80);
     // WeightedTargetGroup.weight: "If there's only one target group specified, then the default value is 100."
-    expect(http.defaultAction).toEqual({ forward: { targetGroups: [{ targetGroupIdentifier: blue.id, weight: 100 }] } });
+    expect(http.defaultAction).toEqual({
+      forward: { targetGroups: [{ targetGroupIdentifier: blue.id, weight: 100 }] },
+    });
     const https = await client.send(
       new vl.CreateListenerCommand({
         serviceIdentifier: svc.arn,
@@ -157,14 +161,20 @@ describe('services, listeners, rules', () => {
     // PATCH: the match and priority left out are kept.
     expect(updated).toMatchObject({ priority: 10, match: got.match });
 
-    const rules = await client.send(new vl.ListRulesCommand({ serviceIdentifier: svc.id, listenerIdentifier: http.id }));
+    const rules = await client.send(
+      new vl.ListRulesCommand({ serviceIdentifier: svc.id, listenerIdentifier: http.id }),
+    );
     expect(rules.items?.map((r) => [r.name, r.isDefault])).toEqual([
       ['canary', false],
       ['default', true],
     ]);
-    expect(rules.items?.[0]?.lastUpdatedAt?.getTime()).toBeGreaterThanOrEqual(rules.items?.[0]?.createdAt?.getTime() ?? 0);
+    expect(rules.items?.[0]?.lastUpdatedAt?.getTime()).toBeGreaterThanOrEqual(
+      rules.items?.[0]?.createdAt?.getTime() ?? 0,
+    );
 
-    await client.send(new vl.DeleteRuleCommand({ serviceIdentifier: svc.id, listenerIdentifier: http.id, ruleIdentifier: rule.id }));
+    await client.send(
+      new vl.DeleteRuleCommand({ serviceIdentifier: svc.id, listenerIdentifier: http.id, ruleIdentifier: rule.id }),
+    );
     expect(
       (await client.send(new vl.ListRulesCommand({ serviceIdentifier: svc.id, listenerIdentifier: http.id }))).items,
     ).toHaveLength(1);
@@ -179,13 +189,17 @@ describe('services, listeners, rules', () => {
       { targetGroupIdentifier: a.id ?? '' },
       { targetGroupIdentifier: b.id ?? '' },
     ]);
-    const listener = await client.send(new vl.GetListenerCommand({ serviceIdentifier: serviceId, listenerIdentifier: listenerId }));
+    const listener = await client.send(
+      new vl.GetListenerCommand({ serviceIdentifier: serviceId, listenerIdentifier: listenerId }),
+    );
     expect(listener.defaultAction?.forward?.targetGroups?.map((g) => g.weight)).toEqual([1, 1]);
   });
 
   it('BatchUpdateRule applies each update on its own and reports failures', async () => {
     const a = await ipTargetGroup(client, 'a-tg');
-    const { serviceId, listenerId } = await serviceWithListener(client, 'svc1', [{ targetGroupIdentifier: a.id ?? '' }]);
+    const { serviceId, listenerId } = await serviceWithListener(client, 'svc1', [
+      { targetGroupIdentifier: a.id ?? '' },
+    ]);
     const mk = (name: string, priority: number) =>
       client.send(
         new vl.CreateRuleCommand({
@@ -205,7 +219,7 @@ describe('services, listeners, rules', () => {
         listenerIdentifier: listenerId,
         rules: [
           { ruleIdentifier: r1.id ?? '', priority: 5 },
-          { ruleIdentifier: r2.id ?? '', priority: 5000 > 2000 ? 1999 : 1 },
+          { ruleIdentifier: r2.id ?? '', priority: 1999 },
           { ruleIdentifier: 'rule-00000000000000000' },
         ],
       }),
@@ -267,7 +281,9 @@ describe('target groups', () => {
   });
 
   it('UpdateTargetGroup changes the health check; 0 resets a setting to its default', async () => {
-    const tg = await ipTargetGroup(client, 'blue', { healthCheck: { healthCheckIntervalSeconds: 60, path: '/health' } });
+    const tg = await ipTargetGroup(client, 'blue', {
+      healthCheck: { healthCheckIntervalSeconds: 60, path: '/health' },
+    });
     expect(tg.config?.healthCheck).toMatchObject({ healthCheckIntervalSeconds: 60, path: '/health' });
     const before = await client.send(new vl.GetTargetGroupCommand({ targetGroupIdentifier: tg.id }));
     await new Promise((r) => setTimeout(r, 5));
@@ -314,14 +330,21 @@ describe('associations', () => {
     expect(vpcA.arn).toBe(`${ARN}:servicenetworkvpcassociation/${vpcA.id}`);
     expect(vpcA).toMatchObject({ status: 'ACTIVE', createdBy: ACCOUNT, securityGroupIds: ['sg-01234567'] });
     const svcA = await client.send(
-      new vl.CreateServiceNetworkServiceAssociationCommand({ serviceNetworkIdentifier: net.arn, serviceIdentifier: svc.arn }),
+      new vl.CreateServiceNetworkServiceAssociationCommand({
+        serviceNetworkIdentifier: net.arn,
+        serviceIdentifier: svc.arn,
+      }),
     );
     expect(svcA.id).toMatch(/^snsa-[0-9a-z]{17}$/);
     expect(svcA.dnsEntry).toEqual(svc.dnsEntry);
     const got = await client.send(new vl.GetServiceNetworkCommand({ serviceNetworkIdentifier: net.id }));
     expect(got).toMatchObject({ numberOfAssociatedServices: 1, numberOfAssociatedVPCs: 1 });
-    const byNet = await client.send(new vl.ListServiceNetworkServiceAssociationsCommand({ serviceNetworkIdentifier: net.id }));
-    expect(byNet.items?.map((a) => [a.serviceName, a.serviceNetworkName, a.status])).toEqual([['checkout', 'shop', 'ACTIVE']]);
+    const byNet = await client.send(
+      new vl.ListServiceNetworkServiceAssociationsCommand({ serviceNetworkIdentifier: net.id }),
+    );
+    expect(byNet.items?.map((a) => [a.serviceName, a.serviceNetworkName, a.status])).toEqual([
+      ['checkout', 'shop', 'ACTIVE'],
+    ]);
     const byVpc = await client.send(new vl.ListServiceNetworkVpcAssociationsCommand({ vpcIdentifier: VPC }));
     expect(byVpc.items?.map((a) => [a.vpcId, a.serviceNetworkId])).toEqual([[VPC, net.id]]);
     expect(byVpc.items?.[0]?.lastUpdatedAt).toBeInstanceOf(Date);
@@ -336,7 +359,9 @@ describe('associations', () => {
       new vl.DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: svcA.id }),
     );
     expect(del.status).toBe('DELETE_IN_PROGRESS');
-    await client.send(new vl.DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: vpcA.id }));
+    await client.send(
+      new vl.DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: vpcA.id }),
+    );
     expect(await client.send(new vl.GetServiceNetworkCommand({ serviceNetworkIdentifier: net.id }))).toMatchObject({
       numberOfAssociatedServices: 0,
       numberOfAssociatedVPCs: 0,
@@ -367,7 +392,10 @@ describe('access logs, auth and resource policies', () => {
     expect(
       await failure(
         client.send(
-          new vl.CreateAccessLogSubscriptionCommand({ resourceIdentifier: net.arn, destinationArn: 'arn:aws:s3:::other-logs' }),
+          new vl.CreateAccessLogSubscriptionCommand({
+            resourceIdentifier: net.arn,
+            destinationArn: 'arn:aws:s3:::other-logs',
+          }),
         ),
       ),
     ).toMatchObject({ name: 'ConflictException' });
@@ -376,20 +404,30 @@ describe('access logs, auth and resource policies', () => {
     const list = await client.send(new vl.ListAccessLogSubscriptionsCommand({ resourceIdentifier: net.id }));
     expect(list.items?.map((s) => s.destinationArn)).toEqual([bucket, group]);
     const updated = await client.send(
-      new vl.UpdateAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: sub.arn, destinationArn: 'arn:aws:s3:::new-logs' }),
+      new vl.UpdateAccessLogSubscriptionCommand({
+        accessLogSubscriptionIdentifier: sub.arn,
+        destinationArn: 'arn:aws:s3:::new-logs',
+      }),
     );
     expect(updated.destinationArn).toBe('arn:aws:s3:::new-logs');
     const got = await client.send(new vl.GetAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: sub.id }));
     expect(got.lastUpdatedAt).toBeInstanceOf(Date);
     await client.send(new vl.DeleteAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: sub.id }));
-    expect((await client.send(new vl.ListAccessLogSubscriptionsCommand({ resourceIdentifier: net.id }))).items).toHaveLength(1);
+    expect(
+      (await client.send(new vl.ListAccessLogSubscriptionsCommand({ resourceIdentifier: net.id }))).items,
+    ).toHaveLength(1);
   });
 
   it('an auth policy is Active only where authType is AWS_IAM', async () => {
     const svc = await client.send(new vl.CreateServiceCommand({ name: 'checkout' }));
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }],
+    });
     // PutAuthPolicy: "If the auth type is NONE, then any auth policy that's provided remains inactive."
-    expect((await client.send(new vl.PutAuthPolicyCommand({ resourceIdentifier: svc.id, policy }))).state).toBe('Inactive');
+    expect((await client.send(new vl.PutAuthPolicyCommand({ resourceIdentifier: svc.id, policy }))).state).toBe(
+      'Inactive',
+    );
     await client.send(new vl.UpdateServiceCommand({ serviceIdentifier: svc.id, authType: 'AWS_IAM' }));
     const got = await client.send(new vl.GetAuthPolicyCommand({ resourceIdentifier: svc.arn }));
     expect(got).toMatchObject({ policy, state: 'Active' });

@@ -69,7 +69,9 @@ describe('CloudTrail records Lattice writes', () => {
       maxAttempts: 1,
     });
     const out = await trail.send(
-      new ct.LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'vpc-lattice.amazonaws.com' }] }),
+      new ct.LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'vpc-lattice.amazonaws.com' }],
+      }),
     );
     const events = out.Events ?? [];
     // Newest first; reads are not recorded; the failed delete is, with its errorCode.
@@ -94,7 +96,9 @@ describe('CloudTrail records Lattice writes', () => {
     expect(events[1]?.Resources).toEqual([{ ResourceType: 'AWS::VpcLattice::Listener', ResourceName: listenerArn }]);
     expect(JSON.parse(events[0]?.CloudTrailEvent ?? '{}')).toMatchObject({ errorCode: 'ResourceNotFoundException' });
     const byType = await trail.send(
-      new ct.LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceType', AttributeValue: 'AWS::VpcLattice::Service' }] }),
+      new ct.LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'ResourceType', AttributeValue: 'AWS::VpcLattice::Service' }],
+      }),
     );
     expect(byType.Events?.map((e) => e.EventName)).toEqual(['CreateService']);
   });

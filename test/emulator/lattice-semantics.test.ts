@@ -34,7 +34,7 @@ describe('errors', () => {
     expect(err).toMatchObject({ resourceId: 'svc-00000000000000000', resourceType: 'SERVICE' });
   });
 
-  it("a model constraint is a ValidationException with reason fieldValidationFailed and the field in fieldList", async () => {
+  it('a model constraint is a ValidationException with reason fieldValidationFailed and the field in fieldList', async () => {
     // ValidationException members: message, reason (unknownOperation | cannotParse | fieldValidationFailed | other),
     // fieldList [{name, message}].
     const err = await caught(client.send(new vl.CreateServiceCommand({ name: 'Bad_Name' })));
@@ -51,7 +51,9 @@ describe('errors', () => {
     // ServiceName pattern "(?!svc-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+", anchored in the API reference.
     const err = await failure(client.send(new vl.CreateServiceCommand({ name: 'svc-checkout' })));
     expect(err).toMatchObject({ name: 'ValidationException', status: 400 });
-    expect(await failure(client.send(new vl.CreateTargetGroupCommand({ name: 'tg-blue', type: 'LAMBDA' })))).toMatchObject({
+    expect(
+      await failure(client.send(new vl.CreateTargetGroupCommand({ name: 'tg-blue', type: 'LAMBDA' }))),
+    ).toMatchObject({
       name: 'ValidationException',
     });
     expect(await failure(client.send(new vl.CreateServiceNetworkCommand({ name: 'a--b' })))).toMatchObject({
@@ -83,7 +85,9 @@ describe('errors', () => {
       ),
     ).toMatchObject({ name: 'ValidationException' });
     const http = await ipTargetGroup(client, 'http-tg');
-    const { serviceId, listenerId } = await serviceWithListener(client, 'other', [{ targetGroupIdentifier: http.id ?? '' }]);
+    const { serviceId, listenerId } = await serviceWithListener(client, 'other', [
+      { targetGroupIdentifier: http.id ?? '' },
+    ]);
     const rule = (name: string) =>
       client.send(
         new vl.CreateRuleCommand({
@@ -98,12 +102,18 @@ describe('errors', () => {
     await rule('first');
     expect(await failure(rule('second'))).toMatchObject({ name: 'ConflictException', status: 409 });
     // DeleteRule: "you cannot delete the default rule."
-    const rules = await client.send(new vl.ListRulesCommand({ serviceIdentifier: serviceId, listenerIdentifier: listenerId }));
+    const rules = await client.send(
+      new vl.ListRulesCommand({ serviceIdentifier: serviceId, listenerIdentifier: listenerId }),
+    );
     const dflt = rules.items?.find((r) => r.isDefault);
     expect(
       await failure(
         client.send(
-          new vl.DeleteRuleCommand({ serviceIdentifier: serviceId, listenerIdentifier: listenerId, ruleIdentifier: dflt?.id }),
+          new vl.DeleteRuleCommand({
+            serviceIdentifier: serviceId,
+            listenerIdentifier: listenerId,
+            ruleIdentifier: dflt?.id,
+          }),
         ),
       ),
     ).toMatchObject({ name: 'ValidationException' });
@@ -208,24 +218,35 @@ describe('asynchronous status on the emulator clock', () => {
     const tg = await ipTargetGroup(client, 'blue');
     expect(tg.status).toBe('CREATE_IN_PROGRESS');
     // DeleteTargetGroup: "You can't delete a target group if ... the target group creation is in progress."
-    expect(await failure(client.send(new vl.DeleteTargetGroupCommand({ targetGroupIdentifier: tg.id })))).toMatchObject({
-      name: 'ConflictException',
-    });
+    expect(await failure(client.send(new vl.DeleteTargetGroupCommand({ targetGroupIdentifier: tg.id })))).toMatchObject(
+      {
+        name: 'ConflictException',
+      },
+    );
     clock += 10_000;
     expect((await client.send(new vl.GetTargetGroupCommand({ targetGroupIdentifier: tg.id }))).status).toBe('ACTIVE');
-    expect((await client.send(new vl.GetServiceCommand({ serviceIdentifier: svc.id }))).status).toBe('CREATE_IN_PROGRESS');
+    expect((await client.send(new vl.GetServiceCommand({ serviceIdentifier: svc.id }))).status).toBe(
+      'CREATE_IN_PROGRESS',
+    );
     clock += 20_000;
     expect((await client.send(new vl.GetServiceCommand({ serviceIdentifier: svc.id }))).status).toBe('ACTIVE');
 
     const net = await client.send(new vl.CreateServiceNetworkCommand({ name: 'shop' }));
     const assoc = await client.send(
-      new vl.CreateServiceNetworkServiceAssociationCommand({ serviceNetworkIdentifier: net.id, serviceIdentifier: svc.id }),
+      new vl.CreateServiceNetworkServiceAssociationCommand({
+        serviceNetworkIdentifier: net.id,
+        serviceIdentifier: svc.id,
+      }),
     );
     expect(assoc.status).toBe('CREATE_IN_PROGRESS');
     // DeleteServiceNetworkServiceAssociation: "This operation fails if an association is still in progress."
     expect(
       await failure(
-        client.send(new vl.DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: assoc.id })),
+        client.send(
+          new vl.DeleteServiceNetworkServiceAssociationCommand({
+            serviceNetworkServiceAssociationIdentifier: assoc.id,
+          }),
+        ),
       ),
     ).toMatchObject({ name: 'ConflictException' });
     clock += 5_000;
@@ -237,13 +258,17 @@ describe('asynchronous status on the emulator clock', () => {
     );
     expect(deleting.status).toBe('DELETE_IN_PROGRESS');
     // A deleting association still holds the network.
-    expect(await failure(client.send(new vl.DeleteServiceNetworkCommand({ serviceNetworkIdentifier: net.id })))).toMatchObject({
+    expect(
+      await failure(client.send(new vl.DeleteServiceNetworkCommand({ serviceNetworkIdentifier: net.id }))),
+    ).toMatchObject({
       name: 'ConflictException',
     });
     clock += 5_000;
     expect(
       await failure(
-        client.send(new vl.GetServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: assoc.id })),
+        client.send(
+          new vl.GetServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: assoc.id }),
+        ),
       ),
     ).toMatchObject({ name: 'ResourceNotFoundException' });
 
@@ -269,7 +294,9 @@ describe('in-use deletes and quotas', () => {
     // DeleteTargetGroup: "You can't delete a target group if it is used in a listener rule".
     const blue = await ipTargetGroup(client, 'blue');
     const green = await ipTargetGroup(client, 'green');
-    const { serviceId, listenerId } = await serviceWithListener(client, 'checkout', [{ targetGroupIdentifier: blue.id ?? '' }]);
+    const { serviceId, listenerId } = await serviceWithListener(client, 'checkout', [
+      { targetGroupIdentifier: blue.id ?? '' },
+    ]);
     await client.send(
       new vl.CreateRuleCommand({
         serviceIdentifier: serviceId,
@@ -282,7 +309,9 @@ describe('in-use deletes and quotas', () => {
     );
     const err = await caught(client.send(new vl.DeleteTargetGroupCommand({ targetGroupIdentifier: green.id })));
     expect(err).toMatchObject({ name: 'ConflictException', resourceId: green.id, resourceType: 'TARGET_GROUP' });
-    expect((await client.send(new vl.GetTargetGroupCommand({ targetGroupIdentifier: green.id }))).serviceArns).toHaveLength(1);
+    expect(
+      (await client.send(new vl.GetTargetGroupCommand({ targetGroupIdentifier: green.id }))).serviceArns,
+    ).toHaveLength(1);
     await failure(client.send(new vl.DeleteTargetGroupCommand({ targetGroupIdentifier: blue.id })));
     // DeleteService: "If you delete a service, all resources related to the service, such as the resource policy,
     // auth policy, listeners, listener rules, and access log subscriptions, are also deleted."
@@ -298,7 +327,10 @@ describe('in-use deletes and quotas', () => {
     const net = await client.send(new vl.CreateServiceNetworkCommand({ name: 'shop' }));
     const svc = await client.send(new vl.CreateServiceCommand({ name: 'checkout' }));
     const sa = await client.send(
-      new vl.CreateServiceNetworkServiceAssociationCommand({ serviceNetworkIdentifier: net.id, serviceIdentifier: svc.id }),
+      new vl.CreateServiceNetworkServiceAssociationCommand({
+        serviceNetworkIdentifier: net.id,
+        serviceIdentifier: svc.id,
+      }),
     );
     const va = await client.send(
       new vl.CreateServiceNetworkVpcAssociationCommand({ serviceNetworkIdentifier: net.id, vpcIdentifier: VPC }),
@@ -306,12 +338,18 @@ describe('in-use deletes and quotas', () => {
     expect(await failure(client.send(new vl.DeleteServiceCommand({ serviceIdentifier: svc.id })))).toMatchObject({
       name: 'ConflictException',
     });
-    expect(await failure(client.send(new vl.DeleteServiceNetworkCommand({ serviceNetworkIdentifier: net.id })))).toMatchObject({
+    expect(
+      await failure(client.send(new vl.DeleteServiceNetworkCommand({ serviceNetworkIdentifier: net.id }))),
+    ).toMatchObject({
       name: 'ConflictException',
     });
-    await client.send(new vl.DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: sa.id }));
+    await client.send(
+      new vl.DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: sa.id }),
+    );
     await failure(client.send(new vl.DeleteServiceNetworkCommand({ serviceNetworkIdentifier: net.id })));
-    await client.send(new vl.DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: va.id }));
+    await client.send(
+      new vl.DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: va.id }),
+    );
     await client.send(new vl.DeleteServiceNetworkCommand({ serviceNetworkIdentifier: net.id }));
     const del = await client.send(new vl.DeleteServiceCommand({ serviceIdentifier: svc.id }));
     expect(del.status).toBe('DELETE_IN_PROGRESS');
@@ -324,7 +362,9 @@ describe('in-use deletes and quotas', () => {
     expect(err).toBeInstanceOf(vl.ServiceQuotaExceededException);
     expect(err).toMatchObject({ resourceType: 'SERVICE_NETWORK', serviceCode: 'vpc-lattice' });
     const tg = await ipTargetGroup(client, 'blue');
-    const { serviceId, listenerId } = await serviceWithListener(client, 'checkout', [{ targetGroupIdentifier: tg.id ?? '' }]);
+    const { serviceId, listenerId } = await serviceWithListener(client, 'checkout', [
+      { targetGroupIdentifier: tg.id ?? '' },
+    ]);
     const rule = (name: string, priority: number) =>
       client.send(
         new vl.CreateRuleCommand({
@@ -367,7 +407,9 @@ describe('in-use deletes and quotas', () => {
     try {
       const c = lattice(own);
       const tg = await ipTargetGroup(c, 'blue');
-      const { serviceId, listenerId } = await serviceWithListener(c, 'checkout', [{ targetGroupIdentifier: tg.id ?? '' }]);
+      const { serviceId, listenerId } = await serviceWithListener(c, 'checkout', [
+        { targetGroupIdentifier: tg.id ?? '' },
+      ]);
       const rule = (priority: number) =>
         c.send(
           new vl.CreateRuleCommand({

@@ -54,7 +54,10 @@ describe('targets through the API', () => {
   it('a target of an unused group is UNUSED; once a service forwards to it INITIAL, then HEALTHY', async () => {
     const tg = await ipTargetGroup(client, 'blue');
     const reg = await client.send(
-      new vl.RegisterTargetsCommand({ targetGroupIdentifier: tg.id, targets: [{ id: '10.0.0.1' }, { id: '10.0.0.2', port: 9090 }] }),
+      new vl.RegisterTargetsCommand({
+        targetGroupIdentifier: tg.id,
+        targets: [{ id: '10.0.0.1' }, { id: '10.0.0.2', port: 9090 }],
+      }),
     );
     // A target without a port takes the target group's.
     expect(reg.successful).toEqual([
@@ -86,7 +89,10 @@ describe('targets through the API', () => {
     const tg = await ipTargetGroup(client, 'blue');
     await client.send(new vl.RegisterTargetsCommand({ targetGroupIdentifier: tg.id, targets: [{ id: '10.0.0.1' }] }));
     const out = await client.send(
-      new vl.DeregisterTargetsCommand({ targetGroupIdentifier: tg.id, targets: [{ id: '10.0.0.1' }, { id: '10.9.9.9' }] }),
+      new vl.DeregisterTargetsCommand({
+        targetGroupIdentifier: tg.id,
+        targets: [{ id: '10.0.0.1' }, { id: '10.9.9.9' }],
+      }),
     );
     expect(out.successful).toEqual([{ id: '10.0.0.1', port: 8080 }]);
     expect(out.unsuccessful?.map((u) => u.id)).toEqual(['10.9.9.9']);
@@ -100,7 +106,12 @@ describe('targets through the API', () => {
   it('RegisterTargets on a target group that does not exist is ResourceNotFoundException', async () => {
     expect(
       await failure(
-        client.send(new vl.RegisterTargetsCommand({ targetGroupIdentifier: 'tg-00000000000000000', targets: [{ id: '10.0.0.1' }] })),
+        client.send(
+          new vl.RegisterTargetsCommand({
+            targetGroupIdentifier: 'tg-00000000000000000',
+            targets: [{ id: '10.0.0.1' }],
+          }),
+        ),
       ),
     ).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
   });
@@ -120,8 +131,15 @@ describe('the ECS side: latticeTargetRegistryFor', () => {
   it('registers and deregisters task IP:port, visible through ListTargets', async () => {
     const tg = await ipTargetGroup(client, 'blue');
     const r = registry();
-    expect(r.findTargetGroup(tg.arn ?? '', clock)).toMatchObject({ id: tg.id, port: 8080, protocol: 'HTTP', type: 'IP' });
-    expect(r.findTargetGroup('arn:aws:vpc-lattice:us-east-1:111122223333:targetgroup/tg-00000000000000000', clock)).toBeUndefined();
+    expect(r.findTargetGroup(tg.arn ?? '', clock)).toMatchObject({
+      id: tg.id,
+      port: 8080,
+      protocol: 'HTTP',
+      type: 'IP',
+    });
+    expect(
+      r.findTargetGroup('arn:aws:vpc-lattice:us-east-1:111122223333:targetgroup/tg-00000000000000000', clock),
+    ).toBeUndefined();
     expect(r.registerTarget(tg.arn ?? '', '10.0.1.5', 8080, clock)).toBe(true);
     expect(r.registerTarget(tg.arn ?? '', '10.0.1.5', 8080, clock)).toBe(true);
     expect(r.registerTarget(tg.arn ?? '', '10.0.1.6', 8080, clock)).toBe(true);

@@ -105,7 +105,11 @@ export function checkQuota(count: number, limit: number, type: ResourceType, nam
   if (count >= limit) throw quotaExceeded(type, name, limit);
 }
 
-export function countOf(call: LatticeCall, kind: LatticeKind, filter: (r: LatticeRecord) => boolean = () => true): number {
+export function countOf(
+  call: LatticeCall,
+  kind: LatticeKind,
+  filter: (r: LatticeRecord) => boolean = () => true,
+): number {
   return recordsOf(call.state, kind).filter(filter).length;
 }
 
@@ -141,11 +145,7 @@ export function withToken(
   const seen = call.state.tokens[key];
   if (seen) {
     if (seen.request !== requestText) {
-      throw conflict(
-        resourceType,
-        token,
-        `The clientToken ${token} was already used with different parameters.`,
-      );
+      throw conflict(resourceType, token, `The clientToken ${token} was already used with different parameters.`);
     }
     return structuredClone(seen.result) as Json;
   }
@@ -155,7 +155,12 @@ export function withToken(
 }
 
 /** maxResults (1..100) / nextToken paging; the token carries the list's scope, so it cannot page another list. */
-export function paginate<T>(call: LatticeCall, all: readonly T[], scope: string, input: Json): { items: T[]; nextToken?: string } {
+export function paginate<T>(
+  call: LatticeCall,
+  all: readonly T[],
+  scope: string,
+  input: Json,
+): { items: T[]; nextToken?: string } {
   const size = optNum(input.maxResults) ?? call.options.defaultMaxResults;
   let offset = 0;
   const token = input.nextToken;

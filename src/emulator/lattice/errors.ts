@@ -22,7 +22,11 @@ export interface FieldIssue {
   message: string;
 }
 
-export function validation(message: string, fieldList: FieldIssue[] = [], reason = 'fieldValidationFailed'): LatticeError {
+export function validation(
+  message: string,
+  fieldList: FieldIssue[] = [],
+  reason = 'fieldValidationFailed',
+): LatticeError {
   return new LatticeError('ValidationException', 400, message, {
     reason,
     ...(fieldList.length > 0 ? { fieldList } : {}),

@@ -31,7 +31,7 @@ function networkOut(call: LatticeCall, r: LatticeRecord, detail: boolean): Json 
     arn: r.arn,
     id: r.id,
     name: r.name,
-    createdAt: detail ? iso(r.createdAt) : iso(r.createdAt),
+    createdAt: iso(r.createdAt),
     lastUpdatedAt: iso(r.lastUpdatedAt),
     authType: detail ? r.attrs.authType : undefined,
     sharingConfig: detail ? r.attrs.sharingConfig : undefined,
@@ -57,7 +57,13 @@ export function createServiceNetwork(call: LatticeCall, input: Json): Json {
       tags: input.tags,
       attrs: compact({ authType: optStr(input.authType) ?? 'NONE', sharingConfig: input.sharingConfig }),
     });
-    return compact({ arn: r.arn, id: r.id, name: r.name, authType: r.attrs.authType, sharingConfig: r.attrs.sharingConfig });
+    return compact({
+      arn: r.arn,
+      id: r.id,
+      name: r.name,
+      authType: r.attrs.authType,
+      sharingConfig: r.attrs.sharingConfig,
+    });
   });
 }
 
@@ -125,7 +131,8 @@ export function createVpcAssociation(call: LatticeCall, input: Json): Json {
   return withToken(call, input, network.id, 'SERVICE_NETWORK_VPC_ASSOCIATION', () => {
     const vpcId = str(input.vpcIdentifier);
     const existing = recordsOf(call.state, 'vpcAssociation').find(
-      (a) => a.attrs.vpcId === vpcId && (a.attrs.serviceNetworkId === network.id || call.options.oneServiceNetworkPerVpc),
+      (a) =>
+        a.attrs.vpcId === vpcId && (a.attrs.serviceNetworkId === network.id || call.options.oneServiceNetworkPerVpc),
     );
     if (existing) {
       throw conflict(
@@ -209,7 +216,9 @@ export function listVpcAssociations(call: LatticeCall, input: Json): Json {
     find(call, 'serviceNetwork', input.serviceNetworkIdentifier);
   }
   const all = recordsOf(call.state, 'vpcAssociation').filter(
-    (a) => (networkId === undefined || a.attrs.serviceNetworkId === networkId) && (vpcId === undefined || a.attrs.vpcId === vpcId),
+    (a) =>
+      (networkId === undefined || a.attrs.serviceNetworkId === networkId) &&
+      (vpcId === undefined || a.attrs.vpcId === vpcId),
   );
   const page = paginate(call, all, `snva/${networkId ?? ''}/${vpcId ?? ''}`, input);
   return compact({ items: page.items.map((a) => vpcAssociationOut(call, a, false)), nextToken: page.nextToken });
@@ -217,7 +226,7 @@ export function listVpcAssociations(call: LatticeCall, input: Json): Json {
 
 // ---- service associations ----
 
-function serviceAssociationOut(call: LatticeCall, a: LatticeRecord, detail: boolean): Json {
+function serviceAssociationOut(call: LatticeCall, a: LatticeRecord): Json {
   const network = call.state.resources[str(a.attrs.serviceNetworkId)];
   const service = call.state.resources[str(a.attrs.serviceId)];
   return compact({
@@ -234,7 +243,6 @@ function serviceAssociationOut(call: LatticeCall, a: LatticeRecord, detail: bool
     serviceNetworkName: network?.name ?? a.attrs.serviceNetworkName,
     customDomainName: service?.attrs.customDomainName,
     dnsEntry: service ? dnsEntryOf(call, service) : undefined,
-    ...(detail ? {} : {}),
   });
 }
 
@@ -286,7 +294,6 @@ export function getServiceAssociation(call: LatticeCall, input: Json): Json {
   return serviceAssociationOut(
     call,
     find(call, 'serviceAssociation', input.serviceNetworkServiceAssociationIdentifier),
-    true,
   );
 }
 
@@ -307,13 +314,16 @@ export function listServiceAssociations(call: LatticeCall, input: Json): Json {
     ]);
   }
   const networkId =
-    input.serviceNetworkIdentifier !== undefined ? find(call, 'serviceNetwork', input.serviceNetworkIdentifier).id : undefined;
-  const serviceId = input.serviceIdentifier !== undefined ? find(call, 'service', input.serviceIdentifier).id : undefined;
+    input.serviceNetworkIdentifier !== undefined
+      ? find(call, 'serviceNetwork', input.serviceNetworkIdentifier).id
+      : undefined;
+  const serviceId =
+    input.serviceIdentifier !== undefined ? find(call, 'service', input.serviceIdentifier).id : undefined;
   const all = recordsOf(call.state, 'serviceAssociation').filter(
     (a) =>
       (networkId === undefined || a.attrs.serviceNetworkId === networkId) &&
       (serviceId === undefined || a.attrs.serviceId === serviceId),
   );
   const page = paginate(call, all, `snsa/${networkId ?? ''}/${serviceId ?? ''}`, input);
-  return compact({ items: page.items.map((a) => serviceAssociationOut(call, a, false)), nextToken: page.nextToken });
+  return compact({ items: page.items.map((a) => serviceAssociationOut(call, a)), nextToken: page.nextToken });
 }

@@ -1,15 +1,5 @@
 /** Auth policies, resource policies and access log subscriptions of service networks and services. */
-import {
-  compact,
-  find,
-  iso,
-  newRecord,
-  optStr,
-  paginate,
-  str,
-  withToken,
-  type LatticeCall,
-} from './common';
+import { compact, find, iso, newRecord, optStr, paginate, str, withToken, type LatticeCall } from './common';
 import { conflict, invalidField, notFound } from './errors';
 import { kindOfId } from './ids';
 import { dropRecord, recordsOf, type Json, type LatticeRecord } from './state';
@@ -44,7 +34,11 @@ export function putAuthPolicy(call: LatticeCall, input: Json): Json {
   const r = networkOrService(call, input.resourceIdentifier);
   const policy = parsePolicy(input.policy, 'policy');
   const previous = call.state.authPolicies[r.id];
-  call.state.authPolicies[r.id] = { policy, createdAt: previous?.createdAt ?? call.ctx.now, lastUpdatedAt: call.ctx.now };
+  call.state.authPolicies[r.id] = {
+    policy,
+    createdAt: previous?.createdAt ?? call.ctx.now,
+    lastUpdatedAt: call.ctx.now,
+  };
   return { policy, state: stateOf(r) };
 }
 
@@ -64,7 +58,8 @@ export function deleteAuthPolicy(call: LatticeCall, input: Json): Json {
 
 function byArn(call: LatticeCall, arn: unknown): LatticeRecord {
   const kind = kindOfId(str(arn));
-  if (kind !== 'serviceNetwork' && kind !== 'service') throw invalidField('resourceArn', 'Member must be the ARN of a service network or a service');
+  if (kind !== 'serviceNetwork' && kind !== 'service')
+    throw invalidField('resourceArn', 'Member must be the ARN of a service network or a service');
   return find(call, kind, arn);
 }
 
@@ -72,7 +67,11 @@ export function putResourcePolicy(call: LatticeCall, input: Json): Json {
   const r = byArn(call, input.resourceArn);
   const policy = parsePolicy(input.policy, 'policy');
   const previous = call.state.resourcePolicies[r.arn];
-  call.state.resourcePolicies[r.arn] = { policy, createdAt: previous?.createdAt ?? call.ctx.now, lastUpdatedAt: call.ctx.now };
+  call.state.resourcePolicies[r.arn] = {
+    policy,
+    createdAt: previous?.createdAt ?? call.ctx.now,
+    lastUpdatedAt: call.ctx.now,
+  };
   return {};
 }
 
@@ -96,7 +95,7 @@ function destinationType(arn: string): string {
   return arn.split(':')[2] ?? '';
 }
 
-function subscriptionOut(r: LatticeRecord, detail: boolean): Json {
+function subscriptionOut(r: LatticeRecord): Json {
   return compact({
     arn: r.arn,
     id: r.id,
@@ -106,7 +105,6 @@ function subscriptionOut(r: LatticeRecord, detail: boolean): Json {
     serviceNetworkLogType: r.attrs.serviceNetworkLogType,
     createdAt: iso(r.createdAt),
     lastUpdatedAt: iso(r.lastUpdatedAt),
-    ...(detail ? {} : {}),
   });
 }
 
@@ -116,7 +114,10 @@ export function createAccessLogSubscription(call: LatticeCall, input: Json): Jso
     const destinationArn = str(input.destinationArn);
     const type = destinationType(destinationArn);
     if (!['s3', 'logs', 'firehose'].includes(type)) {
-      throw invalidField('destinationArn', 'Member must be the ARN of an S3 bucket, a CloudWatch Logs log group or a Firehose delivery stream');
+      throw invalidField(
+        'destinationArn',
+        'Member must be the ARN of an S3 bucket, a CloudWatch Logs log group or a Firehose delivery stream',
+      );
     }
     const logType = resource.kind === 'serviceNetwork' ? (optStr(input.serviceNetworkLogType) ?? 'SERVICE') : undefined;
     const clash = recordsOf(call.state, 'accessLogSubscription').find(
@@ -134,9 +135,14 @@ export function createAccessLogSubscription(call: LatticeCall, input: Json): Jso
     }
     const r = newRecord(call, 'accessLogSubscription', {
       tags: input.tags,
-      attrs: compact({ resourceId: resource.id, resourceArn: resource.arn, destinationArn, serviceNetworkLogType: logType }),
+      attrs: compact({
+        resourceId: resource.id,
+        resourceArn: resource.arn,
+        destinationArn,
+        serviceNetworkLogType: logType,
+      }),
     });
-    const out = subscriptionOut(r, true);
+    const out = subscriptionOut(r);
     delete out.createdAt;
     delete out.lastUpdatedAt;
     return out;
@@ -144,14 +150,14 @@ export function createAccessLogSubscription(call: LatticeCall, input: Json): Jso
 }
 
 export function getAccessLogSubscription(call: LatticeCall, input: Json): Json {
-  return subscriptionOut(find(call, 'accessLogSubscription', input.accessLogSubscriptionIdentifier), true);
+  return subscriptionOut(find(call, 'accessLogSubscription', input.accessLogSubscriptionIdentifier));
 }
 
 export function listAccessLogSubscriptions(call: LatticeCall, input: Json): Json {
   const resource = networkOrService(call, input.resourceIdentifier);
   const all = recordsOf(call.state, 'accessLogSubscription').filter((s) => s.attrs.resourceId === resource.id);
   const page = paginate(call, all, `als/${resource.id}`, input);
-  return compact({ items: page.items.map((s) => subscriptionOut(s, false)), nextToken: page.nextToken });
+  return compact({ items: page.items.map((s) => subscriptionOut(s)), nextToken: page.nextToken });
 }
 
 export function updateAccessLogSubscription(call: LatticeCall, input: Json): Json {
@@ -162,7 +168,7 @@ export function updateAccessLogSubscription(call: LatticeCall, input: Json): Jso
   }
   r.attrs.destinationArn = destinationArn;
   r.lastUpdatedAt = call.ctx.now;
-  const out = subscriptionOut(r, true);
+  const out = subscriptionOut(r);
   delete out.createdAt;
   delete out.lastUpdatedAt;
   delete out.serviceNetworkLogType;
@@ -173,5 +179,3 @@ export function deleteAccessLogSubscription(call: LatticeCall, input: Json): Jso
   dropRecord(call.state, find(call, 'accessLogSubscription', input.accessLogSubscriptionIdentifier));
   return {};
 }
-
-

@@ -2,7 +2,13 @@
  * The VPC Lattice service (rest-json, 2022-11-30) behind the emulator's core: the route table comes from the
  * model's URIs (rest-json.ts), validation from its shapes; this module maps operations to handlers.
  */
-import type { AwsApiError, CallContext, ServiceFactory, ServiceImplementation, ValidationIssueLike } from '../contracts';
+import type {
+  AwsApiError,
+  CallContext,
+  ServiceFactory,
+  ServiceImplementation,
+  ValidationIssueLike,
+} from '../contracts';
 import { formatValidationMessage } from '../validate-input';
 import { anchoredPatternIssues } from './anchored-patterns';
 import { isJson, str, type LatticeCall } from './common';

@@ -156,7 +156,10 @@ function prepareAction(call: LatticeCall, action: unknown, listenerProtocol: str
   if (!isJson(action)) throw invalidField(field, 'Member must not be null');
   if (isJson(action.fixedResponse)) {
     if (listenerProtocol === 'TLS_PASSTHROUGH') {
-      throw invalidField(`${field}.fixedResponse`, 'Fixed response actions are not supported by TLS_PASSTHROUGH listeners');
+      throw invalidField(
+        `${field}.fixedResponse`,
+        'Fixed response actions are not supported by TLS_PASSTHROUGH listeners',
+      );
     }
     return { fixedResponse: { statusCode: action.fixedResponse.statusCode } };
   }
@@ -275,7 +278,12 @@ export function listListeners(call: LatticeCall, input: Json): Json {
 
 export function updateListener(call: LatticeCall, input: Json): Json {
   const { service, listener } = findListener(call, input);
-  listener.attrs.defaultAction = prepareAction(call, input.defaultAction, str(listener.attrs.protocol), 'defaultAction');
+  listener.attrs.defaultAction = prepareAction(
+    call,
+    input.defaultAction,
+    str(listener.attrs.protocol),
+    'defaultAction',
+  );
   listener.lastUpdatedAt = call.ctx.now;
   const out = listenerOut(listener, service, true);
   delete out.createdAt;
@@ -331,7 +339,11 @@ function findRule(call: LatticeCall, listener: LatticeRecord, identifier: unknow
 function checkPriority(call: LatticeCall, listener: LatticeRecord, priority: number, self?: string): void {
   const clash = rulesOf(call, listener.id).find((r) => r.attrs.priority === priority && r.id !== self);
   if (clash) {
-    throw conflict('RULE', clash.id, `Priority ${priority} is already used by rule ${clash.id} of listener ${listener.id}.`);
+    throw conflict(
+      'RULE',
+      clash.id,
+      `Priority ${priority} is already used by rule ${clash.id} of listener ${listener.id}.`,
+    );
   }
 }
 
@@ -341,13 +353,18 @@ export function createRule(call: LatticeCall, input: Json): Json {
     const name = str(input.name);
     const siblings = rulesOf(call, listener.id);
     const clash = siblings.find((r) => r.name === name);
-    if (clash) throw conflict('RULE', clash.id, `A rule with the name ${name} already exists in listener ${listener.id}.`);
+    if (clash)
+      throw conflict('RULE', clash.id, `A rule with the name ${name} already exists in listener ${listener.id}.`);
     const priority = optNum(input.priority) ?? 0;
     checkPriority(call, listener, priority);
     checkQuota(siblings.length, call.options.quotas.rulesPerListener, 'RULE', 'rules per listener');
     const protocol = str(listener.attrs.protocol);
     if (protocol === 'TLS_PASSTHROUGH') {
-      throw validation('TLS_PASSTHROUGH listeners support only the default action; rules cannot be added.', [], 'other');
+      throw validation(
+        'TLS_PASSTHROUGH listeners support only the default action; rules cannot be added.',
+        [],
+        'other',
+      );
     }
     const r = newRecord(call, 'rule', {
       name,
@@ -385,12 +402,19 @@ export function listRules(call: LatticeCall, input: Json): Json {
 }
 
 /** PATCH semantics: members left out keep their value. */
-function applyRuleUpdate(call: LatticeCall, listener: LatticeRecord, rule: LatticeRecord, update: Json, field: string): void {
+function applyRuleUpdate(
+  call: LatticeCall,
+  listener: LatticeRecord,
+  rule: LatticeRecord,
+  update: Json,
+  field: string,
+): void {
   const protocol = str(listener.attrs.protocol);
   const priority = optNum(update.priority);
   if (priority !== undefined) checkPriority(call, listener, priority, rule.id);
   const match = update.match !== undefined ? prepareMatch(update.match, `${field}match`) : undefined;
-  const action = update.action !== undefined ? prepareAction(call, update.action, protocol, `${field}action`) : undefined;
+  const action =
+    update.action !== undefined ? prepareAction(call, update.action, protocol, `${field}action`) : undefined;
   if (priority !== undefined) rule.attrs.priority = priority;
   if (match) rule.attrs.match = match;
   if (action) rule.attrs.action = action;
@@ -455,7 +479,11 @@ export function batchUpdateRule(call: LatticeCall, input: Json): Json {
     } catch (err) {
       const e = err as { type?: string; message?: string };
       const code =
-        e.type === 'ResourceNotFoundException' ? 'ResourceNotFound' : e.type === 'ConflictException' ? 'Conflict' : 'ValidationError';
+        e.type === 'ResourceNotFoundException'
+          ? 'ResourceNotFound'
+          : e.type === 'ConflictException'
+            ? 'Conflict'
+            : 'ValidationError';
       unsuccessful.push({ ruleIdentifier: identifier, failureCode: code, failureMessage: e.message ?? String(err) });
     }
   });

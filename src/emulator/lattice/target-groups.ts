@@ -71,7 +71,8 @@ function configFor(type: string, given: unknown): Json | undefined {
   }
   if (!isJson(given)) throw invalidField('config', `config is required for target groups of type ${type}`);
   for (const key of ['port', 'protocol', 'vpcIdentifier'] as const) {
-    if (given[key] === undefined) throw invalidField(`config.${key}`, `Member is required for target groups of type ${type}`);
+    if (given[key] === undefined)
+      throw invalidField(`config.${key}`, `Member is required for target groups of type ${type}`);
   }
   const protocol = str(given.protocol);
   const config: Json = compact({
@@ -305,9 +306,7 @@ export function listTargets(call: LatticeCall, input: Json): Json {
   const wanted = Array.isArray(input.targets) ? input.targets.filter(isJson) : [];
   const used = servicesUsing(call, tg.id).length > 0;
   const all = (call.state.targets[tg.id] ?? []).filter(
-    (t) =>
-      wanted.length === 0 ||
-      wanted.some((w) => w.id === t.id && (w.port === undefined || w.port === t.port)),
+    (t) => wanted.length === 0 || wanted.some((w) => w.id === t.id && (w.port === undefined || w.port === t.port)),
   );
   const page = paginate(call, all, `targets/${tg.id}`, input);
   return compact({
