@@ -73,7 +73,7 @@ export interface Emulator {
   faults: FaultInjector;
   /** Drops every resource and served write (stats and faults are kept; reset those separately). */
   reset(): void;
-  /** Keyed by service id: 'appmesh', 'ecs', 'servicediscovery', 'events', 'cloudtrail'. */
+  /** Keyed by service id: 'appmesh', 'ecs', 'servicediscovery', 'events', 'cloudtrail', 'vpc-lattice'. */
   services: ReadonlyMap<string, ServiceImplementation>;
   servedWrites(): readonly ServedWrite[];
 }

@@ -9,6 +9,7 @@ import type {
   ServiceImplementation,
   ValidationIssueLike,
 } from '../contracts';
+import { isReadOperation } from '../protocols';
 import { formatValidationMessage } from '../validate-input';
 import { anchoredPatternIssues } from './anchored-patterns';
 import { isJson, str, type LatticeCall } from './common';
@@ -233,7 +234,8 @@ export function latticeServiceFactory(options: LatticeOptions = {}): ServiceFact
         const anchoredIssues = anchoredPatternIssues(operation, input);
         if (anchoredIssues.length > 0) throw latticeValidationError(operation, anchoredIssues);
         settle(store.state, ctx.now);
-        // A failing call changes nothing: run on a copy and keep it only on success.
+        // Reads change nothing; a failing write changes nothing either: writes run on a copy kept only on success.
+        if (isReadOperation(operation)) return handler({ state: store.state, options: resolved, ctx }, input);
         const draft = structuredClone(store.state);
         const result = handler({ state: draft, options: resolved, ctx }, input);
         store.state = draft;
