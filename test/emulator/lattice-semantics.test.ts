@@ -428,3 +428,69 @@ describe('in-use deletes and quotas', () => {
     }
   });
 });
+
+describe('cascades and the unverified in-use options', () => {
+  it('deleting a listener deletes its rules', async () => {
+    // User guide, "Delete a listener": "When you delete a listener, all its rules are automatically deleted."
+    const emu = await startTestEmulator();
+    try {
+      const client = lattice(emu);
+      const tg = await ipTargetGroup(client, 'blue');
+      const { serviceId, listenerId } = await serviceWithListener(client, 'checkout', [
+        { targetGroupIdentifier: tg.id ?? '' },
+      ]);
+      const rule = await client.send(
+        new vl.CreateRuleCommand({
+          serviceIdentifier: serviceId,
+          listenerIdentifier: listenerId,
+          name: 'canary',
+          priority: 1,
+          match: { httpMatch: { method: 'GET' } },
+          action: { forward: { targetGroups: [{ targetGroupIdentifier: tg.id ?? '' }] } },
+        }),
+      );
+      await client.send(new vl.DeleteListenerCommand({ serviceIdentifier: serviceId, listenerIdentifier: listenerId }));
+      expect(
+        await failure(
+          client.send(
+            new vl.GetRuleCommand({
+              serviceIdentifier: serviceId,
+              listenerIdentifier: listenerId,
+              ruleIdentifier: rule.id,
+            }),
+          ),
+        ),
+      ).toMatchObject({ name: 'ResourceNotFoundException' });
+      // Nothing forwards to the target group any more.
+      await client.send(new vl.DeleteTargetGroupCommand({ targetGroupIdentifier: tg.id }));
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it("serviceDeleteWithListeners: 'conflict' refuses a service with listeners; one network per VPC by default", async () => {
+    const emu = await startTestEmulator({ lattice: { serviceDeleteWithListeners: 'conflict' } });
+    try {
+      const client = lattice(emu);
+      const tg = await ipTargetGroup(client, 'blue');
+      const { serviceId } = await serviceWithListener(client, 'checkout', [{ targetGroupIdentifier: tg.id ?? '' }]);
+      expect(await failure(client.send(new vl.DeleteServiceCommand({ serviceIdentifier: serviceId })))).toMatchObject({
+        name: 'ConflictException',
+      });
+      const a = await client.send(new vl.CreateServiceNetworkCommand({ name: 'net-a' }));
+      const b = await client.send(new vl.CreateServiceNetworkCommand({ name: 'net-b' }));
+      await client.send(
+        new vl.CreateServiceNetworkVpcAssociationCommand({ serviceNetworkIdentifier: a.id, vpcIdentifier: VPC }),
+      );
+      expect(
+        await failure(
+          client.send(
+            new vl.CreateServiceNetworkVpcAssociationCommand({ serviceNetworkIdentifier: b.id, vpcIdentifier: VPC }),
+          ),
+        ),
+      ).toMatchObject({ name: 'ConflictException' });
+    } finally {
+      await emu.stop();
+    }
+  });
+});
