@@ -156,6 +156,44 @@ describe('wire', () => {
   });
 });
 
+describe('robustness', () => {
+  it('no served operation answers an internal error for empty, junk or wrongly typed input', async () => {
+    const model = loadModel('vpc-lattice-2022-11-30.json');
+    const served = emu.services.get('vpc-lattice')?.operations ?? new Set<string>();
+    const labels: Record<string, string> = {
+      serviceIdentifier: 'svc-0123456789abcdefg',
+      listenerIdentifier: 'listener-0123456789abcdefg',
+      ruleIdentifier: 'rule-0123456789abcdefg',
+      targetGroupIdentifier: 'tg-0123456789abcdefg',
+      serviceNetworkIdentifier: 'sn-0123456789abcdefg',
+      serviceNetworkVpcAssociationIdentifier: 'snva-0123456789abcdefg',
+      serviceNetworkServiceAssociationIdentifier: 'snsa-0123456789abcdefg',
+      accessLogSubscriptionIdentifier: 'als-0123456789abcdefg',
+      resourceIdentifier: 'svc-0123456789abcdefg',
+      resourceArn: `arn:aws:vpc-lattice:${REGION}:${ACCOUNT}:service/svc-0123456789abcdefg`,
+    };
+    const bodies = ['{}', '[]', '{"name": 7, "tags": "x", "rules": [null], "targets": [{}], "policy": {}}'];
+    const statuses = new Set<number>();
+    for (const op of Object.values(model.operations)) {
+      if (!served.has(op.name)) continue;
+      const path = op.http.requestUri
+        .split('?')[0]
+        ?.replace(/\{([^}]+)\}/g, (_m, label: string) => encodeURIComponent(labels[label] ?? 'x'));
+      for (const body of bodies) {
+        const res = await fetch(`${emu.endpoint}${path ?? '/'}`, {
+          method: op.http.method,
+          ...(op.http.method === 'GET' ? {} : { body }),
+          headers: { 'content-type': 'application/json' },
+        });
+        statuses.add(res.status);
+        expect([op.name, res.status < 500]).toEqual([op.name, true]);
+      }
+    }
+    expect(statuses.has(400)).toBe(true);
+    expect(statuses.has(404)).toBe(true);
+  });
+});
+
 describe('persistence', () => {
   it('state, ids and targets survive a restart with dataDir', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lattice-'));
