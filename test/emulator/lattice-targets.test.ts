@@ -29,7 +29,8 @@ async function start(options: LatticeOptions): Promise<{ emu: Emulator; registry
     emu,
     registry: () => {
       if (!env) throw new Error('emulator did not create the Lattice service');
-      return latticeTargetRegistryFor(env, options);
+      // No options: the registry uses the Lattice service's own (draining time, quotas).
+      return latticeTargetRegistryFor(env);
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { EmulatorEnv } from '../contracts';
 import { idOf } from './ids';
-import { resolveLatticeOptions, type LatticeOptions } from './options';
+import { resolveLatticeOptions, type LatticeOptions, type ResolvedLatticeOptions } from './options';
 import { latticeStoreFor, settle, type LatticeRecord } from './state';
 import { drainTarget, putTarget } from './target-groups';
 
@@ -34,12 +34,13 @@ export interface LatticeTargetRegistry {
 }
 
 /**
- * The registry over this emulator's Lattice store. `options` should be the ones the Lattice service was created
- * with (quotas, draining time); the ECS service gets them from the same EmulatorOptions.
+ * The registry over this emulator's Lattice store. It drains and counts with the options the Lattice service was
+ * created with (EmulatorOptions.lattice); `fallback` only applies when no Lattice service shares the env.
  */
-export function latticeTargetRegistryFor(env: EmulatorEnv, options: LatticeOptions = {}): LatticeTargetRegistry {
+export function latticeTargetRegistryFor(env: EmulatorEnv, fallback: LatticeOptions = {}): LatticeTargetRegistry {
   const store = latticeStoreFor(env);
-  const resolved = resolveLatticeOptions(options);
+  const fallbackResolved = resolveLatticeOptions(fallback);
+  const opts = (): ResolvedLatticeOptions => store.options ?? fallbackResolved;
   const groupOf = (identifier: string, now?: number): LatticeRecord | undefined => {
     if (now !== undefined) settle(store.state, now);
     const r = store.state.resources[idOf(identifier)];
@@ -64,12 +65,12 @@ export function latticeTargetRegistryFor(env: EmulatorEnv, options: LatticeOptio
     registerTarget(targetGroupArn, ip, port, now) {
       const r = groupOf(targetGroupArn, now);
       if (!r) return false;
-      return putTarget(store.state, resolved.quotas.targetsPerTargetGroup, r, ip, port, now) === 'ok';
+      return putTarget(store.state, opts().quotas.targetsPerTargetGroup, r, ip, port, now) === 'ok';
     },
     deregisterTarget(targetGroupArn, ip, port, now) {
       const r = groupOf(targetGroupArn, now);
       if (!r) return false;
-      return drainTarget(store.state, resolved.targetDrainingMs, r, ip, port, now);
+      return drainTarget(store.state, opts().targetDrainingMs, r, ip, port, now);
     },
     attachEcsService(targetGroupArn, ecsServiceArn) {
       const r = groupOf(targetGroupArn);

@@ -225,6 +225,7 @@ export function latticeServiceFactory(options: LatticeOptions = {}): ServiceFact
   const resolved = resolveLatticeOptions(options);
   return (env) => {
     const store = latticeStoreFor(env);
+    store.options = resolved;
     const impl: ServiceImplementation = {
       modelFile: 'vpc-lattice-2022-11-30.json',
       operations: new Set(LATTICE_OPERATIONS),

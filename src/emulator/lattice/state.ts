@@ -4,6 +4,7 @@
  */
 import type { EmulatorEnv } from '../contracts';
 import type { LatticeKind } from './ids';
+import type { ResolvedLatticeOptions } from './options';
 
 export type Json = Record<string, unknown>;
 
@@ -77,6 +78,8 @@ export function emptyLatticeState(): LatticeState {
 
 export interface LatticeStore {
   state: LatticeState;
+  /** The options the Lattice service was created with, so the ECS hook drains and counts as it does. */
+  options?: ResolvedLatticeOptions;
 }
 
 const stores = new WeakMap<EmulatorEnv, LatticeStore>();
