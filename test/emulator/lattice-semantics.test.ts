@@ -494,3 +494,35 @@ describe('cascades and the unverified in-use options', () => {
     }
   });
 });
+
+describe('a refused write changes nothing', () => {
+  it('DeleteService refused for its association keeps its listeners; a refused tag keeps the old tags', async () => {
+    const emu = await startTestEmulator({ lattice: { quotas: { tagsPerResource: 2 } } });
+    try {
+      const client = lattice(emu);
+      const tg = await ipTargetGroup(client, 'blue');
+      const { serviceId, serviceArn } = await serviceWithListener(client, 'checkout', [
+        { targetGroupIdentifier: tg.id ?? '' },
+      ]);
+      const net = await client.send(new vl.CreateServiceNetworkCommand({ name: 'shop' }));
+      await client.send(
+        new vl.CreateServiceNetworkServiceAssociationCommand({
+          serviceNetworkIdentifier: net.id,
+          serviceIdentifier: serviceId,
+        }),
+      );
+      await failure(client.send(new vl.DeleteServiceCommand({ serviceIdentifier: serviceId })));
+      expect((await client.send(new vl.ListListenersCommand({ serviceIdentifier: serviceId }))).items).toHaveLength(1);
+      expect((await client.send(new vl.GetServiceCommand({ serviceIdentifier: serviceId }))).status).toBe('ACTIVE');
+      await client.send(new vl.TagResourceCommand({ resourceArn: serviceArn, tags: { a: '1' } }));
+      expect(
+        await failure(client.send(new vl.TagResourceCommand({ resourceArn: serviceArn, tags: { b: '2', c: '3' } }))),
+      ).toMatchObject({ name: 'ValidationException' });
+      expect((await client.send(new vl.ListTagsForResourceCommand({ resourceArn: serviceArn }))).tags).toEqual({
+        a: '1',
+      });
+    } finally {
+      await emu.stop();
+    }
+  });
+});
