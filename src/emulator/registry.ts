@@ -8,9 +8,12 @@ import { createCloudTrailService } from './cloudtrail/service';
 import { createEcsService } from './ecs/service';
 import { createEventsService } from './events/service';
 import { createServiceDiscoveryService } from './servicediscovery/service';
+import { latticeServiceFactory } from './lattice/service';
+import type { LatticeOptions } from './lattice/options';
 
 export interface RegistryOptions {
   appMesh?: AppMeshOptions;
+  lattice?: LatticeOptions;
 }
 
 export function defaultServiceFactories(options: RegistryOptions = {}): ServiceFactory[] {
@@ -20,5 +23,6 @@ export function defaultServiceFactories(options: RegistryOptions = {}): ServiceF
     createServiceDiscoveryService,
     createCloudTrailService,
     createEventsService,
+    latticeServiceFactory(options.lattice),
   ];
 }

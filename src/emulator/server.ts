@@ -20,6 +20,7 @@ import { pruneToShape } from './prune-input';
 import { isReadOperation, PROFILES, type ProtocolProfile } from './protocols';
 import { defaultServiceFactories } from './registry';
 import type { AppMeshOptions } from './appmesh/service';
+import type { LatticeOptions } from './lattice/options';
 import { accessKeyIdFrom, identityArnFor } from './request-identity';
 import { RestJsonRouter } from './rest-json';
 import { type S3Backend, type S3Control, type S3Options, startS3 } from './s3';
@@ -47,6 +48,8 @@ export interface EmulatorOptions {
   now?: () => number;
   /** App Mesh quotas, reference checks and unverified defaults. */
   appMesh?: AppMeshOptions;
+  /** VPC Lattice quotas, asynchronous transitions and unverified defaults (lattice/options.ts). */
+  lattice?: LatticeOptions;
   /** Replace the served services (tests of the core); default: registry.ts. */
   services?: readonly ServiceFactory[];
   /** Cap of ServedWrites kept in memory and on disk (oldest dropped first); default 10000. */
@@ -74,7 +77,7 @@ export interface Emulator {
   faults: FaultInjector;
   /** Drops every resource and served write (stats and faults are kept; reset those separately). */
   reset(): void;
-  /** Keyed by service id: 'appmesh', 'ecs', 'servicediscovery', 'events', 'cloudtrail'. */
+  /** Keyed by service id: 'appmesh', 'ecs', 'servicediscovery', 'events', 'cloudtrail', 'vpc-lattice'. */
   services: ReadonlyMap<string, ServiceImplementation>;
   servedWrites(): readonly ServedWrite[];
 }
@@ -107,7 +110,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const entries = new Map<string, ServiceEntry>();
   const byTarget = new Map<string, ServiceEntry>();
   let restJson: ServiceEntry[] = [];
-  for (const factory of options.services ?? defaultServiceFactories({ appMesh: options.appMesh })) {
+  for (const factory of options.services ??
+    defaultServiceFactories({ appMesh: options.appMesh, lattice: options.lattice })) {
     const impl = factory(env);
     const model = loadModel(impl.modelFile);
     const id = model.metadata.endpointPrefix;
@@ -180,6 +184,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!entry.profile.recordsWrites || isReadOperation(ctx.operation)) return;
     if (error && !recordFailedWrites) return;
     const arn = findArn(output) ?? (typeof input.resourceArn === 'string' ? input.resourceArn : undefined);
+    const own = entry.impl.writeResources?.(ctx.operation, input, output, ctx) ?? [];
+    const arns = own.length > 0 ? own : arn ? [arn] : [];
     writes.push({
       eventId: randomUUID(),
       eventTime: ctx.now,
@@ -190,7 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sourceIPAddress: ctx.sourceIp,
       requestParameters: structuredClone(input),
       responseElements: output === undefined ? undefined : structuredClone(output),
-      resources: arn ? [{ ARN: arn }] : [],
+      resources: arns.map((ARN) => ({ ARN })),
       ...(error ? { errorCode: error.type, errorMessage: error.message } : {}),
     });
     if (writes.length > maxServedWrites) writes = writes.slice(writes.length - maxServedWrites);
