@@ -634,6 +634,10 @@ function envelopeDefinitions(): Record<string, JsonSchema> {
       [ANNOTATIONS.adopt]: BOOLEAN_STRING,
       [ANNOTATIONS.deletionProtection]: BOOLEAN_STRING,
       [ANNOTATIONS.external]: BOOLEAN_STRING,
+      [ANNOTATIONS.ignoreFields]: {
+        type: 'string',
+        pattern: '^\\s*/spec(/[^,\\s]*)?(\\s*,\\s*/spec(/[^,\\s]*)?)*\\s*$',
+      },
     },
     // Keys under meshward's prefix are switches: a misspelt one would silently do nothing, so only known ones pass.
     propertyNames: { type: 'string', pattern: `^(?!meshward\\.dev/(?!(?:${knownAnnotations})$))` },

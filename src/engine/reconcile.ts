@@ -212,6 +212,7 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
     state,
     stack: options.stack,
     immutablePaths: (kind) => registry.get(kind).immutablePaths,
+    catalog: registry,
   });
   const plan = buildPlan(changes, {
     catalog: registry,

@@ -8,7 +8,7 @@ import { CreatePrivateDnsNamespaceCommand, ListNamespacesCommand } from '@aws-sd
 import { join, resolve } from 'node:path';
 import { type AwsClients, LOCAL_CREDENTIALS, createAwsClients } from '../aws/clients';
 import type { StateStore } from '../core/model';
-import type { ManifestDocument } from '../core/types';
+import { ANNOTATIONS, type ManifestDocument } from '../core/types';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import { DEFAULT_STATE_PATH, STATE_STORE_SCHEMES, openStateStore, registerStateStore } from './state-store';
 
@@ -110,6 +110,8 @@ export function infrastructureOf(
   // A namespace the manifests declare as a resource is meshward's to create, not infrastructure to seed.
   for (const doc of docs) {
     const ref = registry.refOf(doc);
+    // A placeholder annotated external names infrastructure someone else runs: it is seeded like any other.
+    if (doc.metadata.annotations?.[ANNOTATIONS.external] === 'true') continue;
     for (const need of ref ? (registry.find(doc.kind)?.provides?.(ref) ?? []) : []) {
       (need.type === 'ecs-cluster' ? clusters : namespaces).delete(need.name);
     }

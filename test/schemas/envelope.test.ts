@@ -195,7 +195,7 @@ describe('EcsService', () => {
         }),
       ),
     ).toEqual([]);
-    for (const field of ['serviceName', 'tags', 'role', 'serviceConnectConfiguration']) {
+    for (const field of ['serviceName', 'tags', 'role']) {
       expect(ecs((spec) => (spec[field] = 'x'))).toEqual(['/spec additionalProperties']);
     }
     expect(ecs((spec) => (spec['taskDefinition'] = 'orders:3'))).toEqual(['/spec/taskDefinition type']);

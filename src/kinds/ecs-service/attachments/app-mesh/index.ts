@@ -130,6 +130,14 @@ export const appMeshAttachment: EcsAttachment = {
         missingCode: 'UNDECLARED_MESH',
       });
     }
+    const namespace = getString(appMesh, 'cloudMapService', 'namespaceName');
+    if (namespace !== undefined) {
+      out.push({
+        pointer: '/spec/appMesh/cloudMapService/namespaceName',
+        target: { kind: 'CloudMapNamespace', name: namespace },
+        byName: true,
+      });
+    }
     if (member) {
       out.push({
         pointer: member.pointer,
