@@ -73,7 +73,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startEmulator } = require('../emulator/server') as typeof import('../emulator/server');
   const dataDir = options.ephemeral ? undefined : resolve(options.cwd, options.localDir ?? LOCAL_DIR);
-  const emulator = await startEmulator({ port: 0, ...(dataDir ? { dataDir } : {}) });
+  // S3 too, under the same data directory as `publish --local` and `reconcile --local`: one local account, so
+  // `plan s3://... --local` reads what `publish --local` uploaded. Ephemeral runs (demo, tests) read no S3.
+  const emulator = await startEmulator({ port: 0, ...(dataDir ? { dataDir, s3: true } : {}) });
   const clients = createAwsClients({
     endpoint: emulator.endpoint,
     region: emulator.region,

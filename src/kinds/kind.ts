@@ -8,6 +8,7 @@ import type { ErrorClass } from '../aws/errors';
 import type { ApiFamily } from '../aws/rate-limiter';
 import type { ActualResource, DesiredResource, FieldChange, ResourceChange, StackState } from '../core/model';
 import type { KindName, LoadedDocument, ManifestDocument, ResourceRef } from '../core/types';
+import type { TopologyRelation, TopologyRole } from '../core/topology';
 import type { IssueCode, IssueSeverity } from '../manifest/issues';
 
 /** What a pure conversion may know about the rest of the desired set (an EcsService reads its node's listeners). */
@@ -98,8 +99,8 @@ export interface SpecReference {
   root?: boolean;
   /** Issue code when the target is not declared (default DANGLING_REFERENCE). */
   missingCode?: IssueCode;
-  /** `meshward graph`: the edge's relation (contains, targets, provides, weighted, backend) and label. */
-  relation?: string;
+  /** `meshward graph`: the edge's relation and label (`contains` and `runs` are drawn from the target to this). */
+  relation?: TopologyRelation;
   label?: string;
 }
 
@@ -137,14 +138,12 @@ export interface ParentBound {
 
 /** How `meshward graph` draws a kind; kinds without it are not drawn. */
 export interface TopologyStyle {
-  /** Rank in the drawing, left to right. */
-  rank: number;
-  /** Short label: 'gateway', 'router'. */
-  label: string;
-  mermaid: readonly [string, string];
-  dot: string;
-  /** Scope key whose value groups the drawing into subgraphs ('mesh'). */
+  /** What the resource is in the picture: renderers pick shape, colour, rank and legend entry from the role. */
+  role: TopologyRole;
+  /** Scope key whose value groups the drawing into frames ('mesh', 'cluster'). */
   groupBy: string;
+  /** Lines under the name (a route's match conditions), from the manifest's spec. Pure. */
+  details?(spec: unknown): string[];
 }
 
 /** Account infrastructure a document assumes (created outside meshward; `--local` seeds it in the emulator). */

@@ -171,6 +171,7 @@ const identity: KindIdentity = {
     return { kind: KIND, parent: parts[1], name: parts[2] };
   },
   scopeKeys: (ref) => (ref.parent === undefined ? [] : [['cluster', ref.parent]]),
+  topology: { role: 'task', groupBy: 'cluster' },
   references: (ref, spec) =>
     isRecord(spec) ? attachmentsOf(spec).flatMap((a) => a.references?.(ref, spec) ?? []) : [],
   check(checker) {

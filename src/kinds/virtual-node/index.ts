@@ -62,7 +62,7 @@ export const virtualNodeKind: Kind = createAppMeshKind({
   parentKind: 'Mesh',
   nameParam: 'virtualNodeName',
   exportFile: 'virtual-nodes.yaml',
-  topology: appMeshTopology(5, 'node', ['[', ']'], 'box'),
+  topology: appMeshTopology('workload'),
   specReferences: nodeReferences,
   check(checker) {
     checkListenerSettings(checker);

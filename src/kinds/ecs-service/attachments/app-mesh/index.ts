@@ -143,6 +143,8 @@ export const appMeshAttachment: EcsAttachment = {
         pointer: member.pointer,
         target: { kind: member.kind, name: member.name, ...(mesh !== undefined ? { mesh } : {}) },
         ...(mesh === undefined ? { byName: true } : {}),
+        // Drawn from the node or gateway to this service: its tasks run that Envoy.
+        relation: 'runs',
       });
     }
     return out;
