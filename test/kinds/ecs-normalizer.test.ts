@@ -150,4 +150,13 @@ describe('ECS normalizer against real answers', () => {
     const change = await diffOf(manifest(), s, taskDefinition());
     expect(change.changes).toEqual([]);
   });
+
+  it('plans a replace when a port mapping appProtocol changes while the service uses Service Connect', async () => {
+    const doc = manifest();
+    const td = doc.spec['taskDefinition'] as { containerDefinitions: { portMappings: Json[] }[] };
+    (td.containerDefinitions[0]?.portMappings[0] as Json)['appProtocol'] = 'http2';
+    const change = await diffOf(doc, service(), taskDefinition());
+    expect(change.action).toBe('replace');
+    expect(change.reason).toMatch(/appProtocol changes while the service uses Service Connect/);
+  });
 });
