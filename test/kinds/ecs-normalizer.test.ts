@@ -159,4 +159,21 @@ describe('ECS normalizer against real answers', () => {
     expect(change.action).toBe('replace');
     expect(change.reason).toMatch(/appProtocol changes while the service uses Service Connect/);
   });
+
+  it('does not diff a field the manifest sets but lists in meshward.dev/ignore-fields', async () => {
+    const doc = manifest({ desiredCount: 2 });
+    doc.metadata.annotations = {
+      'meshward.dev/ignore-fields': '/spec/desiredCount, /spec/deploymentConfiguration/maximumPercent',
+    };
+    const s = { ...service(), desiredCount: 8 };
+    (s['deploymentConfiguration'] as Json)['maximumPercent'] = 150;
+    const change = await diffOf(doc, s, taskDefinition());
+    expect(change.changes).toEqual([]);
+    // Without the annotation both are changes.
+    const plain = await diffOf(manifest({ desiredCount: 2 }), s, taskDefinition());
+    expect(plain.changes.map((c) => c.path)).toEqual([
+      '/spec/service/deploymentConfiguration/maximumPercent',
+      '/spec/service/desiredCount',
+    ]);
+  });
 });
