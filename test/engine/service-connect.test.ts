@@ -232,4 +232,13 @@ describe('a Service Connect set', () => {
     expect(await primaryOf()).not.toBe(before);
     expect(changed(await h.run('plan', [...set(), reviews]))).toEqual([]);
   });
+
+  it('--wait follows each service deployment to SUCCESSFUL, with its stage and traffic weight', async () => {
+    const lines: string[] = [];
+    const applied = await h.run('apply', set(), { wait: true, pollMillis: 5, progress: (m) => lines.push(m) });
+    expect(applied.results.filter((r) => r.outcome !== 'created')).toEqual([]);
+    const checkoutLines = lines.filter((l) => l.startsWith('shop/checkout: '));
+    expect(checkoutLines.at(-1)).toMatch(/^shop\/checkout: SUCCESSFUL/);
+    expect(checkoutLines.some((l) => /% of production traffic/.test(l))).toBe(true);
+  });
 });

@@ -165,7 +165,7 @@ describe('ECS normalizer against real answers', () => {
     doc.metadata.annotations = {
       'meshward.dev/ignore-fields': '/spec/desiredCount, /spec/deploymentConfiguration/maximumPercent',
     };
-    const s = { ...service(), desiredCount: 8 };
+    const s: Json = { ...service(), desiredCount: 8 };
     (s['deploymentConfiguration'] as Json)['maximumPercent'] = 150;
     const change = await diffOf(doc, s, taskDefinition());
     expect(change.changes).toEqual([]);

@@ -43,7 +43,7 @@ import {
   stripServiceDefaults,
   stripTaskDefinitionDefaults,
 } from './normalize';
-import { waitForDeployment } from './wait';
+import { waitForServiceDeployment } from './wait';
 
 const KIND = 'EcsService';
 const DESCRIBE_BATCH = 10;
@@ -459,7 +459,7 @@ async function create(ctx: KindContext, desired: DesiredResource): Promise<Write
     out = await ctx.clients.ecs.send(new CreateServiceCommand(input));
   }
   const arn = out.service?.serviceArn ?? '';
-  if (ctx.wait) await waitForDeployment(ctx, cluster, desired.ref.name);
+  if (ctx.wait) await waitForServiceDeployment(ctx, cluster, desired.ref.name);
   const version = revisionOf(taskDefinition);
   return version === undefined ? { arn } : { arn, version };
 }
@@ -531,7 +531,7 @@ async function update(
   if (changes.remove.length > 0) {
     await ctx.clients.ecs.send(new UntagResourceCommand({ resourceArn: actual.arn, tagKeys: changes.remove }));
   }
-  if (ctx.wait && deploys) await waitForDeployment(ctx, cluster, desired.ref.name);
+  if (ctx.wait && deploys) await waitForServiceDeployment(ctx, cluster, desired.ref.name);
   const version = revisionOf(taskDefinition);
   return version === undefined ? { arn: actual.arn } : { arn: actual.arn, version };
 }
