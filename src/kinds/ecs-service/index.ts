@@ -439,7 +439,9 @@ async function create(ctx: KindContext, desired: DesiredResource): Promise<Write
   // A desiredCount the manifest leaves out is autoscaling's; CreateService still needs one for a REPLICA service
   // (the API reference: required unless DAEMON), so the service starts with one task until autoscaling takes over.
   const initialCount =
-    spec.service['desiredCount'] === undefined && spec.service['schedulingStrategy'] !== 'DAEMON' ? { desiredCount: 1 } : {};
+    spec.service['desiredCount'] === undefined && spec.service['schedulingStrategy'] !== 'DAEMON'
+      ? { desiredCount: 1 }
+      : {};
   const input: CreateServiceCommandInput = {
     ...initialCount,
     ...(spec.service as unknown as CreateServiceCommandInput),
