@@ -58,11 +58,13 @@ export async function waitForServiceDeployment(ctx: KindContext, cluster: string
     const out = await ctx.clients.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
     const sd = out.serviceDeployments?.[0];
     const status = sd?.status ?? 'UNKNOWN';
-    const weight = sd?.targetServiceRevision?.requestedProductionTrafficWeight;
+    const target = sd?.targetServiceRevision;
+    const weight = target?.requestedProductionTrafficWeight;
+    const tasks = `${target?.runningTaskCount ?? 0}/${target?.requestedTaskCount ?? 0} running`;
     const waiting = (sd?.lifecycleHookDetails ?? []).filter((h) => h.status === 'AWAITING_ACTION');
     const line =
       `${cluster}/${service}: ${status}${sd?.lifecycleStage ? ` ${sd.lifecycleStage}` : ''}` +
-      (weight !== undefined ? ` (new revision ${weight}% of production traffic)` : '') +
+      ` (${tasks}${weight !== undefined ? `, new revision ${weight}% of production traffic` : ''})` +
       (waiting.length > 0
         ? `; ${waiting.length} lifecycle hook(s) awaiting ContinueServiceDeployment (${waiting.map((h) => h.hookId).join(', ')})`
         : '');
