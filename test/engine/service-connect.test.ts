@@ -241,4 +241,20 @@ describe('a Service Connect set', () => {
     expect(checkoutLines.at(-1)).toMatch(/^shop\/checkout: SUCCESSFUL/);
     expect(checkoutLines.some((l) => /% of production traffic/.test(l))).toBe(true);
   });
+
+  it('a warm no-op costs the ECS side one DescribeServices batch and nothing else', async () => {
+    await h.run('apply', set());
+    await h.run('plan', set());
+    const warm = await h.run('plan', set());
+    expect(changed(warm)).toEqual([]);
+    const calls = warm.report.apiCalls ?? {};
+    const ecs = Object.fromEntries(Object.entries(calls).filter(([k]) => k.startsWith('ecs:')));
+    expect(ecs).toEqual({ 'ecs:DescribeServices': 1 });
+    // The namespace kind lists namespaces and reads the tags of its own; no per-service Cloud Map call.
+    expect(Object.keys(calls).sort()).toEqual([
+      'ecs:DescribeServices',
+      'servicediscovery:ListNamespaces',
+      'servicediscovery:ListTagsForResource',
+    ]);
+  });
 });

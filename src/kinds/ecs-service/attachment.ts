@@ -52,6 +52,8 @@ export interface EcsAttachment {
    * deployment), in the form manifests use (a namespace ARN as its name). Every attachment, every service.
    */
   readBack?(ctx: KindContext, service: Record<string, unknown>, c: EcsComparable): Promise<EcsComparable>;
+  /** After CreateService / UpdateService: learn from the answer (ECS answers the namespace ARN for the name sent). */
+  afterWrite?(ctx: KindContext, desired: EcsComparable, service: Record<string, unknown>): void;
   /** Pointers into the compared spec (`/service/...`) under which a member the manifest leaves out is AWS's. */
   readonly awsDefaulted?: readonly string[];
   /** A change ECS cannot make in place while the member is in use: the reason (a replace), or undefined. */

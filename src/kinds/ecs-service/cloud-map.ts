@@ -39,6 +39,11 @@ function once<T>(ctx: KindContext, key: string, fn: () => Promise<T>): Promise<T
   return started;
 }
 
+/** A namespace id -> name mapping learnt elsewhere (a write's answer): it never changes, so it is cached for ever. */
+export function rememberNamespaceName(ctx: KindContext, id: string, name: string): void {
+  ctx.cache[`${NAMESPACE_ID_CACHE_PREFIX}${id}`] = { version: 0, data: name };
+}
+
 export async function namespaceName(ctx: KindContext, id: string): Promise<string | undefined> {
   const key = `${NAMESPACE_ID_CACHE_PREFIX}${id}`;
   const hit = ctx.cache[key];

@@ -460,10 +460,18 @@ async function create(ctx: KindContext, desired: DesiredResource): Promise<Write
     if (!(await waitWhileDraining(ctx, cluster, desired.ref.name, err))) throw err;
     out = await ctx.clients.ecs.send(new CreateServiceCommand(input));
   }
+  await rememberWritten(ctx, spec, out.service);
   const arn = out.service?.serviceArn ?? '';
   if (ctx.wait) await waitForServiceDeployment(ctx, cluster, desired.ref.name);
   const version = revisionOf(taskDefinition);
   return version === undefined ? { arn } : { arn, version };
+}
+
+/** What a write's answer tells the attachments (the namespace ARN of a name), so the next observe need not ask. */
+async function rememberWritten(ctx: KindContext, spec: EcsComparable, service: Service | undefined): Promise<void> {
+  if (!service) return;
+  const raw = JSON.parse(JSON.stringify(service)) as Record<string, unknown>;
+  for (const attachment of ECS_ATTACHMENTS) attachment.afterWrite?.(ctx, spec, raw);
 }
 
 /** UpdateService cannot change these; they are compared but a change is a replace (immutablePaths). */
@@ -523,7 +531,8 @@ async function update(
       ...(serviceRegistries ? { serviceRegistries } : {}),
       ...(redeploy && !serviceChanged ? { forceNewDeployment: true } : {}),
     };
-    await ctx.clients.ecs.send(new UpdateServiceCommand(input));
+    const updated = await ctx.clients.ecs.send(new UpdateServiceCommand(input));
+    await rememberWritten(ctx, spec, updated.service);
   }
   const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
   const changes = tagChanges(tags, actual.tags);
