@@ -1,0 +1,204 @@
+/**
+ * GatewayRoute -> an ALB listener rule (ELBv2 CreateRule input, aws-models/elbv2-2015-12-01.json): the match as
+ * conditions, the target as a forward to the successor service's target group, rewrites as ALB transforms.
+ */
+import type { LoadedDocument } from '../../core/types';
+import type { AlbRule, FieldRule, KindMigration, MigrationRun, Outcome } from '../../migrate/model';
+import { locate, sourceId } from '../../migrate/rules';
+import { asArray, isRecord, num, str } from '../../migrate/values';
+import { ecsServicesOf, listenersOf, meshOf, scRouterPlan, providerOf, successorId } from '../shared/migrate-topology';
+import { albListenerInput } from '../virtual-gateway/migrate';
+
+const TYPES = ['httpRoute', 'http2Route', 'grpcRoute'] as const;
+
+export function albTargetGroupInput(vs: string) {
+  return {
+    key: `alb.targetGroupArn.${vs}`,
+    description: `An ALB target group (type ip) for the successor service behind ${vs}; meshward registers the service in it`,
+    example: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/shop-front-sc/0123456789abcdef',
+  };
+}
+
+function both(outcome: Outcome): Pick<FieldRule, 'service-connect' | 'vpc-lattice'> {
+  return { 'service-connect': outcome, 'vpc-lattice': outcome };
+}
+
+const ALB = 'ALB listener rule';
+
+function matchRules(type: string): FieldRule[] {
+  const carried = (detail: string): Pick<FieldRule, 'service-connect' | 'vpc-lattice'> =>
+    both({ status: 'carried', target: ALB, detail });
+  const out: FieldRule[] = [
+    { path: `/${type}/match/port`, ...both({ status: 'approx', target: ALB, detail: 'the ALB listener port is the match' }) },
+    { path: `/${type}/match/hostname`, ...carried('host-header condition (suffix as *.suffix)') },
+    {
+      path: `/${type}/match/${type === 'grpcRoute' ? 'metadata' : 'headers'}`,
+      ...both({
+        status: 'carried',
+        target: ALB,
+        detail: 'http-header conditions (prefix/suffix as wildcards, regex as RegexValues); range and invert matches are dropped',
+      }),
+    },
+    {
+      path: `/${type}/action/target/virtualService`,
+      ...both({
+        status: 'needs-input',
+        target: ALB,
+        detail: 'forward to an ALB target group of the successor service: give alb.targetGroupArn.<virtual service>',
+      }),
+    },
+    { path: `/${type}/action/target/port`, ...carried('the target group port') },
+    {
+      path: `/${type}/action/rewrite/hostname`,
+      ...both({ status: 'approx', target: ALB, detail: 'a host-header-rewrite transform to the target name' }),
+    },
+  ];
+  if (type === 'grpcRoute') {
+    out.push({ path: '/grpcRoute/match/serviceName', ...carried('path-pattern /<service>/*') });
+  } else {
+    out.push(
+      { path: `/${type}/match/prefix`, ...carried('path-pattern <prefix>*') },
+      { path: `/${type}/match/path`, ...carried('path-pattern (exact) or RegexValues (regex)') },
+      { path: `/${type}/match/method`, ...carried('http-request-method condition') },
+      { path: `/${type}/match/queryParameters`, ...carried('query-string condition (exact values)') },
+      { path: `/${type}/action/rewrite/prefix`, ...carried('a url-rewrite transform (regex on the matched prefix)') },
+      { path: `/${type}/action/rewrite/path`, ...carried('a url-rewrite transform to the exact path') },
+    );
+  }
+  return out;
+}
+
+const rules: FieldRule[] = [
+  { path: '/priority', ...both({ status: 'carried', target: ALB, detail: 'ALB rule priority (same order)' }) },
+  ...TYPES.flatMap(matchRules),
+];
+
+function regexEscape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function headerCondition(h: Record<string, unknown>): Record<string, unknown> | undefined {
+  const name = str(h['name']);
+  if (!name || h['invert'] === true) return undefined;
+  const m = isRecord(h['match']) ? h['match'] : undefined;
+  const config = (values: Record<string, unknown>) => ({ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: name, ...values } });
+  if (!m) return config({ Values: ['*'] });
+  if (typeof m['exact'] === 'string') return config({ Values: [m['exact']] });
+  if (typeof m['prefix'] === 'string') return config({ Values: [`${m['prefix']}*`] });
+  if (typeof m['suffix'] === 'string') return config({ Values: [`*${m['suffix']}`] });
+  if (typeof m['regex'] === 'string') return config({ RegexValues: [m['regex']] });
+  return undefined;
+}
+
+/** The CreateRule input of one gateway route; `target` is the forward's target group ARN (or a placeholder). */
+export function albCreateRule(route: LoadedDocument, listenerArn: string, targetGroupArn: string, priority: number, targetName: string) {
+  const type = TYPES.find((t) => isRecord(route.doc.spec[t]));
+  const body = type ? route.doc.spec[type] : undefined;
+  const match = isRecord(body) && isRecord(body['match']) ? body['match'] : {};
+  const action = isRecord(body) && isRecord(body['action']) ? body['action'] : {};
+  const conditions: Record<string, unknown>[] = [];
+  const transforms: Record<string, unknown>[] = [];
+  let matchedPrefix: string | undefined;
+  if (type === 'grpcRoute') {
+    const svc = str(match['serviceName']);
+    conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: [svc ? `/${svc}/*` : '/*'] } });
+  } else {
+    const prefix = str(match['prefix']);
+    const path = isRecord(match['path']) ? match['path'] : undefined;
+    if (path && typeof path['exact'] === 'string') conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: [path['exact']] } });
+    else if (path && typeof path['regex'] === 'string') conditions.push({ Field: 'path-pattern', PathPatternConfig: { RegexValues: [path['regex']] } });
+    else {
+      matchedPrefix = prefix ?? '/';
+      conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: [`${matchedPrefix}*`] } });
+    }
+    if (typeof match['method'] === 'string') conditions.push({ Field: 'http-request-method', HttpRequestMethodConfig: { Values: [match['method']] } });
+    const query = asArray(match['queryParameters']).flatMap((q) => {
+      if (!isRecord(q) || typeof q['name'] !== 'string') return [];
+      const exact = isRecord(q['match']) ? str(q['match']['exact']) : undefined;
+      return [{ Key: q['name'], Value: exact ?? '*' }];
+    });
+    if (query.length > 0) conditions.push({ Field: 'query-string', QueryStringConfig: { Values: query } });
+  }
+  for (const h of asArray(match[type === 'grpcRoute' ? 'metadata' : 'headers'])) {
+    const c = isRecord(h) ? headerCondition(h) : undefined;
+    if (c) conditions.push(c);
+  }
+  const hostname = isRecord(match['hostname']) ? match['hostname'] : undefined;
+  if (hostname && typeof hostname['exact'] === 'string') conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [hostname['exact']] } });
+  if (hostname && typeof hostname['suffix'] === 'string') conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [`*${hostname['suffix']}`] } });
+
+  const rewrite = isRecord(action['rewrite']) ? action['rewrite'] : {};
+  const rp = isRecord(rewrite['prefix']) ? rewrite['prefix'] : undefined;
+  const rpath = isRecord(rewrite['path']) ? str(rewrite['path']['exact']) : undefined;
+  if (rpath !== undefined) {
+    transforms.push({ Type: 'url-rewrite', UrlRewriteConfig: { Rewrites: [{ Regex: '^.*$', Replace: rpath }] } });
+  } else if (matchedPrefix !== undefined && matchedPrefix !== '/' && rp?.['defaultPrefix'] !== 'DISABLED') {
+    // App Mesh's default (defaultPrefix ENABLED) replaces the matched prefix with "/"; `value` names another one.
+    const replacement = str(rp?.['value']) ?? '/';
+    transforms.push({
+      Type: 'url-rewrite',
+      UrlRewriteConfig: { Rewrites: [{ Regex: `^${regexEscape(matchedPrefix)}(.*)$`, Replace: `${replacement}$1` }] },
+    });
+  }
+  const hostRewrite = isRecord(rewrite['hostname']) ? rewrite['hostname']['defaultTargetHostname'] : undefined;
+  if (hostRewrite !== 'DISABLED') {
+    transforms.push({ Type: 'host-header-rewrite', HostHeaderRewriteConfig: { Rewrites: [{ Regex: '^.*$', Replace: targetName }] } });
+  }
+  return {
+    ListenerArn: listenerArn,
+    Priority: priority,
+    Conditions: conditions,
+    Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: targetGroupArn, Weight: 1 }] } }],
+    ...(transforms.length > 0 ? { Transforms: transforms } : {}),
+  };
+}
+
+function targetOf(route: LoadedDocument): string | undefined {
+  for (const t of TYPES) {
+    const body = route.doc.spec[t];
+    const action = isRecord(body) && isRecord(body['action']) ? body['action'] : undefined;
+    const target = action && isRecord(action['target']) ? action['target'] : undefined;
+    const vs = target && isRecord(target['virtualService']) ? str(target['virtualService']['virtualServiceName']) : undefined;
+    if (vs) return vs;
+  }
+  return undefined;
+}
+
+/** The successor ECS service an ALB rule for `vs` forwards to: the VS's node (the main route's heaviest target). */
+export function albServiceFor(run: MigrationRun, mesh: string, vs: string): { service: string; containerPort: number; node: string } | undefined {
+  const vsDoc = run.lookup({ kind: 'VirtualService', mesh, name: vs });
+  if (!vsDoc) return undefined;
+  const provider = providerOf(vsDoc);
+  const node = provider.router !== undefined ? scRouterPlan(run, mesh, provider.router).primary : provider.node;
+  if (node === undefined) return undefined;
+  const ecs = ecsServicesOf(run, mesh, { virtualNode: node })[0];
+  const port = listenersOf(run.lookup({ kind: 'VirtualNode', mesh, name: node })?.doc.spec)[0]?.port;
+  if (!ecs || port === undefined) return undefined;
+  const id = successorId(ecs, run);
+  return { service: `EcsService/${id.cluster}/${id.name}`, containerPort: port, node };
+}
+
+function migrate(source: LoadedDocument, run: MigrationRun): void {
+  const mesh = meshOf(source);
+  const gateway = source.doc.metadata.virtualGateway ?? '';
+  const vs = targetOf(source);
+  if (vs === undefined) return;
+  const listener = albListenerInput(gateway);
+  const tgInput = albTargetGroupInput(vs);
+  const listenerArn = run.inputOrPlaceholder(listener.key, listener.description, listener.example);
+  const tg = run.inputOrPlaceholder(tgInput.key, tgInput.description, tgInput.example);
+  const gw = run.lookup({ kind: 'VirtualGateway', mesh, name: gateway });
+  const port = listenersOf(gw?.doc.spec)[0]?.port ?? 80;
+  const target = albServiceFor(run, mesh, vs);
+  const priority = Math.max(1, (num(source.doc.spec['priority']) ?? 999) + 1);
+  const rule: AlbRule = {
+    source: sourceId(source),
+    location: locate(source, ''),
+    port,
+    targets: target ? [{ targetGroupArn: tg, service: target.service, containerPort: target.containerPort }] : [],
+    createRule: albCreateRule(source, listenerArn, tg, priority, vs),
+  };
+  run.albRule(rule);
+}
+
+export const gatewayRouteMigration: KindMigration = { kind: 'GatewayRoute', specShape: 'GatewayRouteSpec', rules, migrate };
