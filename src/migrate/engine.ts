@@ -46,9 +46,11 @@ export function migrateDocuments(
   const steps: SequenceStep[] = [];
   const notes: string[] = [];
 
-  const input = (key: string, description: string, example: string): string | undefined => {
+  const input = (key: string, description: string, example: string, blocking = false): string | undefined => {
     const value = Object.hasOwn(given, key) ? given[key] : undefined;
-    if (!inputs.has(key)) inputs.set(key, { key, description, example, given: value !== undefined });
+    const known = inputs.get(key);
+    if (!known) inputs.set(key, { key, description, example, given: value !== undefined, blocking });
+    else if (blocking) known.blocking = true;
     return value;
   };
 
@@ -58,8 +60,9 @@ export function migrateDocuments(
     documents,
     lookup: (ref: ResourceRef) => byId.get(resourceId(ref)),
     ofKind: (kind: string) => documents.filter((d) => d.doc.kind === kind),
-    input,
-    inputOrPlaceholder: (key, description, example) => input(key, description, example) ?? placeholderFor(key),
+    input: (key, description, example) => input(key, description, example),
+    inputOrPlaceholder: (key, description, example, where = 'manifest') =>
+      input(key, description, example, where === 'manifest') ?? placeholderFor(key),
     emit(doc, from, extra = []) {
       const key = emittedKey(doc);
       if (emittedKeys.has(key)) return;

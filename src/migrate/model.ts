@@ -33,6 +33,8 @@ export interface MigrationInput {
   example: string;
   /** Whether the run had it. */
   given: boolean;
+  /** A placeholder stands in a successor manifest while it is missing (so the output does not validate). */
+  blocking: boolean;
 }
 
 /** What a rule says about one source field. */
@@ -116,8 +118,11 @@ export interface MigrationRun {
   ofKind(kind: string): LoadedDocument[];
   /** The value of an input, registering it (with its description) either way. */
   input(key: string, description: string, example: string): string | undefined;
-  /** The value written into a manifest for an input: the given value, or a placeholder no schema accepts. */
-  inputOrPlaceholder(key: string, description: string, example: string): string;
+  /**
+   * The value written for an input: the given value, or a placeholder no schema accepts. `where` says whether the
+   * placeholder lands in a successor manifest (blocking: it cannot be applied) or only in MIGRATION.md.
+   */
+  inputOrPlaceholder(key: string, description: string, example: string, where?: 'manifest' | 'report'): string;
   emit(doc: OutputDocument, from: LoadedDocument, notes?: string[]): void;
   albRule(rule: AlbRule): void;
   step(wave: number, text: string): void;

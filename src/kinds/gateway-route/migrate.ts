@@ -15,7 +15,7 @@ export function albTargetGroupInput(vs: string) {
   return {
     key: `alb.targetGroupArn.${vs}`,
     description: `An ALB target group (type ip) for the successor service behind ${vs}; meshward registers the service in it`,
-    example: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/shop-front-sc/0123456789abcdef',
+    example: `arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/${vs.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 32)}/0123456789abcdef`,
   };
 }
 
@@ -185,8 +185,8 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
   if (vs === undefined) return;
   const listener = albListenerInput(gateway);
   const tgInput = albTargetGroupInput(vs);
-  const listenerArn = run.inputOrPlaceholder(listener.key, listener.description, listener.example);
-  const tg = run.inputOrPlaceholder(tgInput.key, tgInput.description, tgInput.example);
+  const listenerArn = run.inputOrPlaceholder(listener.key, listener.description, listener.example, 'report');
+  const tg = run.inputOrPlaceholder(tgInput.key, tgInput.description, tgInput.example, 'report');
   const gw = run.lookup({ kind: 'VirtualGateway', mesh, name: gateway });
   const port = listenersOf(gw?.doc.spec)[0]?.port ?? 80;
   const target = albServiceFor(run, mesh, vs);

@@ -25,7 +25,10 @@ function scTarget(match: RuleMatch, rest: string): { target?: string; canaryOf?:
   const mesh = meshOf(match.source);
   const node = match.source.doc.metadata.name;
   const canary = scCanaryOnlyNodes(match.run, mesh).get(node);
-  if (canary) return { canaryOf: canary.primary, target: successorOfNode(match.run, mesh, canary.primary) };
+  if (canary) {
+    const home = successorOfNode(match.run, mesh, canary.primary);
+    return { canaryOf: canary.primary, target: home ? `${home}:/spec/deploymentConfiguration/canaryConfiguration` : '' };
+  }
   const id = successorOfNode(match.run, mesh, node);
   if (!id) return { offEcs: true };
   return { target: `${id}:${scServicePointer(match.indexes[0] ?? 0, rest)}` };
