@@ -5,7 +5,17 @@
  * contract resolves them), so only identifier members skip the pattern check.
  */
 import { join } from 'node:path';
-import { readModel, repoRoot, translatePattern, type BotocoreShape } from '../../scripts/gen-schemas';
+import { readFileSync } from 'node:fs';
+import { repoRoot, translatePattern, type BotocoreShape } from '../../scripts/gen-schemas';
+
+interface Model {
+  shapes: Record<string, BotocoreShape>;
+  operations?: Record<string, { input?: { shape: string } }>;
+}
+
+function readModel(file: string): Model {
+  return JSON.parse(readFileSync(file, 'utf8')) as Model;
+}
 
 const MODELS = join(repoRoot(), 'aws-models');
 const lattice = readModel(join(MODELS, 'vpc-lattice-2022-11-30.json'));
@@ -27,7 +37,7 @@ interface Root {
   camel?: boolean;
 }
 
-function inputOf(model: { operations?: Record<string, { input?: { shape: string } }> }, op: string): string {
+function inputOf(model: Model, op: string): string {
   const shape = model.operations?.[op]?.input?.shape;
   if (!shape) throw new Error(`no operation ${op}`);
   return shape;

@@ -3,7 +3,7 @@
  * conditions, the target as a forward to the successor service's target group, rewrites as ALB transforms.
  */
 import type { LoadedDocument } from '../../core/types';
-import type { AlbRule, FieldRule, KindMigration, MigrationRun, Outcome } from '../../migrate/model';
+import type { AlbRule, FieldRule, KindMigration, MigrationRun, Outcome, RuleMatch } from '../../migrate/model';
 import { locate, sourceId } from '../../migrate/rules';
 import { asArray, isRecord, num, str } from '../../migrate/values';
 import { ecsServicesOf, listenersOf, meshOf, scRouterPlan, providerOf, successorId } from '../shared/migrate-topology';
@@ -25,6 +25,10 @@ function both(outcome: Outcome): Pick<FieldRule, 'service-connect' | 'vpc-lattic
 
 const ALB = 'ALB listener rule';
 
+function bothFn(fn: (m: RuleMatch) => Outcome): Pick<FieldRule, 'service-connect' | 'vpc-lattice'> {
+  return { 'service-connect': fn, 'vpc-lattice': fn };
+}
+
 function matchRules(type: string): FieldRule[] {
   const carried = (detail: string): Pick<FieldRule, 'service-connect' | 'vpc-lattice'> =>
     both({ status: 'carried', target: ALB, detail });
@@ -41,10 +45,17 @@ function matchRules(type: string): FieldRule[] {
     },
     {
       path: `/${type}/action/target/virtualService`,
-      ...both({
-        status: 'needs-input',
-        target: ALB,
-        detail: 'forward to an ALB target group of the successor service: give alb.targetGroupArn.<virtual service>',
+      ...bothFn((m) => {
+        const vs = isRecord(m.value) ? str(m.value['virtualServiceName']) : undefined;
+        const input = albTargetGroupInput(vs ?? '');
+        const given = vs !== undefined && m.run.input(input.key, input.description, input.example) !== undefined;
+        return given
+          ? { status: 'carried', target: ALB, detail: `forward to the given target group, in which the successor of ${vs ?? ''} registers` }
+          : {
+              status: 'needs-input',
+              target: ALB,
+              detail: `forward to an ALB target group of the successor service: give ${input.key}`,
+            };
       }),
     },
     { path: `/${type}/action/target/port`, ...carried('the target group port') },

@@ -2,7 +2,11 @@
  * VirtualGateway -> no mesh successor on either target: an Application Load Balancer listener takes its place
  * (the gateway routes become listener rules, see gateway-route/migrate.ts), and its Envoy-only ECS service retires.
  */
-import type { FieldRule, KindMigration, Outcome } from '../../migrate/model';
+import type { FieldRule, KindMigration, Outcome, RuleMatch } from '../../migrate/model';
+
+function bothFn(fn: (m: RuleMatch) => Outcome): Pick<FieldRule, 'service-connect' | 'vpc-lattice'> {
+  return { 'service-connect': fn, 'vpc-lattice': fn };
+}
 
 function both(outcome: Outcome): Pick<FieldRule, 'service-connect' | 'vpc-lattice'> {
   return { 'service-connect': outcome, 'vpc-lattice': outcome };
@@ -31,7 +35,12 @@ const rules: FieldRule[] = [
   },
   {
     path: '/listeners/*/portMapping',
-    ...both({ status: 'needs-input', target: 'ALB listener', detail: 'the ALB listener on this port: give alb.listenerArn.<gateway>' }),
+    ...bothFn((m) => {
+      const input = albListenerInput(m.source.doc.metadata.name);
+      return m.run.input(input.key, input.description, input.example) === undefined
+        ? { status: 'needs-input', target: 'ALB listener', detail: `the ALB listener on this port: give ${input.key}` }
+        : { status: 'carried', target: 'ALB listener', detail: 'the given ALB listener takes the rules; put it on the same port' };
+    }),
   },
   {
     path: '/listeners/*/tls/certificate',

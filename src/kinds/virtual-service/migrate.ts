@@ -77,17 +77,20 @@ function tgList(mesh: string, run: MigrationRun, targets: { virtualNode: string;
   return out;
 }
 
+/** TLS on any target of the port makes the Lattice listener HTTPS; an ACM certificate of any of them is reused. */
 function tlsOf(nodes: (LoadedDocument | undefined)[], port: number): { https: boolean; acm?: string } {
+  let https = false;
   for (const node of nodes) {
     for (const l of Array.isArray(node?.doc.spec['listeners']) ? node.doc.spec['listeners'] : []) {
       if (!isRecord(l) || !isRecord(l['tls']) || l['tls']['mode'] === 'DISABLED') continue;
       if (isRecord(l['portMapping']) && l['portMapping']['port'] !== port && nodes.length === 1) continue;
+      https = true;
       const cert = l['tls']['certificate'];
       const acm = isRecord(cert) && isRecord(cert['acm']) ? str(cert['acm']['certificateArn']) : undefined;
-      return { https: true, ...(acm ? { acm } : {}) };
+      if (acm) return { https, acm };
     }
   }
-  return { https: false };
+  return { https };
 }
 
 /** The Lattice listeners of a virtual service, with their default actions; shared with the Route rules. */
