@@ -25,7 +25,13 @@ export interface MigrationRunOptions extends MigrateOptions {
 
 export type MigrationOutcome =
   | { valid: false; validation: ValidationResult }
-  | { valid: true; validation: ValidationResult; result: MigrationResult; files: RenderedFile[]; unusedInputs: string[] };
+  | {
+      valid: true;
+      validation: ValidationResult;
+      result: MigrationResult;
+      files: RenderedFile[];
+      unusedInputs: string[];
+    };
 
 export async function runMigration(paths: readonly string[], options: MigrationRunOptions): Promise<MigrationOutcome> {
   const validation = await validateManifests(paths, options.validate);

@@ -88,7 +88,10 @@ export function renderManifests(result: MigrationResult): RenderedFile[] {
     const rel = base === '' || base === '.' ? posix.replace(/^\/+/, '') : posix.slice(base.length + 1);
     const blocks = docs.map((d) => {
       const id = outputId(d.doc);
-      const lines = [`from ${d.from.file}:${d.from.position.line} (${d.from.doc.kind} ${d.from.doc.metadata.name})`, ...d.notes];
+      const lines = [
+        `from ${d.from.file}:${d.from.position.line} (${d.from.doc.kind} ${d.from.doc.metadata.name})`,
+        ...d.notes,
+      ];
       // The source's own fields copied as they were need no pointer; what came from elsewhere does.
       const own = `${d.from.doc.kind}/`;
       const fields = (entriesByTarget.get(id) ?? []).filter(
@@ -120,7 +123,12 @@ export function renderJson(report: MigrationReport): string {
     counts: report.counts,
     entries: report.entries.map(({ source, target, status, detail }) => ({ source, target, status, detail })),
     inputs: report.inputs.map(({ key, description, example }) => ({ key, description, example })),
-    albRules: report.albRules.map((r) => ({ source: r.source, port: r.port, targets: r.targets, createRule: r.createRule })),
+    albRules: report.albRules.map((r) => ({
+      source: r.source,
+      port: r.port,
+      targets: r.targets,
+      createRule: r.createRule,
+    })),
   };
   return `${JSON.stringify(json, null, 2)}\n`;
 }
@@ -186,11 +194,18 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
   for (const s of STATUSES) lines.push(`| ${s} | ${r.counts[s]} | ${STATUS_MEANING[s]} |`);
   lines.push('');
   if (r.inputs.length > 0) {
-    lines.push('### Inputs', '', 'Values meshward cannot derive. Give each with `--set KEY=VALUE` and run migrate again.', '');
+    lines.push(
+      '### Inputs',
+      '',
+      'Values meshward cannot derive. Give each with `--set KEY=VALUE` and run migrate again.',
+      '',
+    );
     lines.push('| key | given | used in | description | example |', '| --- | --- | --- | --- | --- |');
     for (const i of r.inputs) {
       const used = i.blocking ? 'manifests' : 'ALB rules / optional';
-      lines.push(`| \`${i.key}\` | ${i.given ? 'yes' : '**no**'} | ${used} | ${cell(i.description)} | \`${i.example}\` |`);
+      lines.push(
+        `| \`${i.key}\` | ${i.given ? 'yes' : '**no**'} | ${used} | ${cell(i.description)} | \`${i.example}\` |`,
+      );
     }
     lines.push('');
   }
@@ -204,7 +219,10 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
       byDetail.set(e.detail, list);
     }
     for (const [detail, list] of byDetail) {
-      const shown = list.slice(0, 3).map((s) => `\`${s}\``).join(', ');
+      const shown = list
+        .slice(0, 3)
+        .map((s) => `\`${s}\``)
+        .join(', ');
       lines.push(`- ${detail} (${list.length}: ${shown}${list.length > 3 ? `, and ${list.length - 3} more` : ''})`);
     }
     lines.push('');
@@ -219,24 +237,37 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
   let n = 1;
   const step = (text: string) => lines.push(`${n++}. ${text}`);
   const missing = r.inputs.filter((i) => !i.given);
-  if (missing.length > 0) step(`Give the missing inputs (${missing.map((i) => `\`${i.key}\``).join(', ')}) with \`--set\` and run migrate again.`);
+  if (missing.length > 0)
+    step(
+      `Give the missing inputs (${missing.map((i) => `\`${i.key}\``).join(', ')}) with \`--set\` and run migrate again.`,
+    );
   if (r.parallel === 'new-cluster') {
-    const clusters = [...new Set(result.documents.map((d) => d.doc.spec['cluster']).filter((c): c is string => typeof c === 'string'))];
+    const clusters = [
+      ...new Set(result.documents.map((d) => d.doc.spec['cluster']).filter((c): c is string => typeof c === 'string')),
+    ];
     step(`Create the clusters ${clusters.map((c) => `\`${c}\``).join(', ')} (meshward does not manage clusters).`);
   }
-  step(`Check the successor: \`meshward validate ${ctx.outDir}\` and \`meshward plan ${ctx.outDir} --stack ${newStack}\`. Use a stack of its own, so that destroying the App Mesh stack later cannot touch it.`);
+  step(
+    `Check the successor: \`meshward validate ${ctx.outDir}\` and \`meshward plan ${ctx.outDir} --stack ${newStack}\`. Use a stack of its own, so that destroying the App Mesh stack later cannot touch it.`,
+  );
   const shared = r.steps.filter((s) => s.wave < 0);
   for (const s of shared) step(`${s.text[0]?.toUpperCase() ?? ''}${s.text.slice(1)}.`);
-  const waves = [...new Set(r.steps.filter((s) => s.wave >= 0 && s.wave < 90).map((s) => s.wave))].sort((a, b) => a - b);
+  const waves = [...new Set(r.steps.filter((s) => s.wave >= 0 && s.wave < 90).map((s) => s.wave))].sort(
+    (a, b) => a - b,
+  );
   if (waves.length > 0) {
-    step(`Apply the services, servers before clients (\`meshward apply ${ctx.outDir} --stack ${newStack}\` creates them all in one run; to go wave by wave, apply the files of each wave first):`);
+    step(
+      `Apply the services, servers before clients (\`meshward apply ${ctx.outDir} --stack ${newStack}\` creates them all in one run; to go wave by wave, apply the files of each wave first):`,
+    );
     for (const w of waves) {
       const names = r.steps.filter((s) => s.wave === w).map((s) => s.text);
       lines.push(`   - wave ${w + 1}${w === 0 ? ' (call no other service)' : ''}: ${names.join('; ')}`);
     }
   }
   if (r.target === 'service-connect' && waves.length > 1) {
-    const clients = r.steps.filter((s) => s.wave > 0 && s.wave < 90).map((s) => /EcsService (\S+)/.exec(s.text)?.[1] ?? s.text);
+    const clients = r.steps
+      .filter((s) => s.wave > 0 && s.wave < 90)
+      .map((s) => /EcsService (\S+)/.exec(s.text)?.[1] ?? s.text);
     step(
       `Only tasks started after a server's endpoint exists resolve it: once every wave is running, redeploy the clients in wave order (${clients.map((c) => `\`${c}\``).join(', ')}), e.g. \`aws ecs update-service --cluster <cluster> --service <name> --force-new-deployment\`.`,
     );
@@ -250,28 +281,54 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
       'Inside the namespace, Service Connect clients already call the successors (the client aliases keep the App Mesh names). Traffic that enters from outside moves with weights: the ALB rules below (or a weighted Route 53 record between the old entry point and the new one), 0 -> 10 -> 50 -> 100.',
     );
   }
-  if (r.albRules.length > 0) step('Create the ALB listener rules below (`aws elbv2 create-rule --cli-input-json file://rule.json`), on a new listener or load balancer, and move client traffic to it with weighted DNS.');
-  const canaries = result.documents.flatMap((d) => d.notes.filter((x) => x.includes('canary')).map((x) => `${d.doc.metadata.name}: ${x}`));
+  if (r.albRules.length > 0)
+    step(
+      'Create the ALB listener rules below (`aws elbv2 create-rule --cli-input-json file://rule.json`), on a new listener or load balancer, and move client traffic to it with weighted DNS.',
+    );
+  const canaries = result.documents.flatMap((d) =>
+    d.notes.filter((x) => x.includes('canary')).map((x) => `${d.doc.metadata.name}: ${x}`),
+  );
   for (const c of canaries) step(`Canary: ${c}.`);
   for (const s of r.steps.filter((x) => x.wave >= 90)) step(`${s.text[0]?.toUpperCase() ?? ''}${s.text.slice(1)}.`);
   if (ctx.deletionProtected.length > 0) {
-    step(`Remove the \`meshward.dev/deletion-protection\` annotation from ${ctx.deletionProtected.map((d) => `\`${d}\``).join(', ')} and apply once, or destroy refuses them.`);
+    step(
+      `Remove the \`meshward.dev/deletion-protection\` annotation from ${ctx.deletionProtected.map((d) => `\`${d}\``).join(', ')} and apply once, or destroy refuses them.`,
+    );
   }
-  step(`When no traffic reaches the App Mesh side, remove it: \`meshward destroy ${sources} --stack ${stack}\` (the old manifests, the old stack).`);
+  step(
+    `When no traffic reaches the App Mesh side, remove it: \`meshward destroy ${sources} --stack ${stack}\` (the old manifests, the old stack).`,
+  );
   lines.push('');
 
   if (r.albRules.length > 0) {
     lines.push('## Ingress: ALB listener rules', '');
     lines.push(
-      'Virtual gateways and gateway routes have no mesh successor. These are the equivalent Application Load Balancer rules, as ELBv2 `CreateRule` input. Each target group must be of type `ip`, on the port shown, and the successor service must register in it (given `alb.targetGroupArn.<virtual service>`, meshward adds it to the service\'s `loadBalancers`).',
+      "Virtual gateways and gateway routes have no mesh successor. These are the equivalent Application Load Balancer rules, as ELBv2 `CreateRule` input. Each target group must be of type `ip`, on the port shown, and the successor service must register in it (given `alb.targetGroupArn.<virtual service>`, meshward adds it to the service's `loadBalancers`).",
       '',
     );
-    lines.push('| gateway route | listener port | target group | successor service | container port |', '| --- | ---: | --- | --- | ---: |');
+    lines.push(
+      '| gateway route | listener port | target group | successor service | container port |',
+      '| --- | ---: | --- | --- | ---: |',
+    );
     for (const a of r.albRules) {
-      for (const t of a.targets) lines.push(`| ${a.source} (${a.location}) | ${a.port} | \`${t.targetGroupArn}\` | ${t.service} | ${t.containerPort} |`);
-      if (a.targets.length === 0) lines.push(`| ${a.source} (${a.location}) | ${a.port} | | (no ECS service serves the target) | |`);
+      for (const t of a.targets)
+        lines.push(
+          `| ${a.source} (${a.location}) | ${a.port} | \`${t.targetGroupArn}\` | ${t.service} | ${t.containerPort} |`,
+        );
+      if (a.targets.length === 0)
+        lines.push(`| ${a.source} (${a.location}) | ${a.port} | | (no ECS service serves the target) | |`);
     }
-    lines.push('', '```json', JSON.stringify(r.albRules.map((a) => a.createRule), null, 2), '```', '');
+    lines.push(
+      '',
+      '```json',
+      JSON.stringify(
+        r.albRules.map((a) => a.createRule),
+        null,
+        2,
+      ),
+      '```',
+      '',
+    );
   }
 
   lines.push('## Field by field', '');
@@ -281,7 +338,9 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
     lines.push('| field | status | target | detail |', '| --- | --- | --- | --- |');
     for (const e of entries) {
       const field = e.source.slice(id.length + 1);
-      lines.push(`| \`${field}\` (line ${e.location?.split(':').pop() ?? '?'}) | ${e.status} | ${e.target ? `\`${cell(e.target)}\`` : ''} | ${cell(e.detail)} |`);
+      lines.push(
+        `| \`${field}\` (line ${e.location?.split(':').pop() ?? '?'}) | ${e.status} | ${e.target ? `\`${cell(e.target)}\`` : ''} | ${cell(e.detail)} |`,
+      );
     }
     lines.push('');
   }

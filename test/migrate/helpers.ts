@@ -18,12 +18,20 @@ export async function loadReference(): Promise<LoadedDocument[]> {
 
 export async function loadDir(dir: string): Promise<LoadedDocument[]> {
   const result = await validateManifests([dir], { cwd: ROOT });
-  if (!result.valid) throw new Error(`${dir} invalid: ${result.issues.map((i) => `${i.file}:${i.line} ${i.pointer} ${i.message}`).join('; ')}`);
+  if (!result.valid)
+    throw new Error(
+      `${dir} invalid: ${result.issues.map((i) => `${i.file}:${i.line} ${i.pointer} ${i.message}`).join('; ')}`,
+    );
   return result.documents;
 }
 
 /** Migrates twice: once to learn the inputs, once with each input set to its example. */
-export function migrateWithInputs(docs: LoadedDocument[], target: MigrationTarget, parallel: ParallelMode = 'new-names', extra: MigrateOptions['inputs'] = {}): MigrationResult {
+export function migrateWithInputs(
+  docs: LoadedDocument[],
+  target: MigrationTarget,
+  parallel: ParallelMode = 'new-names',
+  extra: MigrateOptions['inputs'] = {},
+): MigrationResult {
   const first = migrateDocuments(docs, { target, parallel });
   const inputs = Object.fromEntries(first.report.inputs.map((i) => [i.key, i.example]));
   return migrateDocuments(docs, { target, parallel, inputs: { ...inputs, ...extra } });
@@ -33,17 +41,29 @@ export function docsOfKind(result: MigrationResult, kind: string): OutputDocumen
   return result.documents.map((d) => d.doc).filter((d) => d.kind === kind);
 }
 
-export const APP_MESH_KINDS = ['Mesh', 'VirtualNode', 'VirtualRouter', 'Route', 'VirtualService', 'VirtualGateway', 'GatewayRoute'];
+export const APP_MESH_KINDS = [
+  'Mesh',
+  'VirtualNode',
+  'VirtualRouter',
+  'Route',
+  'VirtualService',
+  'VirtualGateway',
+  'GatewayRoute',
+];
 
 /** Validates the rendered successor manifests with meshward's own validate, when the schemas know the target kinds. */
 export function validateOutput(result: MigrationResult): { checked: boolean; problems: string[] } {
   const kinds = [...new Set(result.documents.map((d) => d.doc.kind))];
   if (!schemaKnowsKinds(kinds)) return { checked: false, problems: [] };
-  const files: ManifestFile[] = renderManifests(result).map((f) => ({ name: f.name, bytes: Buffer.from(f.text) }) as unknown as ManifestFile);
+  const files: ManifestFile[] = renderManifests(result).map(
+    (f) => ({ name: f.name, bytes: Buffer.from(f.text) }) as unknown as ManifestFile,
+  );
   const validation = validateFiles(files);
   return {
     checked: true,
-    problems: validation.issues.filter((i) => i.severity === 'error').map((i) => `${i.file}:${i.line} ${i.pointer} ${i.message}`),
+    problems: validation.issues
+      .filter((i) => i.severity === 'error')
+      .map((i) => `${i.file}:${i.line} ${i.pointer} ${i.message}`),
   };
 }
 

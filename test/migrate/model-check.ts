@@ -44,10 +44,20 @@ function inputOf(model: Model, op: string): string {
 }
 
 const LATTICE_COMMON = ['name', 'clientToken', 'tags'];
-const LATTICE_IDS = ['targetGroupIdentifier', 'serviceIdentifier', 'serviceNetworkIdentifier', 'resourceIdentifier', 'targetGroupArn'];
+const LATTICE_IDS = [
+  'targetGroupIdentifier',
+  'serviceIdentifier',
+  'serviceNetworkIdentifier',
+  'resourceIdentifier',
+  'targetGroupArn',
+];
 
 export const ROOTS: Record<string, Root> = {
-  LatticeServiceNetwork: { shapes: lattice.shapes, shape: inputOf(lattice, 'CreateServiceNetwork'), excluded: LATTICE_COMMON },
+  LatticeServiceNetwork: {
+    shapes: lattice.shapes,
+    shape: inputOf(lattice, 'CreateServiceNetwork'),
+    excluded: LATTICE_COMMON,
+  },
   LatticeServiceNetworkVpcAssociation: {
     shapes: lattice.shapes,
     shape: inputOf(lattice, 'CreateServiceNetworkVpcAssociation'),
@@ -72,14 +82,22 @@ export const ROOTS: Record<string, Root> = {
     excluded: [...LATTICE_COMMON, 'serviceIdentifier', 'listenerIdentifier'],
     byName: LATTICE_IDS,
   },
-  LatticeTargetGroup: { shapes: lattice.shapes, shape: inputOf(lattice, 'CreateTargetGroup'), excluded: LATTICE_COMMON },
+  LatticeTargetGroup: {
+    shapes: lattice.shapes,
+    shape: inputOf(lattice, 'CreateTargetGroup'),
+    excluded: LATTICE_COMMON,
+  },
   LatticeAccessLogSubscription: {
     shapes: lattice.shapes,
     shape: inputOf(lattice, 'CreateAccessLogSubscription'),
     excluded: ['clientToken', 'tags'],
     byName: LATTICE_IDS,
   },
-  LatticeAuthPolicy: { shapes: lattice.shapes, shape: inputOf(lattice, 'PutAuthPolicy'), excluded: ['resourceIdentifier'] },
+  LatticeAuthPolicy: {
+    shapes: lattice.shapes,
+    shape: inputOf(lattice, 'PutAuthPolicy'),
+    excluded: ['resourceIdentifier'],
+  },
   CloudMapNamespace: {
     shapes: cloudMap.shapes,
     shape: inputOf(cloudMap, 'CreateHttpNamespace'),
@@ -93,7 +111,10 @@ export const ROOTS: Record<string, Root> = {
     // serviceName and tags come from metadata; the task definition is an object of its own (checked below).
     excluded: ['serviceName', 'tags', 'taskDefinition', 'clientToken'],
     extra: {
-      taskDefinition: (v) => check(ecs.shapes, inputOf(ecs, 'RegisterTaskDefinition'), v, '/spec/taskDefinition', { excluded: ['tags', 'proxyConfiguration'] }),
+      taskDefinition: (v) =>
+        check(ecs.shapes, inputOf(ecs, 'RegisterTaskDefinition'), v, '/spec/taskDefinition', {
+          excluded: ['tags', 'proxyConfiguration'],
+        }),
     },
     byName: ['targetGroupArn'],
   },
@@ -121,18 +142,29 @@ function regexOf(shapes: Shapes, name: string): RegExp | undefined {
   if (!patternCache.has(name)) {
     const pattern = shapes[name]?.pattern;
     const translated = pattern === undefined ? undefined : translatePattern(name, pattern).translated;
-    patternCache.set(name, translated === undefined ? null : new RegExp(`^(?:${translated.replace(/^\^|\$$/g, '')})$`, 'u'));
+    patternCache.set(
+      name,
+      translated === undefined ? null : new RegExp(`^(?:${translated.replace(/^\^|\$$/g, '')})$`, 'u'),
+    );
   }
   return patternCache.get(name) ?? undefined;
 }
 
-export function check(shapes: Shapes, shapeName: string, value: unknown, at: string, options: CheckOptions = {}, member?: string): string[] {
+export function check(
+  shapes: Shapes,
+  shapeName: string,
+  value: unknown,
+  at: string,
+  options: CheckOptions = {},
+  member?: string,
+): string[] {
   const shape = shapes[shapeName];
   if (!shape) return [`${at}: unknown shape ${shapeName}`];
   const problems: string[] = [];
   switch (shape.type) {
     case 'structure': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${at}: expected an object (${shapeName})`];
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return [`${at}: expected an object (${shapeName})`];
       for (const [key, v] of Object.entries(value)) {
         const m = memberName(shape, key, options.camel ?? false);
         if (m === undefined || (options.excluded ?? []).includes(m)) {
@@ -140,7 +172,10 @@ export function check(shapes: Shapes, shapeName: string, value: unknown, at: str
           continue;
         }
         const ref = shape.members?.[m];
-        if (ref) problems.push(...check(shapes, ref.shape, v, `${at}/${key}`, { camel: options.camel, byName: options.byName }, m));
+        if (ref)
+          problems.push(
+            ...check(shapes, ref.shape, v, `${at}/${key}`, { camel: options.camel, byName: options.byName }, m),
+          );
       }
       for (const required of shape.required ?? []) {
         if ((options.excluded ?? []).includes(required)) continue;
@@ -153,7 +188,14 @@ export function check(shapes: Shapes, shapeName: string, value: unknown, at: str
       if (!Array.isArray(value)) return [`${at}: expected a list (${shapeName})`];
       if (shape.min !== undefined && value.length < shape.min) problems.push(`${at}: fewer than ${shape.min} items`);
       if (shape.max !== undefined && value.length > shape.max) problems.push(`${at}: more than ${shape.max} items`);
-      value.forEach((item, i) => problems.push(...check(shapes, shape.member?.shape ?? '', item, `${at}/${i}`, { camel: options.camel, byName: options.byName })));
+      value.forEach((item, i) =>
+        problems.push(
+          ...check(shapes, shape.member?.shape ?? '', item, `${at}/${i}`, {
+            camel: options.camel,
+            byName: options.byName,
+          }),
+        ),
+      );
       break;
     case 'map':
       if (typeof value !== 'object' || value === null) return [`${at}: expected a map`];
@@ -199,7 +241,13 @@ export function checkDocument(doc: { kind: string; spec: Record<string, unknown>
       delete spec[key];
     }
   }
-  problems.push(...check(root.shapes, root.shape, spec, '/spec', { excluded: root.excluded, byName: root.byName, camel: root.camel }));
+  problems.push(
+    ...check(root.shapes, root.shape, spec, '/spec', {
+      excluded: root.excluded,
+      byName: root.byName,
+      camel: root.camel,
+    }),
+  );
   return problems.map((p) => `${doc.kind} ${p}`);
 }
 

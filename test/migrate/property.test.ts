@@ -16,24 +16,37 @@ function references(result: MigrationResult): string[] {
   const tgs = new Set(docsOfKind(result, 'LatticeTargetGroup').map((d) => d.metadata.name));
   const services = new Set(docsOfKind(result, 'LatticeService').map((d) => d.metadata.name));
   const networks = new Set(docsOfKind(result, 'LatticeServiceNetwork').map((d) => d.metadata.name));
-  const listeners = new Set(docsOfKind(result, 'LatticeListener').map((d) => `${String(d.metadata['service'])}/${d.metadata.name}`));
+  const listeners = new Set(
+    docsOfKind(result, 'LatticeListener').map((d) => `${String(d.metadata['service'])}/${d.metadata.name}`),
+  );
   const namespaces = new Set(docsOfKind(result, 'CloudMapNamespace').map((d) => d.metadata.name));
   const text = (v: unknown) => JSON.stringify(v);
   for (const d of result.documents.map((x) => x.doc)) {
     for (const m of text(d.spec).matchAll(/"(?:targetGroupIdentifier|targetGroupArn)":"([^"]+)"/g)) {
-      if (d.kind !== 'EcsService' || !m[1]?.startsWith('arn:')) if (!tgs.has(m[1] ?? '')) problems.push(`${d.kind} ${d.metadata.name}: target group ${m[1]}`);
+      if (d.kind !== 'EcsService' || !m[1]?.startsWith('arn:'))
+        if (!tgs.has(m[1] ?? '')) problems.push(`${d.kind} ${d.metadata.name}: target group ${m[1]}`);
     }
-    if (typeof d.metadata['service'] === 'string' && !services.has(d.metadata['service'])) problems.push(`${d.kind} ${d.metadata.name}: service ${d.metadata['service']}`);
-    if (typeof d.metadata['serviceNetwork'] === 'string' && !networks.has(d.metadata['serviceNetwork'])) problems.push(`${d.kind}: network`);
-    if (d.kind === 'LatticeRule' && !listeners.has(`${String(d.metadata['service'])}/${String(d.metadata['listener'])}`)) problems.push(`rule ${d.metadata.name}: listener`);
-    if (d.kind === 'LatticeServiceNetworkServiceAssociation' && !services.has(String(d.spec['serviceIdentifier']))) problems.push('association: service');
+    if (typeof d.metadata['service'] === 'string' && !services.has(d.metadata['service']))
+      problems.push(`${d.kind} ${d.metadata.name}: service ${d.metadata['service']}`);
+    if (typeof d.metadata['serviceNetwork'] === 'string' && !networks.has(d.metadata['serviceNetwork']))
+      problems.push(`${d.kind}: network`);
+    if (
+      d.kind === 'LatticeRule' &&
+      !listeners.has(`${String(d.metadata['service'])}/${String(d.metadata['listener'])}`)
+    )
+      problems.push(`rule ${d.metadata.name}: listener`);
+    if (d.kind === 'LatticeServiceNetworkServiceAssociation' && !services.has(String(d.spec['serviceIdentifier'])))
+      problems.push('association: service');
     const sc = d.spec['serviceConnectConfiguration'] as { namespace?: string } | undefined;
     if (sc && !namespaces.has(sc.namespace ?? '')) problems.push(`${d.metadata.name}: namespace ${sc.namespace}`);
   }
   // Lattice rules on one listener have unique priorities and names.
   const seen = new Set<string>();
   for (const r of docsOfKind(result, 'LatticeRule')) {
-    for (const key of [`${String(r.metadata['service'])}/${String(r.metadata['listener'])}#${String(r.spec['priority'])}`, `${String(r.metadata['service'])}/${r.metadata.name}`]) {
+    for (const key of [
+      `${String(r.metadata['service'])}/${String(r.metadata['listener'])}#${String(r.spec['priority'])}`,
+      `${String(r.metadata['service'])}/${r.metadata.name}`,
+    ]) {
       if (seen.has(key)) problems.push(`duplicate rule ${key}`);
       seen.add(key);
     }
@@ -69,8 +82,12 @@ describe('random App Mesh sets migrate to valid successors', () => {
             .filter((id) => !withEntries.has(id));
           expect(unclassified).toEqual([]);
           const successors = docsOfKind(result, 'EcsService').length;
-          const gateways = loaded.documents.filter((d) => d.doc.kind === 'EcsService' && JSON.stringify(d.doc.spec).includes('"virtualGateway"')).length;
-          const canaries = result.report.entries.filter((e) => e.source.endsWith(':/spec/appMesh/virtualNode') && e.status === 'approx').length;
+          const gateways = loaded.documents.filter(
+            (d) => d.doc.kind === 'EcsService' && JSON.stringify(d.doc.spec).includes('"virtualGateway"'),
+          ).length;
+          const canaries = result.report.entries.filter(
+            (e) => e.source.endsWith(':/spec/appMesh/virtualNode') && e.status === 'approx',
+          ).length;
           expect(successors + gateways + canaries).toBe(set.counts.ecsServices);
           const { problems } = validateOutput(result);
           expect(problems).toEqual([]);

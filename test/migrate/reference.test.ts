@@ -39,7 +39,12 @@ function entry(result: MigrationResult, source: string): ReportEntry {
 
 function ecs(result: MigrationResult, name: string): Record<string, unknown> {
   const doc = docsOfKind(result, 'EcsService').find((d) => d.metadata.name === name);
-  if (!doc) throw new Error(`no EcsService ${name}: ${docsOfKind(result, 'EcsService').map((d) => d.metadata.name).join(', ')}`);
+  if (!doc)
+    throw new Error(
+      `no EcsService ${name}: ${docsOfKind(result, 'EcsService')
+        .map((d) => d.metadata.name)
+        .join(', ')}`,
+    );
   return doc.spec;
 }
 
@@ -98,7 +103,9 @@ describe.each(['service-connect', 'vpc-lattice'] as const)('reference topology -
     for (const r of rules) expect(checkAlbRule(r.createRule)).toEqual([]);
     const api = rules.find((r) => r.source.endsWith('to-service-a-api'));
     expect(api?.port).toBe(8080);
-    expect(api?.createRule['Conditions']).toEqual([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/a/*'] } }]);
+    expect(api?.createRule['Conditions']).toEqual([
+      { Field: 'path-pattern', PathPatternConfig: { Values: ['/api/a/*'] } },
+    ]);
     expect(JSON.stringify(api?.createRule['Transforms'])).toContain('"Regex":"^/api/a/(.*)$","Replace":"/$1"');
     // Evaluated in the gateway's order: the /api/a/ rule before the catch-all.
     const front = rules.find((r) => r.source.endsWith('to-front'));
@@ -106,9 +113,7 @@ describe.each(['service-connect', 'vpc-lattice'] as const)('reference topology -
     // With the target group given, the successor registers in it.
     expect(api?.targets[0]?.service).toMatch(/^EcsService\/shop\/service-a-v1-/);
     const svc = ecs(result(), target === 'service-connect' ? 'service-a-v1-sc' : 'service-a-v1-lattice');
-    expect(svc['loadBalancers']).toEqual([
-      expect.objectContaining({ containerName: 'app', containerPort: 8080 }),
-    ]);
+    expect(svc['loadBalancers']).toEqual([expect.objectContaining({ containerName: 'app', containerPort: 8080 })]);
   });
 
   it('renders manifests with a comment naming the source file and line above each document', () => {
@@ -124,22 +129,38 @@ describe.each(['service-connect', 'vpc-lattice'] as const)('reference topology -
     expect(md).toContain('deletion-protection');
     const json = JSON.parse(renderJson(result().report)) as { entries: unknown[]; inputs: { key: string }[] };
     expect(json.entries).toHaveLength(result().report.entries.length);
-    expect(json.entries[0]).toEqual({ source: expect.any(String), target: expect.any(String), status: expect.any(String), detail: expect.any(String) });
+    expect(json.entries[0]).toEqual({
+      source: expect.any(String),
+      target: expect.any(String),
+      status: expect.any(String),
+      detail: expect.any(String),
+    });
   });
 });
 
 describe('reference topology -> service-connect specifics', () => {
   it('collapses the 90/10 router into one endpoint with a 10% canary deployment and the header as test traffic', () => {
     const a = ecs(sc, 'service-a-v1-sc');
-    expect(a['deploymentConfiguration']).toMatchObject({ strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10 } });
+    expect(a['deploymentConfiguration']).toMatchObject({
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 10 },
+    });
     const services = (a['serviceConnectConfiguration'] as { services: Record<string, unknown>[] }).services;
     expect(services[0]).toMatchObject({
       portName: 'port-8080',
-      clientAliases: [{ port: 8080, dnsName: 'service-a.shop.local', testTrafficRules: { header: { name: 'x-canary', value: { exact: 'true' } } } }],
+      clientAliases: [
+        {
+          port: 8080,
+          dnsName: 'service-a.shop.local',
+          testTrafficRules: { header: { name: 'x-canary', value: { exact: 'true' } } },
+        },
+      ],
       timeout: { perRequestTimeoutSeconds: 10, idleTimeoutSeconds: 60 },
     });
     expect(docsOfKind(sc, 'EcsService').map((d) => d.metadata.name)).not.toContain('service-a-v2-sc');
-    expect(entry(sc, 'Route/shop/service-a/canary-weighted:/spec/httpRoute/action/weightedTargets').status).toBe('approx');
+    expect(entry(sc, 'Route/shop/service-a/canary-weighted:/spec/httpRoute/action/weightedTargets').status).toBe(
+      'approx',
+    );
     expect(entry(sc, 'Route/shop/service-a/canary-header:/spec/httpRoute/match/headers').status).toBe('approx');
     expect(entry(sc, 'Route/shop/service-a/canary-header:/spec/httpRoute/retryPolicy').status).toBe('builtin');
     expect(entry(sc, 'VirtualNode/shop/service-b:/spec/listeners/0/outlierDetection').status).toBe('builtin');
@@ -150,7 +171,9 @@ describe('reference topology -> service-connect specifics', () => {
     const td = front['taskDefinition'] as { family: string; containerDefinitions: Record<string, unknown>[] };
     expect(td.family).toBe('shop-front-sc');
     expect(td.containerDefinitions).toHaveLength(1);
-    expect(td.containerDefinitions[0]?.['portMappings']).toEqual([{ containerPort: 8080, protocol: 'tcp', name: 'port-8080', appProtocol: 'http' }]);
+    expect(td.containerDefinitions[0]?.['portMappings']).toEqual([
+      { containerPort: 8080, protocol: 'tcp', name: 'port-8080', appProtocol: 'http' },
+    ]);
     expect(td.containerDefinitions[0]?.['healthCheck']).toEqual({
       command: ['CMD-SHELL', 'curl -fs http://localhost:8080/health > /dev/null || exit 1'],
       interval: 10,
@@ -160,12 +183,20 @@ describe('reference topology -> service-connect specifics', () => {
     expect(front['serviceConnectConfiguration']).toMatchObject({
       enabled: true,
       namespace: 'shop-sc',
-      services: [{ clientAliases: [{ dnsName: 'front.shop.local', port: 8080 }], timeout: { perRequestTimeoutSeconds: 15, idleTimeoutSeconds: 60 } }],
+      services: [
+        {
+          clientAliases: [{ dnsName: 'front.shop.local', port: 8080 }],
+          timeout: { perRequestTimeoutSeconds: 15, idleTimeoutSeconds: 60 },
+        },
+      ],
       accessLogConfiguration: { format: 'TEXT' },
     });
     expect(entry(sc, 'VirtualNode/shop/front:/spec/listeners/0/healthCheck').status).toBe('approx');
     expect(docsOfKind(sc, 'CloudMapNamespace')).toEqual([
-      expect.objectContaining({ metadata: expect.objectContaining({ name: 'shop-sc' }), spec: expect.objectContaining({ type: 'HTTP' }) }),
+      expect.objectContaining({
+        metadata: expect.objectContaining({ name: 'shop-sc' }),
+        spec: expect.objectContaining({ type: 'HTTP' }),
+      }),
     ]);
   });
 
@@ -180,14 +211,18 @@ describe('reference topology -> service-connect specifics', () => {
 
   it('new-cluster mode keeps the names and moves the services to <cluster>-sc', () => {
     const result = migrateWithInputs(reference, 'service-connect', 'new-cluster');
-    const names = docsOfKind(result, 'EcsService').map((d) => `${String(d.spec['cluster'])}/${d.metadata.name}`).sort();
+    const names = docsOfKind(result, 'EcsService')
+      .map((d) => `${String(d.spec['cluster'])}/${d.metadata.name}`)
+      .sort();
     expect(names).toEqual(['shop-sc/front', 'shop-sc/service-a-v1', 'shop-sc/service-b']);
   });
 });
 
 describe('reference topology -> vpc-lattice specifics', () => {
   it('keeps the 90/10 split as weighted target groups and the header route as a rule', () => {
-    const listener = docsOfKind(lattice, 'LatticeListener').find((d) => d.metadata['service'] === 'service-a-shop-local');
+    const listener = docsOfKind(lattice, 'LatticeListener').find(
+      (d) => d.metadata['service'] === 'service-a-shop-local',
+    );
     expect(listener?.spec).toEqual({
       protocol: 'HTTP',
       port: 8080,
@@ -205,7 +240,9 @@ describe('reference topology -> vpc-lattice specifics', () => {
     expect(rule[0]?.spec['match']).toEqual({
       httpMatch: { headerMatches: [{ name: 'x-canary', match: { exact: 'true' }, caseSensitive: true }] },
     });
-    expect(entry(lattice, 'Route/shop/service-a/canary-weighted:/spec/httpRoute/action/weightedTargets').status).toBe('carried');
+    expect(entry(lattice, 'Route/shop/service-a/canary-weighted:/spec/httpRoute/action/weightedTargets').status).toBe(
+      'carried',
+    );
     expect(entry(lattice, 'Route/shop/service-a/canary-header:/spec/httpRoute/retryPolicy').status).toBe('dropped');
     expect(entry(lattice, 'VirtualNode/shop/service-b:/spec/listeners/0/outlierDetection').status).toBe('dropped');
   });
@@ -232,15 +269,28 @@ describe('reference topology -> vpc-lattice specifics', () => {
       },
     });
     expect(ecs(lattice, 'service-b-lattice')['vpcLatticeConfigurations']).toEqual([
-      { targetGroupArn: 'shop-service-b-9090', portName: 'port-9090', roleArn: 'arn:aws:iam::111122223333:role/ecsInfrastructureRole' },
+      {
+        targetGroupArn: 'shop-service-b-9090',
+        portName: 'port-9090',
+        roleArn: 'arn:aws:iam::111122223333:role/ecsInfrastructureRole',
+      },
     ]);
   });
 
   it('without inputs, placeholders stand where values are missing and the inputs are listed', () => {
     const bare = migrateDocuments(reference, { target: 'vpc-lattice' });
-    expect(bare.report.inputs.filter((i) => i.blocking).map((i) => i.key).sort()).toEqual(['ecs.infrastructureRoleArn', 'vpc.id']);
+    expect(
+      bare.report.inputs
+        .filter((i) => i.blocking)
+        .map((i) => i.key)
+        .sort(),
+    ).toEqual(['ecs.infrastructureRoleArn', 'vpc.id']);
     const tg = docsOfKind(bare, 'LatticeTargetGroup')[0];
     expect((tg?.spec['config'] as Record<string, unknown>)['vpcIdentifier']).toBe('<needs-input: vpc.id>');
-    expect(bare.documents.flatMap((d) => checkDocument(d.doc)).some((p) => p.includes('does not match the pattern of VpcId'))).toBe(true);
+    expect(
+      bare.documents
+        .flatMap((d) => checkDocument(d.doc))
+        .some((p) => p.includes('does not match the pattern of VpcId')),
+    ).toBe(true);
   });
 });

@@ -41,53 +41,83 @@ describe('unseen topology: both targets', () => {
     expect(JSON.stringify(result.documents)).not.toContain('<needs-input');
   });
 
-  it.each(['service-connect', 'vpc-lattice'] as const)('%s: the gateway becomes three ALB rules with the right conditions and transforms', (target) => {
-    const rules = (target === 'service-connect' ? sc : lattice).report.albRules;
-    for (const r of rules) expect(checkAlbRule(r.createRule)).toEqual([]);
-    const byName = (n: string) => rules.find((r) => r.source === `GatewayRoute/bank/edge/${n}`)?.createRule ?? {};
-    expect(byName('payments-api')['Conditions']).toEqual([
-      { Field: 'path-pattern', PathPatternConfig: { Values: ['/payments/*'] } },
-      { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['POST'] } },
-      { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'version', Value: '2' }] } },
-      { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'x-client', Values: ['mobile-*'] } },
-    ]);
-    // hostname rewrite DISABLED: only the prefix transform.
-    expect(byName('payments-api')['Transforms']).toEqual([
-      { Type: 'url-rewrite', UrlRewriteConfig: { Rewrites: [{ Regex: '^/payments/(.*)$', Replace: '/v2/$1' }] } },
-    ]);
-    expect(byName('health')['Transforms']).toEqual([
-      { Type: 'url-rewrite', UrlRewriteConfig: { Rewrites: [{ Regex: '^.*$', Replace: '/health' }] } },
-      { Type: 'host-header-rewrite', HostHeaderRewriteConfig: { Rewrites: [{ Regex: '^.*$', Replace: 'api.bank.local' }] } },
-    ]);
-    expect(byName('api')['Conditions']).toContainEqual({ Field: 'host-header', HostHeaderConfig: { Values: ['*.bank.example.com'] } });
-    const order = ['health', 'payments-api', 'api'].map((n) => Number(byName(n)['Priority']));
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(rules.every((r) => r.port === 8443)).toBe(true);
-    expect(status(target === 'service-connect' ? sc : lattice, 'VirtualGateway/bank/edge:/spec/listeners/0/connectionPool')).toBe('dropped');
-  });
+  it.each(['service-connect', 'vpc-lattice'] as const)(
+    '%s: the gateway becomes three ALB rules with the right conditions and transforms',
+    (target) => {
+      const rules = (target === 'service-connect' ? sc : lattice).report.albRules;
+      for (const r of rules) expect(checkAlbRule(r.createRule)).toEqual([]);
+      const byName = (n: string) => rules.find((r) => r.source === `GatewayRoute/bank/edge/${n}`)?.createRule ?? {};
+      expect(byName('payments-api')['Conditions']).toEqual([
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/payments/*'] } },
+        { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['POST'] } },
+        { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'version', Value: '2' }] } },
+        { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'x-client', Values: ['mobile-*'] } },
+      ]);
+      // hostname rewrite DISABLED: only the prefix transform.
+      expect(byName('payments-api')['Transforms']).toEqual([
+        { Type: 'url-rewrite', UrlRewriteConfig: { Rewrites: [{ Regex: '^/payments/(.*)$', Replace: '/v2/$1' }] } },
+      ]);
+      expect(byName('health')['Transforms']).toEqual([
+        { Type: 'url-rewrite', UrlRewriteConfig: { Rewrites: [{ Regex: '^.*$', Replace: '/health' }] } },
+        {
+          Type: 'host-header-rewrite',
+          HostHeaderRewriteConfig: { Rewrites: [{ Regex: '^.*$', Replace: 'api.bank.local' }] },
+        },
+      ]);
+      expect(byName('api')['Conditions']).toContainEqual({
+        Field: 'host-header',
+        HostHeaderConfig: { Values: ['*.bank.example.com'] },
+      });
+      const order = ['health', 'payments-api', 'api'].map((n) => Number(byName(n)['Priority']));
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(rules.every((r) => r.port === 8443)).toBe(true);
+      expect(
+        status(
+          target === 'service-connect' ? sc : lattice,
+          'VirtualGateway/bank/edge:/spec/listeners/0/connectionPool',
+        ),
+      ).toBe('dropped');
+    },
+  );
 
-  it.each(['service-connect', 'vpc-lattice'] as const)('%s: the cache outside ECS (TCP, DNS) has no successor and says so', (target) => {
-    const result = target === 'service-connect' ? sc : lattice;
-    expect(status(result, 'VirtualNode/bank/cache:/spec/serviceDiscovery/dns')).toBe('dropped');
-    expect(status(result, 'VirtualService/bank/cache.bank.local:/spec/provider/virtualNode')).toBe('dropped');
-    expect(status(result, 'VirtualNode/bank/cache:/spec/listeners/0/connectionPool')).toBe('dropped');
-    expect(JSON.stringify(result.documents.map((d) => d.doc))).not.toContain('cache.bank.local');
-  });
+  it.each(['service-connect', 'vpc-lattice'] as const)(
+    '%s: the cache outside ECS (TCP, DNS) has no successor and says so',
+    (target) => {
+      const result = target === 'service-connect' ? sc : lattice;
+      expect(status(result, 'VirtualNode/bank/cache:/spec/serviceDiscovery/dns')).toBe('dropped');
+      expect(status(result, 'VirtualService/bank/cache.bank.local:/spec/provider/virtualNode')).toBe('dropped');
+      expect(status(result, 'VirtualNode/bank/cache:/spec/listeners/0/connectionPool')).toBe('dropped');
+      expect(JSON.stringify(result.documents.map((d) => d.doc))).not.toContain('cache.bank.local');
+    },
+  );
 });
 
 describe('unseen topology -> service-connect', () => {
   it('payments: the 80/20 canary and the header pin become a 20% canary deployment with test traffic', () => {
     const p = spec(sc, 'EcsService', 'payments-v1-sc');
-    expect(p['deploymentConfiguration']).toEqual({ strategy: 'CANARY', canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 10 } });
+    expect(p['deploymentConfiguration']).toEqual({
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 10 },
+    });
     const conf = p['serviceConnectConfiguration'] as { services: Record<string, unknown>[] };
     expect(conf.services[0]).toMatchObject({
-      clientAliases: [{ port: 8443, dnsName: 'payments.bank.local', testTrafficRules: { header: { name: 'x-payments-version', value: { exact: 'v2' } } } }],
+      clientAliases: [
+        {
+          port: 8443,
+          dnsName: 'payments.bank.local',
+          testTrafficRules: { header: { name: 'x-payments-version', value: { exact: 'v2' } } },
+        },
+      ],
       tls: {
         issuerCertificateAuthority: { awsPcaAuthorityArn: expect.stringMatching(/^arn:aws:acm-pca:/) },
         roleArn: expect.stringMatching(/^arn:aws:iam::/),
       },
     });
-    expect(docsOfKind(sc, 'EcsService').map((d) => d.metadata.name).sort()).toEqual(['api-sc', 'ledger-sc', 'payments-v1-sc']);
+    expect(
+      docsOfKind(sc, 'EcsService')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['api-sc', 'ledger-sc', 'payments-v1-sc']);
   });
 
   it('reports query, scheme, method and regex routes dropped, retries and outlier detection built in, pools dropped', () => {
@@ -113,9 +143,13 @@ describe('unseen topology -> service-connect', () => {
   it('gRPC: named port with appProtocol grpc, timeouts rounded up to whole seconds (approx), no grpc health check', () => {
     const ledger = spec(sc, 'EcsService', 'ledger-sc');
     const td = ledger['taskDefinition'] as { containerDefinitions: Record<string, unknown>[] };
-    expect(td.containerDefinitions[0]?.['portMappings']).toEqual([{ containerPort: 50051, name: 'port-50051', appProtocol: 'grpc' }]);
+    expect(td.containerDefinitions[0]?.['portMappings']).toEqual([
+      { containerPort: 50051, name: 'port-50051', appProtocol: 'grpc' },
+    ]);
     expect(td.containerDefinitions[0]?.['healthCheck']).toBeUndefined();
-    expect((ledger['serviceConnectConfiguration'] as { services: Record<string, unknown>[] }).services[0]?.['timeout']).toEqual({
+    expect(
+      (ledger['serviceConnectConfiguration'] as { services: Record<string, unknown>[] }).services[0]?.['timeout'],
+    ).toEqual({
       idleTimeoutSeconds: 120,
       perRequestTimeoutSeconds: 2,
     });
@@ -130,7 +164,13 @@ describe('unseen topology -> service-connect', () => {
       accessLogConfiguration: { format: 'JSON' },
       logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-stream-prefix': 'service-connect' } },
     });
-    expect(api['loadBalancers']).toEqual([{ targetGroupArn: expect.stringContaining(':targetgroup/api-bank-local/'), containerName: 'app', containerPort: 8080 }]);
+    expect(api['loadBalancers']).toEqual([
+      {
+        targetGroupArn: expect.stringContaining(':targetgroup/api-bank-local/'),
+        containerName: 'app',
+        containerPort: 8080,
+      },
+    ]);
     // servers before clients: ledger, then payments, then api.
     const waves = sc.report.steps.filter((s) => s.wave >= 0 && s.wave < 90).map((s) => s.text.split(' ')[1]);
     expect(waves).toEqual(['ledger-sc', 'payments-v1-sc', 'api-sc']);
@@ -144,7 +184,9 @@ describe('unseen topology -> vpc-lattice', () => {
       ['pin-v2', 1],
       ['orders-get', 5],
     ]);
-    expect(rules[1]?.spec['match']).toEqual({ httpMatch: { pathMatch: { match: { exact: '/orders' }, caseSensitive: true }, method: 'GET' } });
+    expect(rules[1]?.spec['match']).toEqual({
+      httpMatch: { pathMatch: { match: { exact: '/orders' }, caseSensitive: true }, method: 'GET' },
+    });
     const listener = spec(lattice, 'LatticeListener', 'port-8443', { service: 'payments-bank-local' });
     expect(listener).toEqual({
       protocol: 'HTTPS',
@@ -178,7 +220,9 @@ describe('unseen topology -> vpc-lattice', () => {
       },
       { httpMatch: { pathMatch: { match: { prefix: '/bank.Ledger/' }, caseSensitive: true }, method: 'POST' } },
     ]);
-    expect(spec(lattice, 'LatticeListener', 'port-50051', { service: 'ledger-bank-local' })['defaultAction']).toEqual({ fixedResponse: { statusCode: 404 } });
+    expect(spec(lattice, 'LatticeListener', 'port-50051', { service: 'ledger-bank-local' })['defaultAction']).toEqual({
+      fixedResponse: { statusCode: 404 },
+    });
     const tg = spec(lattice, 'LatticeTargetGroup', 'bank-ledger-50051');
     expect(tg['config']).toMatchObject({ protocolVersion: 'GRPC', port: 50051 });
     expect((tg['config'] as Record<string, unknown>)['healthCheck']).toBeUndefined();
@@ -197,11 +241,10 @@ describe('unseen topology -> vpc-lattice', () => {
     expect(status(lattice, 'VirtualNode/bank/api:/spec/listeners/0/timeout/http/idle')).toBe('approx');
     expect(spec(lattice, 'LatticeService', 'api-bank-local')['idleTimeoutSeconds']).toBe(90);
     // Both payments versions keep a service of their own on Lattice (no canary collapse).
-    expect(docsOfKind(lattice, 'EcsService').map((d) => d.metadata.name).sort()).toEqual([
-      'api-lattice',
-      'ledger-lattice',
-      'payments-v1-lattice',
-      'payments-v2-lattice',
-    ]);
+    expect(
+      docsOfKind(lattice, 'EcsService')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['api-lattice', 'ledger-lattice', 'payments-v1-lattice', 'payments-v2-lattice']);
   });
 });

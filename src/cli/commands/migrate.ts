@@ -5,7 +5,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { manifestSchemes } from '../manifest-schemes';
-import { failingEntries, MIGRATION_TARGETS, PARALLEL_MODES, renderSummary, runMigration, STATUSES } from '../../migrate';
+import {
+  failingEntries,
+  MIGRATION_TARGETS,
+  PARALLEL_MODES,
+  renderSummary,
+  runMigration,
+  STATUSES,
+} from '../../migrate';
 import type { MigrationStatus, MigrationTarget, ParallelMode } from '../../migrate';
 import { EXIT, parseCommandArgs, processIO, reportFailure, styleFor, UsageError, writeLine } from '../output';
 import type { CliIO } from '../output';

@@ -55,13 +55,18 @@ function member(name: string): FieldRule {
       };
     }
     if (name === 'cluster' && m.run.parallel === 'new-cluster') {
-      return { status: 'carried', target: successorRef(m, '/spec/cluster'), detail: 'a new cluster beside the old one (create it first)' };
+      return {
+        status: 'carried',
+        target: successorRef(m, '/spec/cluster'),
+        detail: 'a new cluster beside the old one (create it first)',
+      };
     }
     if (name === 'taskDefinition') {
       return {
         status: 'carried',
         target: successorRef(m, '/spec/taskDefinition'),
-        detail: 'a new family (suffixed) without the Envoy sidecar and proxy configuration; listener ports named for the successor',
+        detail:
+          'a new family (suffixed) without the Envoy sidecar and proxy configuration; listener ports named for the successor',
       };
     }
     return { status: 'carried', target: successorRef(m, `/spec/${name}`), detail: 'copied' };
@@ -105,17 +110,29 @@ const rules: FieldRule[] = [
   },
   {
     path: '/appMesh/virtualGateway',
-    'service-connect': { status: 'dropped', detail: 'no mesh gateway: the ALB rules in MIGRATION.md replace it; retire this service' },
-    'vpc-lattice': { status: 'dropped', detail: 'no mesh gateway: the ALB rules in MIGRATION.md replace it; retire this service' },
+    'service-connect': {
+      status: 'dropped',
+      detail: 'no mesh gateway: the ALB rules in MIGRATION.md replace it; retire this service',
+    },
+    'vpc-lattice': {
+      status: 'dropped',
+      detail: 'no mesh gateway: the ALB rules in MIGRATION.md replace it; retire this service',
+    },
   },
   {
     path: '/appMesh/cloudMapService',
     'service-connect': { status: 'approx', detail: 'Service Connect registers the tasks in the new namespace itself' },
-    'vpc-lattice': { status: 'dropped', detail: 'no Cloud Map registration: clients reach the service through Lattice' },
+    'vpc-lattice': {
+      status: 'dropped',
+      detail: 'no Cloud Map registration: clients reach the service through Lattice',
+    },
   },
   {
     path: '/appMesh/envoy',
-    'service-connect': { status: 'builtin', detail: 'ECS injects and manages the Service Connect proxy; image and log level are not configurable' },
+    'service-connect': {
+      status: 'builtin',
+      detail: 'ECS injects and manages the Service Connect proxy; image and log level are not configurable',
+    },
     'vpc-lattice': { status: 'builtin', detail: 'no sidecar: VPC Lattice works in the VPC network' },
   },
 ];
@@ -128,17 +145,25 @@ interface PortPlan {
 }
 
 /** Names the container port of every node listener (adding a mapping when no container declares it). */
-function namePorts(td: Record<string, unknown>, listeners: { index: number; port: number; protocol: string }[], sc: boolean): PortPlan[] {
+function namePorts(
+  td: Record<string, unknown>,
+  listeners: { index: number; port: number; protocol: string }[],
+  sc: boolean,
+): PortPlan[] {
   const containers = asArray(td['containerDefinitions']).filter(isRecord);
   const plans: PortPlan[] = [];
   for (const l of listeners) {
-    let container = containers.find((c) => asArray(c['portMappings']).some((p) => isRecord(p) && p['containerPort'] === l.port));
+    let container = containers.find((c) =>
+      asArray(c['portMappings']).some((p) => isRecord(p) && p['containerPort'] === l.port),
+    );
     if (!container) {
       container = containers[0];
       if (!container) continue;
       container['portMappings'] = [...asArray(container['portMappings']), { containerPort: l.port, protocol: 'tcp' }];
     }
-    const mapping = asArray(container['portMappings']).find((p): p is Record<string, unknown> => isRecord(p) && p['containerPort'] === l.port);
+    const mapping = asArray(container['portMappings']).find(
+      (p): p is Record<string, unknown> => isRecord(p) && p['containerPort'] === l.port,
+    );
     if (!mapping) continue;
     const portName = str(mapping['name']) ?? `port-${l.port}`;
     mapping['name'] = portName;
@@ -183,7 +208,6 @@ function timeoutOf(listener: Record<string, unknown>, protocol: string, fallback
 }
 
 function scConfig(
-  source: LoadedDocument,
   run: MigrationRun,
   mesh: string,
   node: LoadedDocument | undefined,
@@ -198,7 +222,9 @@ function scConfig(
     const listener = isRecord(listeners[p.listenerIndex]) ? listeners[p.listenerIndex] : {};
     const endpoint = endpoints.find((e) => e.port === p.port) ?? (ports.length === 1 ? endpoints[0] : undefined);
     const routerPlan = routerPlanFor(run, mesh, endpoint?.virtualService);
-    const mainBody = routerPlan?.main ? routerPlan.main.doc.spec[routeTypeOf(routerPlan.main.doc.spec) ?? ''] : undefined;
+    const mainBody = routerPlan?.main
+      ? routerPlan.main.doc.spec[routeTypeOf(routerPlan.main.doc.spec) ?? '']
+      : undefined;
     const routeTimeout = isRecord(mainBody) && isRecord(mainBody['timeout']) ? mainBody['timeout'] : undefined;
     const entry: Record<string, unknown> = {
       portName: p.portName,
@@ -207,7 +233,9 @@ function scConfig(
     if (endpoint) {
       const alias: Record<string, unknown> = { port: endpoint.port, dnsName: endpoint.virtualService };
       if (routerPlan?.testHeader) {
-        alias['testTrafficRules'] = { header: { name: routerPlan.testHeader.name, value: { exact: routerPlan.testHeader.exact } } };
+        alias['testTrafficRules'] = {
+          header: { name: routerPlan.testHeader.name, value: { exact: routerPlan.testHeader.exact } },
+        };
       }
       entry['clientAliases'] = [alias];
     }
@@ -217,7 +245,11 @@ function scConfig(
     if (tls && tls['mode'] !== 'DISABLED') {
       entry['tls'] = {
         issuerCertificateAuthority: {
-          awsPcaAuthorityArn: run.inputOrPlaceholder(TLS_INPUTS.pca.key, TLS_INPUTS.pca.description, TLS_INPUTS.pca.example),
+          awsPcaAuthorityArn: run.inputOrPlaceholder(
+            TLS_INPUTS.pca.key,
+            TLS_INPUTS.pca.description,
+            TLS_INPUTS.pca.example,
+          ),
         },
         roleArn: run.inputOrPlaceholder(TLS_INPUTS.role.key, TLS_INPUTS.role.description, TLS_INPUTS.role.example),
       };
@@ -227,16 +259,21 @@ function scConfig(
   const config: Record<string, unknown> = { enabled: true, namespace: scNamespaceName(mesh, run) };
   if (services.length > 0) config['services'] = services;
   const logging = node?.doc.spec['logging'];
-  const logConfiguration = asArray(td['containerDefinitions']).filter(isRecord).find((c) => isRecord(c['logConfiguration']))?.['logConfiguration'];
+  const logConfiguration = asArray(td['containerDefinitions'])
+    .filter(isRecord)
+    .find((c) => isRecord(c['logConfiguration']))?.['logConfiguration'];
   if (isRecord(logging) && isRecord(logConfiguration)) {
-    const file = isRecord(logging['accessLog']) && isRecord(logging['accessLog']['file']) ? logging['accessLog']['file'] : undefined;
+    const file =
+      isRecord(logging['accessLog']) && isRecord(logging['accessLog']['file'])
+        ? logging['accessLog']['file']
+        : undefined;
     const json = isRecord(file?.['format']) && file['format']['json'] !== undefined;
     config['accessLogConfiguration'] = { format: json ? 'JSON' : 'TEXT' };
     const options = isRecord(logConfiguration['options']) ? { ...logConfiguration['options'] } : undefined;
-    if (options && typeof options['awslogs-stream-prefix'] === 'string') options['awslogs-stream-prefix'] = 'service-connect';
+    if (options && typeof options['awslogs-stream-prefix'] === 'string')
+      options['awslogs-stream-prefix'] = 'service-connect';
     config['logConfiguration'] = { ...logConfiguration, ...(options ? { options } : {}) };
   }
-  void source;
   return config;
 }
 
@@ -244,7 +281,9 @@ function routerPlanFor(run: MigrationRun, mesh: string, vs: string | undefined) 
   if (vs === undefined) return undefined;
   const vsDoc = run.lookup({ kind: 'VirtualService', mesh, name: vs });
   const provider = isRecord(vsDoc?.doc.spec['provider']) ? vsDoc.doc.spec['provider'] : undefined;
-  const router = isRecord(provider?.['virtualRouter']) ? str(provider['virtualRouter']['virtualRouterName']) : undefined;
+  const router = isRecord(provider?.['virtualRouter'])
+    ? str(provider['virtualRouter']['virtualRouterName'])
+    : undefined;
   return router === undefined ? undefined : scRouterPlan(run, mesh, router);
 }
 
@@ -254,7 +293,10 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
   const gateway = str(appMesh?.['virtualGateway']);
   const nodeName = str(appMesh?.['virtualNode']);
   if (gateway !== undefined) {
-    run.step(90, `retire EcsService ${source.doc.metadata.name} (virtual gateway ${gateway}) once the ALB rules carry all traffic`);
+    run.step(
+      90,
+      `retire EcsService ${source.doc.metadata.name} (virtual gateway ${gateway}) once the ALB rules carry all traffic`,
+    );
     return;
   }
   if (canaryOnly({ run, source })) return;
@@ -276,7 +318,7 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
       if (isRecord(l)) addHealthCheck(td, l, p.port);
     }
     // Only appMesh-attached services join the namespace; a plain service stays as it was.
-    if (appMesh) spec['serviceConnectConfiguration'] = scConfig(source, run, mesh, node, ports, td, id.name);
+    if (appMesh) spec['serviceConnectConfiguration'] = scConfig(run, mesh, node, ports, td, id.name);
     // Service Connect needs task-level memory (AWS-FACTS.md); Fargate always has it.
     for (const [router, plan] of canaryRouters(run, mesh, nodeName)) {
       const canarySource = ecsServicesOf(run, mesh, { virtualNode: plan.node })[0];
@@ -326,7 +368,13 @@ function canaryRouters(run: MigrationRun, mesh: string, nodeName: string | undef
 }
 
 /** When a gateway route targets this service and its ALB target group is given, register the service in it. */
-function addAlbTargets(run: MigrationRun, mesh: string, nodeName: string | undefined, spec: Record<string, unknown>, td: Record<string, unknown>) {
+function addAlbTargets(
+  run: MigrationRun,
+  mesh: string,
+  nodeName: string | undefined,
+  spec: Record<string, unknown>,
+  td: Record<string, unknown>,
+) {
   if (nodeName === undefined) return;
   const targeted = new Set<string>();
   for (const route of run.ofKind('GatewayRoute').filter((r) => r.doc.metadata.mesh === mesh)) {
@@ -346,7 +394,10 @@ function addAlbTargets(run: MigrationRun, mesh: string, nodeName: string | undef
     if (arn === undefined) continue;
     const container = containerWithPort(td, target.containerPort);
     const lbs = asArray(spec['loadBalancers']).filter((lb) => !(isRecord(lb) && lb['targetGroupArn'] === arn));
-    spec['loadBalancers'] = [...lbs, { targetGroupArn: arn, containerName: str(container?.['name']) ?? 'app', containerPort: target.containerPort }];
+    spec['loadBalancers'] = [
+      ...lbs,
+      { targetGroupArn: arn, containerName: str(container?.['name']) ?? 'app', containerPort: target.containerPort },
+    ];
   }
 }
 

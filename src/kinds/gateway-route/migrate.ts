@@ -33,14 +33,18 @@ function matchRules(type: string): FieldRule[] {
   const carried = (detail: string): Pick<FieldRule, 'service-connect' | 'vpc-lattice'> =>
     both({ status: 'carried', target: ALB, detail });
   const out: FieldRule[] = [
-    { path: `/${type}/match/port`, ...both({ status: 'approx', target: ALB, detail: 'the ALB listener port is the match' }) },
+    {
+      path: `/${type}/match/port`,
+      ...both({ status: 'approx', target: ALB, detail: 'the ALB listener port is the match' }),
+    },
     { path: `/${type}/match/hostname`, ...carried('host-header condition (suffix as *.suffix)') },
     {
       path: `/${type}/match/${type === 'grpcRoute' ? 'metadata' : 'headers'}`,
       ...both({
         status: 'carried',
         target: ALB,
-        detail: 'http-header conditions (prefix/suffix as wildcards, regex as RegexValues); range and invert matches are dropped',
+        detail:
+          'http-header conditions (prefix/suffix as wildcards, regex as RegexValues); range and invert matches are dropped',
       }),
     },
     {
@@ -50,7 +54,11 @@ function matchRules(type: string): FieldRule[] {
         const input = albTargetGroupInput(vs ?? '');
         const given = vs !== undefined && m.run.input(input.key, input.description, input.example) !== undefined;
         return given
-          ? { status: 'carried', target: ALB, detail: `forward to the given target group, in which the successor of ${vs ?? ''} registers` }
+          ? {
+              status: 'carried',
+              target: ALB,
+              detail: `forward to the given target group, in which the successor of ${vs ?? ''} registers`,
+            }
           : {
               status: 'needs-input',
               target: ALB,
@@ -92,7 +100,10 @@ function headerCondition(h: Record<string, unknown>): Record<string, unknown> | 
   const name = str(h['name']);
   if (!name || h['invert'] === true) return undefined;
   const m = isRecord(h['match']) ? h['match'] : undefined;
-  const config = (values: Record<string, unknown>) => ({ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: name, ...values } });
+  const config = (values: Record<string, unknown>) => ({
+    Field: 'http-header',
+    HttpHeaderConfig: { HttpHeaderName: name, ...values },
+  });
   if (!m) return config({ Values: ['*'] });
   if (typeof m['exact'] === 'string') return config({ Values: [m['exact']] });
   if (typeof m['prefix'] === 'string') return config({ Values: [`${m['prefix']}*`] });
@@ -102,7 +113,13 @@ function headerCondition(h: Record<string, unknown>): Record<string, unknown> | 
 }
 
 /** The CreateRule input of one gateway route; `target` is the forward's target group ARN (or a placeholder). */
-export function albCreateRule(route: LoadedDocument, listenerArn: string, targetGroupArn: string, priority: number, targetName: string) {
+export function albCreateRule(
+  route: LoadedDocument,
+  listenerArn: string,
+  targetGroupArn: string,
+  priority: number,
+  targetName: string,
+) {
   const type = TYPES.find((t) => isRecord(route.doc.spec[t]));
   const body = type ? route.doc.spec[type] : undefined;
   const match = isRecord(body) && isRecord(body['match']) ? body['match'] : {};
@@ -116,13 +133,16 @@ export function albCreateRule(route: LoadedDocument, listenerArn: string, target
   } else {
     const prefix = str(match['prefix']);
     const path = isRecord(match['path']) ? match['path'] : undefined;
-    if (path && typeof path['exact'] === 'string') conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: [path['exact']] } });
-    else if (path && typeof path['regex'] === 'string') conditions.push({ Field: 'path-pattern', PathPatternConfig: { RegexValues: [path['regex']] } });
+    if (path && typeof path['exact'] === 'string')
+      conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: [path['exact']] } });
+    else if (path && typeof path['regex'] === 'string')
+      conditions.push({ Field: 'path-pattern', PathPatternConfig: { RegexValues: [path['regex']] } });
     else {
       matchedPrefix = prefix ?? '/';
       conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: [`${matchedPrefix}*`] } });
     }
-    if (typeof match['method'] === 'string') conditions.push({ Field: 'http-request-method', HttpRequestMethodConfig: { Values: [match['method']] } });
+    if (typeof match['method'] === 'string')
+      conditions.push({ Field: 'http-request-method', HttpRequestMethodConfig: { Values: [match['method']] } });
     const query = asArray(match['queryParameters']).flatMap((q) => {
       if (!isRecord(q) || typeof q['name'] !== 'string') return [];
       const exact = isRecord(q['match']) ? str(q['match']['exact']) : undefined;
@@ -135,8 +155,10 @@ export function albCreateRule(route: LoadedDocument, listenerArn: string, target
     if (c) conditions.push(c);
   }
   const hostname = isRecord(match['hostname']) ? match['hostname'] : undefined;
-  if (hostname && typeof hostname['exact'] === 'string') conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [hostname['exact']] } });
-  if (hostname && typeof hostname['suffix'] === 'string') conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [`*${hostname['suffix']}`] } });
+  if (hostname && typeof hostname['exact'] === 'string')
+    conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [hostname['exact']] } });
+  if (hostname && typeof hostname['suffix'] === 'string')
+    conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [`*${hostname['suffix']}`] } });
 
   const rewrite = isRecord(action['rewrite']) ? action['rewrite'] : {};
   const rp = isRecord(rewrite['prefix']) ? rewrite['prefix'] : undefined;
@@ -153,7 +175,10 @@ export function albCreateRule(route: LoadedDocument, listenerArn: string, target
   }
   const hostRewrite = isRecord(rewrite['hostname']) ? rewrite['hostname']['defaultTargetHostname'] : undefined;
   if (hostRewrite !== 'DISABLED') {
-    transforms.push({ Type: 'host-header-rewrite', HostHeaderRewriteConfig: { Rewrites: [{ Regex: '^.*$', Replace: targetName }] } });
+    transforms.push({
+      Type: 'host-header-rewrite',
+      HostHeaderRewriteConfig: { Rewrites: [{ Regex: '^.*$', Replace: targetName }] },
+    });
   }
   return {
     ListenerArn: listenerArn,
@@ -169,14 +194,19 @@ function targetOf(route: LoadedDocument): string | undefined {
     const body = route.doc.spec[t];
     const action = isRecord(body) && isRecord(body['action']) ? body['action'] : undefined;
     const target = action && isRecord(action['target']) ? action['target'] : undefined;
-    const vs = target && isRecord(target['virtualService']) ? str(target['virtualService']['virtualServiceName']) : undefined;
+    const vs =
+      target && isRecord(target['virtualService']) ? str(target['virtualService']['virtualServiceName']) : undefined;
     if (vs) return vs;
   }
   return undefined;
 }
 
 /** The successor ECS service an ALB rule for `vs` forwards to: the VS's node (the main route's heaviest target). */
-export function albServiceFor(run: MigrationRun, mesh: string, vs: string): { service: string; containerPort: number; node: string } | undefined {
+export function albServiceFor(
+  run: MigrationRun,
+  mesh: string,
+  vs: string,
+): { service: string; containerPort: number; node: string } | undefined {
   const vsDoc = run.lookup({ kind: 'VirtualService', mesh, name: vs });
   if (!vsDoc) return undefined;
   const provider = providerOf(vsDoc);
@@ -212,4 +242,9 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
   run.albRule(rule);
 }
 
-export const gatewayRouteMigration: KindMigration = { kind: 'GatewayRoute', specShape: 'GatewayRouteSpec', rules, migrate };
+export const gatewayRouteMigration: KindMigration = {
+  kind: 'GatewayRoute',
+  specShape: 'GatewayRouteSpec',
+  rules,
+  migrate,
+};

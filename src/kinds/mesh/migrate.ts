@@ -10,7 +10,8 @@ import { latticeNetworkName, scNamespaceName } from '../shared/migrate-topology'
 
 export const VPC_INPUT = {
   key: 'vpc.id',
-  description: 'The VPC the ECS tasks run in (VPC Lattice associates it with the service network; target groups live in it)',
+  description:
+    'The VPC the ECS tasks run in (VPC Lattice associates it with the service network; target groups live in it)',
   example: 'vpc-0a1b2c3d4e5f67890',
 } as const;
 
@@ -34,7 +35,10 @@ const rules: FieldRule[] = [
             detail:
               'Service Connect has no egress filter: tasks reach every endpoint in the namespace and anything the security groups allow. Restrict egress with security groups.',
           }
-        : { status: 'carried', detail: 'ALLOW_ALL is what Service Connect does: traffic to other hosts passes through' },
+        : {
+            status: 'carried',
+            detail: 'ALLOW_ALL is what Service Connect does: traffic to other hosts passes through',
+          },
     'vpc-lattice': ({ value }) =>
       isRecord(value) && value['type'] === 'DROP_ALL'
         ? {
@@ -42,13 +46,17 @@ const rules: FieldRule[] = [
             detail:
               'VPC Lattice has no egress filter. To allow only declared callers, set the service network authType to AWS_IAM and add a LatticeAuthPolicy per service.',
           }
-        : { status: 'carried', detail: 'ALLOW_ALL: clients reach any Lattice service in the network and any other host' },
+        : {
+            status: 'carried',
+            detail: 'ALLOW_ALL: clients reach any Lattice service in the network and any other host',
+          },
   },
   {
     path: '/serviceDiscovery',
     'service-connect': {
       status: 'approx',
-      detail: 'Service Connect resolves endpoints itself; the address family follows the VPC and subnets (IPv4 or dual stack)',
+      detail:
+        'Service Connect resolves endpoints itself; the address family follows the VPC and subnets (IPv4 or dual stack)',
     },
     'vpc-lattice': {
       status: 'approx',
@@ -71,7 +79,10 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
       source,
       ['a new namespace: the App Mesh services keep theirs while both run side by side'],
     );
-    run.step(-1, `apply the CloudMapNamespace ${scNamespaceName(mesh, run)} (it must exist before any Service Connect service)`);
+    run.step(
+      -1,
+      `apply the CloudMapNamespace ${scNamespaceName(mesh, run)} (it must exist before any Service Connect service)`,
+    );
     return;
   }
   const network = latticeNetworkName(mesh);
@@ -94,9 +105,7 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
     source,
     ['the VPC the tasks run in; clients in it resolve Lattice service names'],
   );
-  const logged = run
-    .ofKind('VirtualNode')
-    .some((n) => n.doc.metadata.mesh === mesh && isRecord(n.doc.spec['logging']));
+  const logged = run.ofKind('VirtualNode').some((n) => n.doc.metadata.mesh === mesh && isRecord(n.doc.spec['logging']));
   if (logged) {
     const destination = run.input(ACCESS_LOG_INPUT.key, ACCESS_LOG_INPUT.description, ACCESS_LOG_INPUT.example);
     if (destination !== undefined) {
@@ -108,7 +117,7 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
           spec: { resourceIdentifier: network, destinationArn: destination },
         },
         source,
-        ['replaces the virtual nodes\' Envoy access logs'],
+        ["replaces the virtual nodes' Envoy access logs"],
       );
     }
   }

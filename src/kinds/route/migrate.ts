@@ -48,7 +48,8 @@ export function latticeGaps(route: LoadedDocument): string[] {
     if (h['invert'] === true) gaps.push(`an inverted match on ${String(h['name'])}`);
     if (!isRecord(h['match'])) gaps.push(`a presence match on ${String(h['name'])}`);
     const hm = isRecord(h['match']) ? h['match'] : {};
-    for (const k of ['suffix', 'regex', 'range']) if (hm[k] !== undefined) gaps.push(`a ${k} match on ${String(h['name'])}`);
+    for (const k of ['suffix', 'regex', 'range'])
+      if (hm[k] !== undefined) gaps.push(`a ${k} match on ${String(h['name'])}`);
   }
   if (type === 'grpcRoute' && match['methodName'] !== undefined && match['serviceName'] === undefined) {
     gaps.push('a method name without a service name');
@@ -101,7 +102,11 @@ function lattice(rest: string, fn: (m: RuleMatch) => Outcome): OutcomeRule {
 function listenerPortOf(route: LoadedDocument, run: MigrationRun): number {
   const port = routePort(route);
   if (port !== undefined) return port;
-  const router = run.lookup({ kind: 'VirtualRouter', mesh: meshOf(route), name: route.doc.metadata.virtualRouter ?? '' });
+  const router = run.lookup({
+    kind: 'VirtualRouter',
+    mesh: meshOf(route),
+    name: route.doc.metadata.virtualRouter ?? '',
+  });
   return listenersOf(router?.doc.spec)[0]?.port ?? 80;
 }
 
@@ -119,13 +124,18 @@ function scTargets(m: RuleMatch): Outcome {
         detail: `a standing ${100 - plan.canary.percent}/${plan.canary.percent} split becomes an ECS canary deployment: ${plan.canary.node}'s task definition rolled out to ${home} with canaryPercent ${plan.canary.percent}, then promoted after the bake time (not a permanent split)`,
       };
     }
-    return { status: 'carried', target: `${home}:/spec/serviceConnectConfiguration`, detail: 'the endpoint is served by this target' };
+    return {
+      status: 'carried',
+      target: `${home}:/spec/serviceConnectConfiguration`,
+      detail: 'the endpoint is served by this target',
+    };
   }
   if (plan.testHeader?.route === m.source && home) {
     return {
       status: 'approx',
       target: `${home}:/spec/serviceConnectConfiguration/services/0/clientAliases/0/testTrafficRules`,
-      detail: 'requests with this header reach the new revision only while a deployment of the endpoint is in progress (Service Connect test traffic)',
+      detail:
+        'requests with this header reach the new revision only while a deployment of the endpoint is in progress (Service Connect test traffic)',
     };
   }
   return {
@@ -136,9 +146,11 @@ function scTargets(m: RuleMatch): Outcome {
 
 function latticeTargets(m: RuleMatch): Outcome {
   const mesh = meshOf(m.source);
-  const missing = weightedTargetsOf(m.source).filter((t) => ecsServicesOf(m.run, mesh, { virtualNode: t.virtualNode }).length === 0);
+  const missing = weightedTargetsOf(m.source).filter(
+    (t) => ecsServicesOf(m.run, mesh, { virtualNode: t.virtualNode }).length === 0,
+  );
   return missing.length === 0
-    ? { status: 'carried', detail: 'forward to the nodes\' target groups with the same weights' }
+    ? { status: 'carried', detail: "forward to the nodes' target groups with the same weights" }
     : {
         status: 'approx',
         detail: `forward to the target groups; ${missing.map((t) => t.virtualNode).join(', ')} run outside ECS and have none`,
@@ -150,32 +162,46 @@ const SC_DROPPED = (what: string): Outcome => ({
   detail: `Service Connect has no ${what}: every request of the endpoint goes to one service`,
 });
 
-function scMatch(what: string): OutcomeRule {
-  return (m) => (scRouterPlan(m.run, meshOf(m.source), routerOf(m)).main === m.source ? { status: 'carried', detail: `${what} of the main route: the endpoint takes everything` } : SC_DROPPED(what));
-}
-
 function httpRules(type: string): FieldRule[] {
   return [
-    { path: `/${type}/action/weightedTargets`, 'service-connect': scTargets, 'vpc-lattice': lattice('/spec/action/forward', latticeTargets) },
+    {
+      path: `/${type}/action/weightedTargets`,
+      'service-connect': scTargets,
+      'vpc-lattice': lattice('/spec/action/forward', latticeTargets),
+    },
     {
       path: `/${type}/match/prefix`,
-      'service-connect': (m) => (m.value === '/' ? { status: 'carried', detail: 'prefix "/" takes everything, as the endpoint does' } : SC_DROPPED('path routing')),
+      'service-connect': (m) =>
+        m.value === '/'
+          ? { status: 'carried', detail: 'prefix "/" takes everything, as the endpoint does' }
+          : SC_DROPPED('path routing'),
       'vpc-lattice': lattice('/spec/match/httpMatch/pathMatch', (m) =>
-        m.value === '/' ? { status: 'carried', detail: 'prefix "/" (no path condition)' } : { status: 'carried', detail: 'pathMatch prefix (case-sensitive)' },
+        m.value === '/'
+          ? { status: 'carried', detail: 'prefix "/" (no path condition)' }
+          : { status: 'carried', detail: 'pathMatch prefix (case-sensitive)' },
       ),
     },
     {
       path: `/${type}/match/path`,
       'service-connect': SC_DROPPED('path routing'),
-      'vpc-lattice': lattice('/spec/match/httpMatch/pathMatch', () => ({ status: 'carried', detail: 'pathMatch exact' })),
+      'vpc-lattice': lattice('/spec/match/httpMatch/pathMatch', () => ({
+        status: 'carried',
+        detail: 'pathMatch exact',
+      })),
     },
     {
       path: `/${type}/match/headers`,
       'service-connect': (m) =>
         scRouterPlan(m.run, meshOf(m.source), routerOf(m)).testHeader?.route === m.source
-          ? { status: 'approx', detail: 'the header becomes a test traffic rule: it reaches the new revision during deployments only' }
+          ? {
+              status: 'approx',
+              detail: 'the header becomes a test traffic rule: it reaches the new revision during deployments only',
+            }
           : SC_DROPPED('header routing'),
-      'vpc-lattice': lattice('/spec/match/httpMatch/headerMatches', () => ({ status: 'carried', detail: 'headerMatches (exact and prefix kept)' })),
+      'vpc-lattice': lattice('/spec/match/httpMatch/headerMatches', () => ({
+        status: 'carried',
+        detail: 'headerMatches (exact and prefix kept)',
+      })),
     },
     {
       path: `/${type}/match/method`,
@@ -205,7 +231,10 @@ function commonRules(type: string): FieldRule[] {
   return [
     {
       path: `/${type}/retryPolicy`,
-      'service-connect': { status: 'builtin', detail: 'Service Connect retries failed requests itself; count, timeout and events are not configurable' },
+      'service-connect': {
+        status: 'builtin',
+        detail: 'Service Connect retries failed requests itself; count, timeout and events are not configurable',
+      },
       'vpc-lattice': { status: 'dropped', detail: 'VPC Lattice does not retry: clients must' },
     },
     {
@@ -217,9 +246,10 @@ function commonRules(type: string): FieldRule[] {
           ? {
               status: 'approx',
               target: `${home}:/spec/serviceConnectConfiguration/services/0/timeout/perRequestTimeoutSeconds`,
-              detail: "used as the endpoint's per-request timeout when its node sets none (one timeout per endpoint, not per route)",
+              detail:
+                "used as the endpoint's per-request timeout when its node sets none (one timeout per endpoint, not per route)",
             }
-          : { status: 'dropped', detail: 'one timeout per endpoint: only the main route\'s timeout can be kept' };
+          : { status: 'dropped', detail: "one timeout per endpoint: only the main route's timeout can be kept" };
       },
       'vpc-lattice': { status: 'dropped', detail: 'VPC Lattice has no per-request timeout' },
     },
@@ -228,23 +258,36 @@ function commonRules(type: string): FieldRule[] {
       'service-connect': (m) =>
         scRouterPlan(m.run, meshOf(m.source), routerOf(m)).main === m.source
           ? { status: 'approx', detail: "used as the endpoint's idle timeout when its node sets none" }
-          : { status: 'dropped', detail: 'one idle timeout per endpoint: only the main route\'s can be kept' },
-      'vpc-lattice': { status: 'approx', detail: 'the Lattice service has one idleTimeoutSeconds (60..600) for all its listeners' },
+          : { status: 'dropped', detail: "one idle timeout per endpoint: only the main route's can be kept" },
+      'vpc-lattice': {
+        status: 'approx',
+        detail: 'the Lattice service has one idleTimeoutSeconds (60..600) for all its listeners',
+      },
     },
   ];
 }
 
 const grpcRules: FieldRule[] = [
-  { path: '/grpcRoute/action/weightedTargets', 'service-connect': scTargets, 'vpc-lattice': lattice('/spec/action/forward', latticeTargets) },
+  {
+    path: '/grpcRoute/action/weightedTargets',
+    'service-connect': scTargets,
+    'vpc-lattice': lattice('/spec/action/forward', latticeTargets),
+  },
   {
     path: '/grpcRoute/match/serviceName',
     'service-connect': SC_DROPPED('gRPC service routing'),
-    'vpc-lattice': lattice('/spec/match/httpMatch/pathMatch', () => ({ status: 'carried', detail: 'pathMatch prefix /<service>/' })),
+    'vpc-lattice': lattice('/spec/match/httpMatch/pathMatch', () => ({
+      status: 'carried',
+      detail: 'pathMatch prefix /<service>/',
+    })),
   },
   {
     path: '/grpcRoute/match/methodName',
     'service-connect': SC_DROPPED('gRPC method routing'),
-    'vpc-lattice': lattice('/spec/match/httpMatch/pathMatch', () => ({ status: 'carried', detail: 'pathMatch exact /<service>/<method>' })),
+    'vpc-lattice': lattice('/spec/match/httpMatch/pathMatch', () => ({
+      status: 'carried',
+      detail: 'pathMatch exact /<service>/<method>',
+    })),
   },
   {
     path: '/grpcRoute/match/metadata',
@@ -252,7 +295,10 @@ const grpcRules: FieldRule[] = [
       scRouterPlan(m.run, meshOf(m.source), routerOf(m)).testHeader?.route === m.source
         ? { status: 'approx', detail: 'the metadata becomes a test traffic header rule (deployments only)' }
         : SC_DROPPED('metadata routing'),
-    'vpc-lattice': lattice('/spec/match/httpMatch/headerMatches', () => ({ status: 'carried', detail: 'gRPC metadata are HTTP/2 headers: headerMatches' })),
+    'vpc-lattice': lattice('/spec/match/httpMatch/headerMatches', () => ({
+      status: 'carried',
+      detail: 'gRPC metadata are HTTP/2 headers: headerMatches',
+    })),
   },
   {
     path: '/grpcRoute/match/port',
@@ -263,7 +309,11 @@ const grpcRules: FieldRule[] = [
 ];
 
 const tcpRules: FieldRule[] = [
-  { path: '/tcpRoute/action/weightedTargets', 'service-connect': scTargets, 'vpc-lattice': { status: 'dropped', detail: 'TCP has no Lattice listener' } },
+  {
+    path: '/tcpRoute/action/weightedTargets',
+    'service-connect': scTargets,
+    'vpc-lattice': { status: 'dropped', detail: 'TCP has no Lattice listener' },
+  },
   {
     path: '/tcpRoute/match/port',
     'service-connect': { status: 'carried', detail: 'the port picks the endpoint port' },
@@ -282,8 +332,14 @@ const tcpRules: FieldRule[] = [
 const rules: FieldRule[] = [
   {
     path: '/priority',
-    'service-connect': { status: 'approx', detail: 'decides which route is the main one (the catch-all evaluated last); there are no routes' },
-    'vpc-lattice': lattice('/spec/priority', () => ({ status: 'carried', detail: 'rule priority (renumbered 1.. in the same order)' })),
+    'service-connect': {
+      status: 'approx',
+      detail: 'decides which route is the main one (the catch-all evaluated last); there are no routes',
+    },
+    'vpc-lattice': lattice('/spec/priority', () => ({
+      status: 'carried',
+      detail: 'rule priority (renumbered 1.. in the same order)',
+    })),
   },
   ...HTTP_TYPES.flatMap(httpRules),
   ...grpcRules,
@@ -336,8 +392,11 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
   const targetGroups = weightedTargetsOf(source).flatMap((t) => {
     if (ecsServicesOf(run, mesh, { virtualNode: t.virtualNode }).length === 0) return [];
     const node = run.lookup({ kind: 'VirtualNode', mesh, name: t.virtualNode });
-    const listener = listenersOf(node?.doc.spec).find((l) => (t.port ?? port) === l.port) ?? listenersOf(node?.doc.spec)[0];
-    return listener ? [{ targetGroupIdentifier: latticeTargetGroupName(mesh, t.virtualNode, listener.port), weight: t.weight }] : [];
+    const listener =
+      listenersOf(node?.doc.spec).find((l) => (t.port ?? port) === l.port) ?? listenersOf(node?.doc.spec)[0];
+    return listener
+      ? [{ targetGroupIdentifier: latticeTargetGroupName(mesh, t.virtualNode, listener.port), weight: t.weight }]
+      : [];
   });
   if (targetGroups.length === 0) return;
   const priority = routesOf(run, mesh, router).indexOf(source) + 1;
@@ -354,7 +413,9 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
         spec: { priority, match: { httpMatch: httpMatchOf(source) }, action: { forward: { targetGroups } } },
       },
       source,
-      [`route ${source.doc.metadata.name} of router ${router} (App Mesh priority ${String(source.doc.spec['priority'] ?? 'none')})`],
+      [
+        `route ${source.doc.metadata.name} of router ${router} (App Mesh priority ${String(source.doc.spec['priority'] ?? 'none')})`,
+      ],
     );
   }
 }

@@ -51,7 +51,11 @@ export function routeTypeOf(spec: Record<string, unknown>): RouteType | undefine
 }
 
 /** EcsService documents that run as a virtual node (or gateway) of a mesh. */
-export function ecsServicesOf(run: MigrationRun, mesh: string, member: { virtualNode?: string; virtualGateway?: string }) {
+export function ecsServicesOf(
+  run: MigrationRun,
+  mesh: string,
+  member: { virtualNode?: string; virtualGateway?: string },
+) {
   return run.ofKind('EcsService').filter((d) => {
     const appMesh = d.doc.spec['appMesh'];
     if (!isRecord(appMesh) || appMesh['mesh'] !== mesh) return false;
@@ -199,21 +203,29 @@ export function scEndpoints(run: MigrationRun, mesh: string): Endpoint[] {
       if (node === undefined) continue;
       const nodeDoc = run.lookup({ kind: 'VirtualNode', mesh, name: node });
       if (provider.node !== undefined) listeners = listenersOf(nodeDoc?.doc.spec);
-      for (const l of listeners) out.push({ virtualService: vs.doc.metadata.name, node, port: l.port, protocol: l.protocol });
+      for (const l of listeners)
+        out.push({ virtualService: vs.doc.metadata.name, node, port: l.port, protocol: l.protocol });
     }
     return out;
   });
 }
 
 /** Nodes that only ever serve as a router's canary: on Service Connect they become a deployment, not a service. */
-export function scCanaryOnlyNodes(run: MigrationRun, mesh: string): Map<string, { router: string; primary: string; percent: number }> {
+export function scCanaryOnlyNodes(
+  run: MigrationRun,
+  mesh: string,
+): Map<string, { router: string; primary: string; percent: number }> {
   return memo(run, `sc-canary-only:${mesh}`, () => {
     const servers = new Set(scEndpoints(run, mesh).map((e) => e.node));
     const out = new Map<string, { router: string; primary: string; percent: number }>();
     for (const router of run.ofKind('VirtualRouter').filter((d) => d.doc.metadata.mesh === mesh)) {
       const plan = scRouterPlan(run, mesh, router.doc.metadata.name);
       if (plan.canary && plan.primary && !servers.has(plan.canary.node)) {
-        out.set(plan.canary.node, { router: router.doc.metadata.name, primary: plan.primary, percent: plan.canary.percent });
+        out.set(plan.canary.node, {
+          router: router.doc.metadata.name,
+          primary: plan.primary,
+          percent: plan.canary.percent,
+        });
       }
     }
     return out;
@@ -231,13 +243,16 @@ export function serverNodesOf(run: MigrationRun, mesh: string, vsName: string): 
     const primary = scRouterPlan(run, mesh, provider.router).primary;
     return primary === undefined ? [] : [primary];
   }
-  return [...new Set(routesOf(run, mesh, provider.router).flatMap((r) => weightedTargetsOf(r).map((t) => t.virtualNode)))];
+  return [
+    ...new Set(routesOf(run, mesh, provider.router).flatMap((r) => weightedTargetsOf(r).map((t) => t.virtualNode))),
+  ];
 }
 
 export function backendsOf(node: LoadedDocument | undefined): string[] {
   if (!node) return [];
   return asArray(node.doc.spec['backends']).flatMap((b) => {
-    const name = isRecord(b) && isRecord(b['virtualService']) ? str(b['virtualService']['virtualServiceName']) : undefined;
+    const name =
+      isRecord(b) && isRecord(b['virtualService']) ? str(b['virtualService']['virtualServiceName']) : undefined;
     return name === undefined ? [] : [name];
   });
 }

@@ -23,7 +23,10 @@ export function albListenerInput(gateway: string) {
 const rules: FieldRule[] = [
   {
     path: '/backendDefaults/clientPolicy/tls',
-    ...both({ status: 'approx', detail: 'ALB to target TLS: an HTTPS target group; client certificates and SAN checks are not kept' }),
+    ...both({
+      status: 'approx',
+      detail: 'ALB to target TLS: an HTTPS target group; client certificates and SAN checks are not kept',
+    }),
   },
   {
     path: '/listeners/*/connectionPool',
@@ -31,7 +34,10 @@ const rules: FieldRule[] = [
   },
   {
     path: '/listeners/*/healthCheck',
-    ...both({ status: 'approx', detail: 'set the same path, interval and thresholds on each ALB target group the rules forward to' }),
+    ...both({
+      status: 'approx',
+      detail: 'set the same path, interval and thresholds on each ALB target group the rules forward to',
+    }),
   },
   {
     path: '/listeners/*/portMapping',
@@ -39,14 +45,24 @@ const rules: FieldRule[] = [
       const input = albListenerInput(m.source.doc.metadata.name);
       return m.run.input(input.key, input.description, input.example) === undefined
         ? { status: 'needs-input', target: 'ALB listener', detail: `the ALB listener on this port: give ${input.key}` }
-        : { status: 'carried', target: 'ALB listener', detail: 'the given ALB listener takes the rules; put it on the same port' };
+        : {
+            status: 'carried',
+            target: 'ALB listener',
+            detail: 'the given ALB listener takes the rules; put it on the same port',
+          };
     }),
   },
   {
     path: '/listeners/*/tls/certificate',
-    ...both({ status: 'approx', detail: 'an HTTPS ALB listener with an ACM certificate (file and SDS certificates must be imported into ACM)' }),
+    ...both({
+      status: 'approx',
+      detail: 'an HTTPS ALB listener with an ACM certificate (file and SDS certificates must be imported into ACM)',
+    }),
   },
-  { path: '/listeners/*/tls/mode', ...both({ status: 'approx', detail: 'HTTPS listener; PERMISSIVE needs an HTTP listener beside it' }) },
+  {
+    path: '/listeners/*/tls/mode',
+    ...both({ status: 'approx', detail: 'HTTPS listener; PERMISSIVE needs an HTTP listener beside it' }),
+  },
   {
     path: '/listeners/*/tls/validation',
     ...both({ status: 'approx', detail: 'ALB mutual TLS with a trust store (verify mode) replaces client validation' }),

@@ -27,7 +27,10 @@ function scTarget(match: RuleMatch, rest: string): { target?: string; canaryOf?:
   const canary = scCanaryOnlyNodes(match.run, mesh).get(node);
   if (canary) {
     const home = successorOfNode(match.run, mesh, canary.primary);
-    return { canaryOf: canary.primary, target: home ? `${home}:/spec/deploymentConfiguration/canaryConfiguration` : '' };
+    return {
+      canaryOf: canary.primary,
+      target: home ? `${home}:/spec/deploymentConfiguration/canaryConfiguration` : '',
+    };
   }
   const id = successorOfNode(match.run, mesh, node);
   if (!id) return { offEcs: true };
@@ -68,7 +71,8 @@ function lattice(rest: string, onTargetGroup: (m: RuleMatch) => Outcome): Outcom
     if (!tg) {
       return {
         status: 'dropped',
-        detail: 'no Lattice target group for this listener (TCP has no Lattice listener, or no ECS service runs the node)',
+        detail:
+          'no Lattice target group for this listener (TCP has no Lattice listener, or no ECS service runs the node)',
       };
     }
     const outcome = onTargetGroup(m);
@@ -81,7 +85,10 @@ function secondsDetail(value: unknown, field: string): Outcome {
   if (!s) return { status: 'carried', detail: field };
   return s.exact
     ? { status: 'carried', detail: `${field} = ${s.seconds}` }
-    : { status: 'approx', detail: `${field} = ${s.seconds}: whole seconds, rounded up from ${String(JSON.stringify(value))}` };
+    : {
+        status: 'approx',
+        detail: `${field} = ${s.seconds}: whole seconds, rounded up from ${String(JSON.stringify(value))}`,
+      };
 }
 
 function tlsRules(prefix: string): FieldRule[] {
@@ -92,7 +99,10 @@ function tlsRules(prefix: string): FieldRule[] {
         status: 'dropped',
         detail: 'a client certificate (mutual TLS): Service Connect TLS is one-way, from AWS Private CA',
       },
-      'vpc-lattice': { status: 'dropped', detail: 'a client certificate (mutual TLS): VPC Lattice has no mTLS to services' },
+      'vpc-lattice': {
+        status: 'dropped',
+        detail: 'a client certificate (mutual TLS): VPC Lattice has no mTLS to services',
+      },
     },
     {
       path: `${prefix}/enforce`,
@@ -114,11 +124,13 @@ function tlsRules(prefix: string): FieldRule[] {
       path: `${prefix}/validation`,
       'service-connect': {
         status: 'approx',
-        detail: 'clients trust the Private CA the endpoints are issued from automatically; SAN and trust bundles are not configurable',
+        detail:
+          'clients trust the Private CA the endpoints are issued from automatically; SAN and trust bundles are not configurable',
       },
       'vpc-lattice': {
         status: 'approx',
-        detail: "clients validate the listener's ACM certificate with their own trust store; SAN lists are not configurable",
+        detail:
+          "clients validate the listener's ACM certificate with their own trust store; SAN lists are not configurable",
       },
     },
   ];
@@ -163,7 +175,10 @@ const rules: FieldRule[] = [
       status: 'dropped',
       detail: 'no circuit breaking: Service Connect has no connection or pending-request limits',
     },
-    'vpc-lattice': { status: 'dropped', detail: 'no circuit breaking: VPC Lattice has no connection or request limits' },
+    'vpc-lattice': {
+      status: 'dropped',
+      detail: 'no circuit breaking: VPC Lattice has no connection or request limits',
+    },
   },
   {
     path: '/listeners/*/healthCheck',
@@ -187,12 +202,16 @@ const rules: FieldRule[] = [
     },
     'vpc-lattice': lattice('/spec/config/healthCheck', (m) => {
       const protocol = isRecord(m.value) ? str(m.value['protocol']) : undefined;
-      if (protocol === 'grpc') return { status: 'dropped', detail: 'VPC Lattice has no health checks for GRPC target groups' };
+      if (protocol === 'grpc')
+        return { status: 'dropped', detail: 'VPC Lattice has no health checks for GRPC target groups' };
       const interval = isRecord(m.value) ? num(m.value['intervalMillis']) : undefined;
       const timeout = isRecord(m.value) ? num(m.value['timeoutMillis']) : undefined;
       const whole = (interval ?? 0) % 1000 === 0 && (timeout ?? 0) % 1000 === 0;
       return whole
-        ? { status: 'carried', detail: 'target group health check: protocol, path, port, interval, timeout, thresholds' }
+        ? {
+            status: 'carried',
+            detail: 'target group health check: protocol, path, port, interval, timeout, thresholds',
+          }
         : { status: 'approx', detail: 'target group health check, interval and timeout rounded to whole seconds' };
     }),
   },
@@ -200,7 +219,8 @@ const rules: FieldRule[] = [
     path: '/listeners/*/outlierDetection',
     'service-connect': sc('', () => ({
       status: 'builtin',
-      detail: 'Service Connect ejects failing tasks on its own (passive outlier detection); thresholds are not configurable',
+      detail:
+        'Service Connect ejects failing tasks on its own (passive outlier detection); thresholds are not configurable',
     })),
     'vpc-lattice': { status: 'dropped', detail: 'VPC Lattice has no outlier detection; only active health checks' },
   },
@@ -215,13 +235,16 @@ const rules: FieldRule[] = [
     }),
     'vpc-lattice': lattice('/spec/config', () => ({
       status: 'carried',
-      detail: 'target group port, protocol HTTP and protocolVersion; ECS registers the tasks through vpcLatticeConfigurations',
+      detail:
+        'target group port, protocol HTTP and protocolVersion; ECS registers the tasks through vpcLatticeConfigurations',
     })),
   },
   ...(['http', 'http2', 'grpc'] as const).flatMap((p): FieldRule[] => [
     {
       path: `/listeners/*/timeout/${p}/perRequest`,
-      'service-connect': sc('/timeout/perRequestTimeoutSeconds', (m) => secondsDetail(m.value, 'perRequestTimeoutSeconds')),
+      'service-connect': sc('/timeout/perRequestTimeoutSeconds', (m) =>
+        secondsDetail(m.value, 'perRequestTimeoutSeconds'),
+      ),
       'vpc-lattice': { status: 'dropped', detail: 'VPC Lattice has no per-request timeout' },
     },
     {
@@ -272,15 +295,20 @@ const rules: FieldRule[] = [
         : {
             status: 'needs-input',
             target: '',
-            detail: 'file and SDS certificates cannot be used by Lattice: give an ACM certificate (lattice.certificateArn.<service>)',
+            detail:
+              'file and SDS certificates cannot be used by Lattice: give an ACM certificate (lattice.certificateArn.<service>)',
           },
   },
   {
     path: '/listeners/*/tls/validation',
-    'service-connect': { status: 'dropped', detail: 'client certificate validation (mTLS) has no Service Connect equivalent' },
+    'service-connect': {
+      status: 'dropped',
+      detail: 'client certificate validation (mTLS) has no Service Connect equivalent',
+    },
     'vpc-lattice': {
       status: 'dropped',
-      detail: 'client certificate validation (mTLS) has no VPC Lattice equivalent; AWS_IAM auth policies identify callers instead',
+      detail:
+        'client certificate validation (mTLS) has no VPC Lattice equivalent; AWS_IAM auth policies identify callers instead',
     },
   },
   {
@@ -304,12 +332,14 @@ const rules: FieldRule[] = [
       return given === undefined
         ? {
             status: 'needs-input',
-            detail: 'Lattice access logs go to a destination ARN, per service network; give lattice.accessLogDestinationArn',
+            detail:
+              'Lattice access logs go to a destination ARN, per service network; give lattice.accessLogDestinationArn',
           }
         : {
             status: 'approx',
             target: 'LatticeAccessLogSubscription',
-            detail: "one subscription on the service network, in Lattice's log format (the file path and format are not kept)",
+            detail:
+              "one subscription on the service network, in Lattice's log format (the file path and format are not kept)",
           };
     },
   },
@@ -317,20 +347,25 @@ const rules: FieldRule[] = [
     path: '/serviceDiscovery/awsCloudMap/namespaceName',
     'service-connect': {
       status: 'approx',
-      detail: 'the successor services register in a new HTTP namespace (<mesh>-sc) while the App Mesh ones keep this one',
+      detail:
+        'the successor services register in a new HTTP namespace (<mesh>-sc) while the App Mesh ones keep this one',
     },
     'vpc-lattice': { status: 'approx', detail: 'clients find Lattice services by DNS name; Cloud Map is not used' },
   },
   {
     path: '/serviceDiscovery/awsCloudMap/serviceName',
-    'service-connect': { status: 'approx', detail: 'the Service Connect discovery name is the successor ECS service name' },
+    'service-connect': {
+      status: 'approx',
+      detail: 'the Service Connect discovery name is the successor ECS service name',
+    },
     'vpc-lattice': { status: 'approx', detail: 'ECS registers task IPs in the target group instead of Cloud Map' },
   },
   {
     path: '/serviceDiscovery/awsCloudMap/attributes',
     'service-connect': {
       status: 'dropped',
-      detail: 'no instance attribute filters: versions that shared a Cloud Map service by attribute become one endpoint and a canary deployment',
+      detail:
+        'no instance attribute filters: versions that shared a Cloud Map service by attribute become one endpoint and a canary deployment',
     },
     'vpc-lattice': { status: 'approx', detail: 'versions told apart by attribute become separate target groups' },
   },
@@ -368,7 +403,10 @@ function latticeIdle(m: RuleMatch): Outcome {
   };
 }
 
-function healthCheckOf(listener: Record<string, unknown>, protocolVersion: string): Record<string, unknown> | undefined {
+function healthCheckOf(
+  listener: Record<string, unknown>,
+  protocolVersion: string,
+): Record<string, unknown> | undefined {
   const hc = listener['healthCheck'];
   if (!isRecord(hc) || protocolVersion === 'GRPC') return undefined;
   const seconds = (ms: unknown, min: number, max: number) => clamp(Math.ceil((num(ms) ?? min * 1000) / 1000), min, max);
@@ -422,4 +460,9 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
   }
 }
 
-export const virtualNodeMigration: KindMigration = { kind: 'VirtualNode', specShape: 'VirtualNodeSpec', rules, migrate };
+export const virtualNodeMigration: KindMigration = {
+  kind: 'VirtualNode',
+  specShape: 'VirtualNodeSpec',
+  rules,
+  migrate,
+};

@@ -12,7 +12,10 @@ export const virtualRouterMigration: KindMigration = {
         detail: "the client alias port of the virtual service's endpoint (clients keep calling the same host:port)",
       },
       'vpc-lattice': (m) => ({
-        status: m.value !== null && typeof m.value === 'object' && (m.value as Record<string, unknown>)['protocol'] === 'tcp' ? 'dropped' : 'carried',
+        status:
+          m.value !== null && typeof m.value === 'object' && (m.value as Record<string, unknown>)['protocol'] === 'tcp'
+            ? 'dropped'
+            : 'carried',
         detail:
           (m.value as Record<string, unknown> | null)?.['protocol'] === 'tcp'
             ? 'TCP has no VPC Lattice listener (HTTP, HTTPS, TLS_PASSTHROUGH only)'

@@ -34,7 +34,8 @@ function scProvider(m: RuleMatch): Outcome {
   if (!home) {
     return {
       status: 'dropped',
-      detail: 'no ECS service serves this virtual service, so Service Connect has no endpoint for it (clients call the real host)',
+      detail:
+        'no ECS service serves this virtual service, so Service Connect has no endpoint for it (clients call the real host)',
     };
   }
   return {
@@ -70,7 +71,9 @@ function tgList(mesh: string, run: MigrationRun, targets: { virtualNode: string;
     const node = run.lookup({ kind: 'VirtualNode', mesh, name: t.virtualNode });
     const listener = listenersOf(node?.doc.spec).find((l) => t.port === undefined || l.port === t.port);
     if (!listener || latticeProtocolVersion(listener.protocol) === undefined) continue;
-    const ref: Record<string, unknown> = { targetGroupIdentifier: latticeTargetGroupName(mesh, t.virtualNode, listener.port) };
+    const ref: Record<string, unknown> = {
+      targetGroupIdentifier: latticeTargetGroupName(mesh, t.virtualNode, listener.port),
+    };
     if (t.weight !== undefined) ref['weight'] = t.weight;
     out.push(ref);
   }
@@ -104,7 +107,13 @@ export function plannedListeners(vs: LoadedDocument, run: MigrationRun): Planned
       const targetGroups = tgList(mesh, run, [{ virtualNode: provider.node, port: l.port }]);
       if (targetGroups.length === 0) continue;
       const tls = tlsOf([node], l.port);
-      out.push({ port: l.port, protocol: l.protocol, https: tls.https, certificateArn: tls.acm, defaultAction: { forward: { targetGroups } } });
+      out.push({
+        port: l.port,
+        protocol: l.protocol,
+        https: tls.https,
+        certificateArn: tls.acm,
+        defaultAction: { forward: { targetGroups } },
+      });
     }
   } else if (provider.router !== undefined) {
     const router = run.lookup({ kind: 'VirtualRouter', mesh, name: provider.router });
@@ -112,7 +121,9 @@ export function plannedListeners(vs: LoadedDocument, run: MigrationRun): Planned
     const listeners = listenersOf(router?.doc.spec);
     for (const l of listeners) {
       if (latticeProtocolVersion(l.protocol) === undefined) continue;
-      const onPort = routes.filter((r) => routePort(r) === undefined ? listeners.length === 1 || l === listeners[0] : routePort(r) === l.port);
+      const onPort = routes.filter((r) =>
+        routePort(r) === undefined ? listeners.length === 1 || l === listeners[0] : routePort(r) === l.port,
+      );
       const catchAll = onPort.filter(isCatchAll).at(-1);
       const targets = catchAll ? tgList(mesh, run, weightedTargetsOf(catchAll)) : [];
       const nodes = [...new Set(onPort.flatMap((r) => weightedTargetsOf(r).map((t) => t.virtualNode)))].map((n) =>
@@ -125,7 +136,8 @@ export function plannedListeners(vs: LoadedDocument, run: MigrationRun): Planned
         https: tls.https,
         certificateArn: tls.acm,
         // App Mesh answers 404 when no route matches.
-        defaultAction: targets.length > 0 ? { forward: { targetGroups: targets } } : { fixedResponse: { statusCode: 404 } },
+        defaultAction:
+          targets.length > 0 ? { forward: { targetGroups: targets } } : { fixedResponse: { statusCode: 404 } },
       });
     }
   }
@@ -141,8 +153,16 @@ export function routePort(route: LoadedDocument): number | undefined {
 }
 
 /** The catch-all route that became a listener's default action (so the Route rules emit no rule for it). */
-export function defaultRouteOf(run: MigrationRun, mesh: string, router: string, port: number, single: boolean): LoadedDocument | undefined {
-  const routes = routesOf(run, mesh, router).filter((r) => (routePort(r) === undefined ? single : routePort(r) === port));
+export function defaultRouteOf(
+  run: MigrationRun,
+  mesh: string,
+  router: string,
+  port: number,
+  single: boolean,
+): LoadedDocument | undefined {
+  const routes = routesOf(run, mesh, router).filter((r) =>
+    routePort(r) === undefined ? single : routePort(r) === port,
+  );
   return routes.filter(isCatchAll).at(-1);
 }
 
@@ -171,7 +191,11 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
   const nodeNames =
     provider.node !== undefined
       ? [provider.node]
-      : [...new Set(routesOf(run, mesh, provider.router ?? '').flatMap((r) => weightedTargetsOf(r).map((t) => t.virtualNode)))];
+      : [
+          ...new Set(
+            routesOf(run, mesh, provider.router ?? '').flatMap((r) => weightedTargetsOf(r).map((t) => t.virtualNode)),
+          ),
+        ];
   const nodes = nodeNames.map((n) => run.lookup({ kind: 'VirtualNode', mesh, name: n }));
   const https = listeners.find((l) => l.https);
   let certificateArn: string | undefined;
@@ -216,7 +240,8 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
       source,
     );
   }
-  if (listeners.length > 2) run.note(`Lattice service ${name}: only 2 listeners per service; ports beyond the first two were left out`);
+  if (listeners.length > 2)
+    run.note(`Lattice service ${name}: only 2 listeners per service; ports beyond the first two were left out`);
 }
 
 export const virtualServiceMigration: KindMigration = {
