@@ -19,3 +19,5 @@ export const KIND_MIGRATIONS: readonly KindMigration[] = [
   gatewayRouteMigration,
   ecsServiceMigration,
 ];
+
+export { sourceIdOf } from './source-id';

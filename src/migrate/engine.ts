@@ -5,8 +5,8 @@
  */
 import { canonicalJson } from '../core/canonical';
 import type { LoadedDocument, ResourceRef } from '../core/types';
-import { refOf, resourceId } from '../core/types';
-import { KIND_MIGRATIONS } from '../kinds/migrations';
+import { resourceId } from '../core/types';
+import { KIND_MIGRATIONS, sourceIdOf } from '../kinds/migrations';
 import { placeholderFor, STATUSES } from './model';
 import type {
   AlbRule,
@@ -36,7 +36,7 @@ export function migrateDocuments(
   migrations: readonly KindMigration[] = KIND_MIGRATIONS,
 ): MigrationResult {
   const byId = new Map<string, LoadedDocument>();
-  for (const d of documents) byId.set(resourceId(refOf(d.doc)), d);
+  for (const d of documents) byId.set(sourceIdOf(d.doc), d);
   const byKind = new Map(migrations.map((m) => [m.kind, m]));
   const given = options.inputs ?? {};
   const inputs = new Map<string, MigrationInput>();

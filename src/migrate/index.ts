@@ -4,7 +4,8 @@
  */
 import { validateManifests } from '../manifest/validate';
 import type { ValidateOptions, ValidationResult } from '../manifest/validate';
-import { ANNOTATIONS, refOf, resourceId } from '../core/types';
+import { ANNOTATIONS } from '../core/types';
+import { sourceIdOf } from '../kinds/migrations';
 import { migrateDocuments } from './engine';
 import type { MigrateOptions, MigrationResult, MigrationStatus } from './model';
 import { renderJson, renderManifests, renderMarkdown } from './render';
@@ -39,7 +40,7 @@ export async function runMigration(paths: readonly string[], options: MigrationR
   const result = migrateDocuments(validation.documents, options);
   const deletionProtected = validation.documents
     .filter((d) => d.doc.metadata.annotations?.[ANNOTATIONS.deletionProtection] === 'true')
-    .map((d) => resourceId(refOf(d.doc)));
+    .map((d) => sourceIdOf(d.doc));
   const files: RenderedFile[] = [
     ...renderManifests(result),
     {

@@ -3,7 +3,7 @@
  * they give. Generic: the patterns and outcomes come from each kind's migrate.ts.
  */
 import type { LoadedDocument } from '../core/types';
-import { resourceId, refOf } from '../core/types';
+import { sourceIdOf } from '../kinds/source-id';
 import type { FieldRule, MigrationRun, Outcome, ReportEntry, RuleMatch } from './model';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -64,7 +64,7 @@ export function locate(source: LoadedDocument, pointer: string): string {
 }
 
 export function sourceId(source: LoadedDocument): string {
-  return resourceId(refOf(source.doc));
+  return sourceIdOf(source.doc);
 }
 
 /** One entry per rule value present in the document's spec. */

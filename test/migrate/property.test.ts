@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { generateManifestSet } from '../../bench/generate';
-import { refOf, resourceId } from '../../src/core/types';
+import { sourceIdOf } from '../../src/kinds/migrations';
 import { validateFiles } from '../../src/manifest/validate';
 import type { MigrationResult } from '../../src/migrate';
 import { checkDocument } from './model-check';
@@ -78,7 +78,7 @@ describe('random App Mesh sets migrate to valid successors', () => {
           const withEntries = new Set(sources.map((s) => s.slice(0, s.indexOf(':'))));
           const unclassified = loaded.documents
             .filter((d) => Object.keys(d.doc.spec).length > 0)
-            .map((d) => resourceId(refOf(d.doc)))
+            .map((d) => sourceIdOf(d.doc))
             .filter((id) => !withEntries.has(id));
           expect(unclassified).toEqual([]);
           const successors = docsOfKind(result, 'EcsService').length;
