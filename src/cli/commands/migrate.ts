@@ -2,7 +2,6 @@
  * `meshward migrate [PATH...] --to service-connect|vpc-lattice -o DIR [--set KEY=VALUE]... [--fail-on STATUSES]`:
  * App Mesh manifests -> successor manifests, MIGRATION.md and migration.json, offline. Invalid input writes nothing.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { manifestSchemes } from '../manifest-schemes';
 import {
@@ -14,6 +13,7 @@ import {
   STATUSES,
 } from '../../migrate';
 import type { MigrationStatus, MigrationTarget, ParallelMode } from '../../migrate';
+import { writeRendered } from '../../migrate/write';
 import { EXIT, parseCommandArgs, processIO, reportFailure, styleFor, UsageError, writeLine } from '../output';
 import type { CliIO } from '../output';
 import { renderText } from './validate';
@@ -109,12 +109,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       writeLine(io.stderr, 'nothing written: fix the manifests first');
       return EXIT.error;
     }
-    const dir = path.resolve(io.cwd, values.out);
-    for (const file of outcome.files) {
-      const full = path.join(dir, file.name);
-      await mkdir(path.dirname(full), { recursive: true });
-      await writeFile(full, file.text);
-    }
+    await writeRendered(path.resolve(io.cwd, values.out), outcome.files);
     const manifests = outcome.result.documents.length;
     writeLine(io.stdout, renderSummary(outcome.result.report, manifests));
     for (const key of outcome.unusedInputs) {
