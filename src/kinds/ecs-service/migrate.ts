@@ -16,7 +16,8 @@ import {
   listenersOf,
   routeTypeOf,
   scCanaryOnlyNodes,
-  scEndpoints,
+  scAliasOf,
+  isFirstServiceOfNode,
   scNamespaceName,
   scRouterPlan,
   successorId,
@@ -208,6 +209,7 @@ function timeoutOf(listener: Record<string, unknown>, protocol: string, fallback
 }
 
 function scConfig(
+  first: boolean,
   run: MigrationRun,
   mesh: string,
   node: LoadedDocument | undefined,
@@ -216,11 +218,12 @@ function scConfig(
   successorName: string,
 ): Record<string, unknown> {
   const nodeName = node?.doc.metadata.name ?? '';
-  const endpoints = scEndpoints(run, mesh).filter((e) => e.node === nodeName);
   const listeners = Array.isArray(node?.doc.spec['listeners']) ? node.doc.spec['listeners'] : [];
   const services = ports.map((p) => {
     const listener = isRecord(listeners[p.listenerIndex]) ? listeners[p.listenerIndex] : {};
-    const endpoint = endpoints.find((e) => e.port === p.port) ?? (ports.length === 1 ? endpoints[0] : undefined);
+    const endpoint = first
+      ? scAliasOf(run, mesh, nodeName, { index: p.listenerIndex, port: p.port, protocol: p.protocol })
+      : undefined;
     const routerPlan = routerPlanFor(run, mesh, endpoint?.virtualService);
     const mainBody = routerPlan?.main
       ? routerPlan.main.doc.spec[routeTypeOf(routerPlan.main.doc.spec) ?? '']
@@ -318,7 +321,16 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
       if (isRecord(l)) addHealthCheck(td, l, p.port);
     }
     // Only appMesh-attached services join the namespace; a plain service stays as it was.
-    if (appMesh) spec['serviceConnectConfiguration'] = scConfig(run, mesh, node, ports, td, id.name);
+    if (appMesh)
+      spec['serviceConnectConfiguration'] = scConfig(
+        nodeName !== undefined && isFirstServiceOfNode(run, mesh, nodeName, source),
+        run,
+        mesh,
+        node,
+        ports,
+        td,
+        id.name,
+      );
     // Service Connect needs task-level memory (AWS-FACTS.md); Fargate always has it.
     for (const [router, plan] of canaryRouters(run, mesh, nodeName)) {
       const canarySource = ecsServicesOf(run, mesh, { virtualNode: plan.node })[0];

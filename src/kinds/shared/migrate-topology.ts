@@ -329,3 +329,19 @@ export function scServicePointer(listenerIndex: number, rest = ''): string {
 export function latticeTargetGroupId(mesh: string, node: string, port: number): string {
   return `LatticeTargetGroup/${latticeTargetGroupName(mesh, node, port)}`;
 }
+
+/**
+ * The one virtual service whose name becomes the client alias of a node's listener on Service Connect (at most one
+ * alias per endpoint port, and alias + port unique in the namespace): the first declared that reaches it.
+ */
+export function scAliasOf(run: MigrationRun, mesh: string, node: string, listener: ListenerInfo): Endpoint | undefined {
+  const nodeDoc = run.lookup({ kind: 'VirtualNode', mesh, name: node });
+  const single = listenersOf(nodeDoc?.doc.spec).length === 1;
+  const endpoints = scEndpoints(run, mesh).filter((e) => e.node === node);
+  return endpoints.find((e) => e.port === listener.port) ?? (single ? endpoints[0] : undefined);
+}
+
+/** Only the first ECS service running a node carries its client aliases (two would claim the same alias). */
+export function isFirstServiceOfNode(run: MigrationRun, mesh: string, node: string, service: LoadedDocument): boolean {
+  return ecsServicesOf(run, mesh, { virtualNode: node })[0] === service;
+}

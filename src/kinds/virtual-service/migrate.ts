@@ -20,6 +20,7 @@ import {
   providerOf,
   routesOf,
   routeTypeOf,
+  scAliasOf,
   scRouterPlan,
   successorOfNode,
   weightedTargetsOf,
@@ -38,10 +39,22 @@ function scProvider(m: RuleMatch): Outcome {
         'no ECS service serves this virtual service, so Service Connect has no endpoint for it (clients call the real host)',
     };
   }
+  const name = m.source.doc.metadata.name;
+  const listeners = listenersOf(m.run.lookup({ kind: 'VirtualNode', mesh, name: node ?? '' })?.doc.spec);
+  const owned = listeners.find((l) => scAliasOf(m.run, mesh, node ?? '', l)?.virtualService === name);
+  if (!owned) {
+    const other = listeners
+      .map((l) => scAliasOf(m.run, mesh, node ?? '', l)?.virtualService)
+      .find((v) => v !== undefined);
+    return {
+      status: 'dropped',
+      detail: `Service Connect allows one client alias per endpoint port and ${other ?? 'another virtual service'} has it: clients must call that name`,
+    };
+  }
   return {
     status: 'carried',
-    target: `${home}:/spec/serviceConnectConfiguration/services/0/clientAliases/0/dnsName`,
-    detail: `a client alias: clients keep calling ${m.source.doc.metadata.name}, served by ${home}`,
+    target: `${home}:/spec/serviceConnectConfiguration/services/${listeners.indexOf(owned)}/clientAliases/0/dnsName`,
+    detail: `a client alias: clients keep calling ${name}, served by ${home}`,
   };
 }
 
