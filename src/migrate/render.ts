@@ -303,7 +303,7 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
   if (r.albRules.length > 0) {
     lines.push('## Ingress: ALB listener rules', '');
     lines.push(
-      "Virtual gateways and gateway routes have no mesh successor. These are the equivalent Application Load Balancer rules, as ELBv2 `CreateRule` input. Each target group must be of type `ip`, on the port shown, and the successor service must register in it (given `alb.targetGroupArn.<virtual service>`, meshward adds it to the service's `loadBalancers`).",
+      "Virtual gateways and gateway routes have no mesh successor. These are the equivalent Application Load Balancer rules, as ELBv2 `CreateRule` input. Each target group must be of type `ip`, on the port shown, and the successor service must register in it (given `alb.targetGroupArn.<successor service>`, meshward adds it to the service's `loadBalancers`). A virtual service whose versions split traffic gets a weighted forward with the same weights.",
       '',
     );
     lines.push(

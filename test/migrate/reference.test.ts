@@ -219,6 +219,32 @@ describe('reference topology -> service-connect specifics', () => {
 });
 
 describe('reference topology -> vpc-lattice specifics', () => {
+  it('the gateway route to service A becomes a 90/10 weighted ALB forward over both versions', () => {
+    const api = lattice.report.albRules.find((r) => r.source.endsWith('to-service-a-api'));
+    expect(api?.createRule['Actions']).toEqual([
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: expect.stringContaining('targetgroup/service-a-v1-lattice/'), Weight: 90 },
+            { TargetGroupArn: expect.stringContaining('targetgroup/service-a-v2-lattice/'), Weight: 10 },
+          ],
+        },
+      },
+    ]);
+    expect(api?.targets.map((t) => t.service)).toEqual([
+      'EcsService/shop/service-a-v1-lattice',
+      'EcsService/shop/service-a-v2-lattice',
+    ]);
+    expect(ecs(lattice, 'service-a-v2-lattice')['loadBalancers']).toEqual([
+      {
+        targetGroupArn: expect.stringContaining('targetgroup/service-a-v2-lattice/'),
+        containerName: 'app',
+        containerPort: 8080,
+      },
+    ]);
+  });
+
   it('keeps the 90/10 split as weighted target groups and the header route as a rule', () => {
     const listener = docsOfKind(lattice, 'LatticeListener').find(
       (d) => d.metadata['service'] === 'service-a-shop-local',

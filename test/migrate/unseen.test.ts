@@ -166,7 +166,7 @@ describe('unseen topology -> service-connect', () => {
     });
     expect(api['loadBalancers']).toEqual([
       {
-        targetGroupArn: expect.stringContaining(':targetgroup/api-bank-local/'),
+        targetGroupArn: expect.stringContaining(':targetgroup/api-sc/'),
         containerName: 'app',
         containerPort: 8080,
       },

@@ -8,7 +8,7 @@ import type { LoadedDocument } from '../../core/types';
 import { API_VERSION } from '../../core/types';
 import type { FieldRule, KindMigration, MigrationRun, Outcome, RuleMatch } from '../../migrate/model';
 import { asArray, clamp, isRecord, latticeName, num, secondsOf, str, successorFamily } from '../../migrate/values';
-import { albServiceFor, albTargetGroupInput } from '../gateway-route/migrate';
+import { albTargetGroupInput, albTargetsFor } from '../gateway-route/migrate';
 import {
   ecsServicesOf,
   latticeProtocolVersion,
@@ -399,9 +399,9 @@ function addAlbTargets(
     }
   }
   for (const vs of targeted) {
-    const target = albServiceFor(run, mesh, vs);
-    if (target?.node !== nodeName) continue;
-    const input = albTargetGroupInput(vs);
+    const target = albTargetsFor(run, mesh, vs).find((t) => t.node === nodeName);
+    if (!target) continue;
+    const input = albTargetGroupInput(target.successor);
     const arn = run.input(input.key, input.description, input.example);
     if (arn === undefined) continue;
     const container = containerWithPort(td, target.containerPort);

@@ -6,16 +6,24 @@ import type { LoadedDocument } from '../../core/types';
 import type { AlbRule, FieldRule, KindMigration, MigrationRun, Outcome, RuleMatch } from '../../migrate/model';
 import { locate, sourceId } from '../../migrate/rules';
 import { asArray, isRecord, num, str } from '../../migrate/values';
-import { ecsServicesOf, listenersOf, meshOf, scRouterPlan, providerOf, successorId } from '../shared/migrate-topology';
+import {
+  ecsServicesOf,
+  listenersOf,
+  meshOf,
+  providerOf,
+  scRouterPlan,
+  successorId,
+  weightedTargetsOf,
+} from '../shared/migrate-topology';
 import { albListenerInput } from '../virtual-gateway/migrate';
 
 const TYPES = ['httpRoute', 'http2Route', 'grpcRoute'] as const;
 
-export function albTargetGroupInput(vs: string) {
+export function albTargetGroupInput(successor: string) {
   return {
-    key: `alb.targetGroupArn.${vs}`,
-    description: `An ALB target group (type ip) for the successor service behind ${vs}; meshward registers the service in it`,
-    example: `arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/${vs.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 32)}/0123456789abcdef`,
+    key: `alb.targetGroupArn.${successor}`,
+    description: `An ALB target group (type ip) for the successor service ${successor}; meshward registers the service in it`,
+    example: `arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/${successor.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 32)}/0123456789abcdef`,
   };
 }
 
@@ -51,18 +59,23 @@ function matchRules(type: string): FieldRule[] {
       path: `/${type}/action/target/virtualService`,
       ...bothFn((m) => {
         const vs = isRecord(m.value) ? str(m.value['virtualServiceName']) : undefined;
-        const input = albTargetGroupInput(vs ?? '');
-        const given = vs !== undefined && m.run.input(input.key, input.description, input.example) !== undefined;
-        return given
-          ? {
-              status: 'carried',
-              target: ALB,
-              detail: `forward to the given target group, in which the successor of ${vs ?? ''} registers`,
-            }
+        const targets = vs === undefined ? [] : albTargetsFor(m.run, meshOf(m.source), vs);
+        if (targets.length === 0) {
+          return { status: 'dropped', detail: 'no ECS service serves the target: the ALB has nothing to forward to' };
+        }
+        const missing = targets
+          .map((t) => albTargetGroupInput(t.successor))
+          .filter((i) => m.run.input(i.key, i.description, i.example) === undefined);
+        const split =
+          targets.length > 1
+            ? `a weighted forward (${targets.map((t) => `${t.successor} ${t.weight}`).join(', ')})`
+            : `a forward to ${targets[0]?.successor ?? ''}`;
+        return missing.length === 0
+          ? { status: 'carried', target: ALB, detail: `${split}, through the given target groups` }
           : {
               status: 'needs-input',
               target: ALB,
-              detail: `forward to an ALB target group of the successor service: give ${input.key}`,
+              detail: `${split}: give ${missing.map((i) => i.key).join(', ')}`,
             };
       }),
     },
@@ -116,7 +129,7 @@ function headerCondition(h: Record<string, unknown>): Record<string, unknown> | 
 export function albCreateRule(
   route: LoadedDocument,
   listenerArn: string,
-  targetGroupArn: string,
+  targetGroups: { TargetGroupArn: string; Weight: number }[],
   priority: number,
   targetName: string,
 ) {
@@ -184,7 +197,7 @@ export function albCreateRule(
     ListenerArn: listenerArn,
     Priority: priority,
     Conditions: conditions,
-    Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: targetGroupArn, Weight: 1 }] } }],
+    Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: targetGroups } }],
     ...(transforms.length > 0 ? { Transforms: transforms } : {}),
   };
 }
@@ -201,22 +214,52 @@ function targetOf(route: LoadedDocument): string | undefined {
   return undefined;
 }
 
-/** The successor ECS service an ALB rule for `vs` forwards to: the VS's node (the main route's heaviest target). */
-export function albServiceFor(
-  run: MigrationRun,
-  mesh: string,
-  vs: string,
-): { service: string; containerPort: number; node: string } | undefined {
+export interface AlbTarget {
+  node: string;
+  /** The successor ECS service's name and id. */
+  successor: string;
+  service: string;
+  containerPort: number;
+  weight: number;
+}
+
+/**
+ * What an ALB rule for `vs` forwards to, with weights: on VPC Lattice every weighted target of the router's main
+ * route (each version is a service of its own), on Service Connect the main route's heaviest target (the others
+ * became its canary deployment).
+ */
+export function albTargetsFor(run: MigrationRun, mesh: string, vs: string): AlbTarget[] {
   const vsDoc = run.lookup({ kind: 'VirtualService', mesh, name: vs });
-  if (!vsDoc) return undefined;
+  if (!vsDoc) return [];
   const provider = providerOf(vsDoc);
-  const node = provider.router !== undefined ? scRouterPlan(run, mesh, provider.router).primary : provider.node;
-  if (node === undefined) return undefined;
-  const ecs = ecsServicesOf(run, mesh, { virtualNode: node })[0];
-  const port = listenersOf(run.lookup({ kind: 'VirtualNode', mesh, name: node })?.doc.spec)[0]?.port;
-  if (!ecs || port === undefined) return undefined;
-  const id = successorId(ecs, run);
-  return { service: `EcsService/${id.cluster}/${id.name}`, containerPort: port, node };
+  let weighted: { virtualNode: string; weight: number }[] = [];
+  if (provider.node !== undefined) weighted = [{ virtualNode: provider.node, weight: 1 }];
+  else if (provider.router !== undefined) {
+    const plan = scRouterPlan(run, mesh, provider.router);
+    weighted =
+      run.target === 'service-connect'
+        ? plan.primary === undefined
+          ? []
+          : [{ virtualNode: plan.primary, weight: 1 }]
+        : plan.main
+          ? weightedTargetsOf(plan.main)
+          : [];
+  }
+  return weighted.flatMap((t) => {
+    const ecs = ecsServicesOf(run, mesh, { virtualNode: t.virtualNode })[0];
+    const port = listenersOf(run.lookup({ kind: 'VirtualNode', mesh, name: t.virtualNode })?.doc.spec)[0]?.port;
+    if (!ecs || port === undefined) return [];
+    const id = successorId(ecs, run);
+    return [
+      {
+        node: t.virtualNode,
+        successor: id.name,
+        service: `EcsService/${id.cluster}/${id.name}`,
+        containerPort: port,
+        weight: t.weight,
+      },
+    ];
+  });
 }
 
 function migrate(source: LoadedDocument, run: MigrationRun): void {
@@ -225,19 +268,30 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
   const vs = targetOf(source);
   if (vs === undefined) return;
   const listener = albListenerInput(gateway);
-  const tgInput = albTargetGroupInput(vs);
   const listenerArn = run.inputOrPlaceholder(listener.key, listener.description, listener.example, 'report');
-  const tg = run.inputOrPlaceholder(tgInput.key, tgInput.description, tgInput.example, 'report');
   const gw = run.lookup({ kind: 'VirtualGateway', mesh, name: gateway });
   const port = listenersOf(gw?.doc.spec)[0]?.port ?? 80;
-  const target = albServiceFor(run, mesh, vs);
+  const targets = albTargetsFor(run, mesh, vs).map((t) => {
+    const input = albTargetGroupInput(t.successor);
+    return { ...t, targetGroupArn: run.inputOrPlaceholder(input.key, input.description, input.example, 'report') };
+  });
   const priority = Math.max(1, (num(source.doc.spec['priority']) ?? 999) + 1);
   const rule: AlbRule = {
     source: sourceId(source),
     location: locate(source, ''),
     port,
-    targets: target ? [{ targetGroupArn: tg, service: target.service, containerPort: target.containerPort }] : [],
-    createRule: albCreateRule(source, listenerArn, tg, priority, vs),
+    targets: targets.map((t) => ({
+      targetGroupArn: t.targetGroupArn,
+      service: t.service,
+      containerPort: t.containerPort,
+    })),
+    createRule: albCreateRule(
+      source,
+      listenerArn,
+      targets.map((t) => ({ TargetGroupArn: t.targetGroupArn, Weight: t.weight })),
+      priority,
+      vs,
+    ),
   };
   run.albRule(rule);
 }
