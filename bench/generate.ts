@@ -11,7 +11,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { API_VERSION, type KindName, type ManifestDocument } from '../src/core/types';
+import { type KindName } from '../scripts/gen-schemas';
+import { API_VERSION, type ManifestDocument } from '../src/core/types';
 import { prng } from '../src/core/prng';
 
 export interface GenerateOptions {
@@ -451,7 +452,7 @@ function countByKind(docs: readonly ManifestDocument[]): Record<KindName, number
     GatewayRoute: 0,
     EcsService: 0,
   };
-  for (const d of docs) byKind[d.kind] += 1;
+  for (const d of docs) byKind[d.kind as KindName] += 1;
   return byKind;
 }
 

@@ -18,12 +18,14 @@ import { type AwsClients, createAwsClients } from '../src/aws/clients';
 import { diffResources } from '../src/core/diff';
 import type { StackState } from '../src/core/model';
 import { buildPlan } from '../src/core/plan';
-import { type ManifestDocument, refOf, resourceId } from '../src/core/types';
+import { type ManifestDocument, resourceId } from '../src/core/types';
+import { defaultRegistry } from '../src/kinds/registry';
+
 import { buildDesired } from '../src/engine/desired';
 import { type ReconcileOutcome, reconcile } from '../src/engine/reconcile';
 import { seedLocalInfrastructure } from '../src/engine/session';
 import { FileStateStore } from '../src/engine/state-store';
-import { defaultRegistry } from '../src/kinds/registry';
+
 import { validateManifests } from '../src/manifest/validate';
 import { type EmulatorProcess, spawnEmulator } from './emulator-control';
 import { type GeneratedSet, type SetCounts, generateManifestSet, quotaViolations, writeManifestSet } from './generate';
@@ -350,7 +352,7 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
     driftResult.minimumWrites = min.writes;
     driftResult.minimumTotal = total(min.reads) + min.writes;
     driftResult.ratio = round2(driftResult.totalCalls / driftResult.minimumTotal);
-    const wanted = new Set(driftDocs.map((d) => resourceId(refOf(d))));
+    const wanted = new Set(driftDocs.map((d) => resourceId(defaultRegistry.refOfDocument(d))));
     const detected = drift.value.changes.filter((c) => c.action !== 'unchanged').map((c) => c.id);
     const missed = [...wanted].filter((id) => !detected.includes(id));
     const extra = detected.filter((id) => !wanted.has(id));

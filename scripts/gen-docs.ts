@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { ANNOTATIONS, KIND_NAMES, MANAGED_BY_VALUE, OWNERSHIP_TAGS, type KindName } from '../src/core/types';
+import { ANNOTATIONS, MANAGED_BY_VALUE, OWNERSHIP_TAGS } from '../src/core/types';
 import {
   ANY_DOCUMENT_FILE,
   APPMESH_MODEL_FILE,
@@ -17,6 +17,8 @@ import {
   ECS_PREFIX,
   KIND_FILES,
   repoRoot,
+  KIND_NAMES,
+  type KindName,
   type JsonSchema,
   type JsonValue,
 } from './gen-schemas';

@@ -12,7 +12,24 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { DURATION_STRING_PATTERN } from '../src/core/duration';
-import { ANNOTATIONS, API_VERSION, KIND_NAMES, OWNERSHIP_TAGS, type KindName } from '../src/core/types';
+import { ANNOTATIONS, API_VERSION, OWNERSHIP_TAGS } from '../src/core/types';
+
+/**
+ * The kinds whose schemas are generated from the AWS models, in registry order. The registry
+ * (src/kinds/registry.ts) is the list of kinds; a test checks that this one matches it, so a new kind gets a
+ * schema here or brings its own (Kind.documentSchema).
+ */
+export const KIND_NAMES = [
+  'Mesh',
+  'VirtualNode',
+  'VirtualRouter',
+  'Route',
+  'VirtualService',
+  'VirtualGateway',
+  'GatewayRoute',
+  'EcsService',
+] as const;
+export type KindName = (typeof KIND_NAMES)[number];
 import { ECS_SERVICE_MEMBERS } from '../src/kinds/ecs-service/service-fields';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -222,7 +239,7 @@ function ecsServiceShapes(ecs: Record<string, BotocoreShape>): Record<string, Bo
         taskDefinition: { shape: 'EcsTaskDefinitionSpec' },
         appMesh: { shape: 'EcsAppMeshSpec' },
       },
-      required: ['appMesh', 'taskDefinition'],
+      required: ['taskDefinition'],
     },
     EcsTaskDefinitionSpec: {
       type: 'structure',

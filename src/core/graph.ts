@@ -1,13 +1,13 @@
 /**
- * The dependency graph the plan orders by: DesiredResource.dependsOn from the kinds, plus what App Mesh enforces
- * (a resource needs its mesh, a route its router, a service its provider...) read from refs and specs, so resources
- * that only exist on the actual side (deletes) are ordered too.
+ * The dependency graph the plan orders by: DesiredResource.dependsOn from the kinds, plus the ordering references
+ * each kind reads from refs and specs (a resource needs its mesh, a route its router, a service its provider...),
+ * so resources that only exist on the actual side (deletes) are ordered too.
  */
 import { MeshwardError } from './errors';
 import { compareIds } from './kind-order';
 import type { ActualResource, DesiredResource } from './model';
-import { ecsMeshMember, hardReferences, structuralParents } from './spec-refs';
-import { resourceId } from './types';
+import { type KindCatalog, defaultCatalog, referencesOf } from './kind-catalog';
+import type { ResourceRef } from './types';
 
 export { renderGraph, toDot, toMermaid, buildTopology } from './topology';
 export type { Topology, TopologyEdge, TopologyNode } from './topology';
@@ -29,6 +29,7 @@ export class DependencyCycleError extends MeshwardError {
 export function buildDependencyGraph(
   desired: readonly DesiredResource[],
   actual: readonly ActualResource[] = [],
+  catalog: KindCatalog = defaultCatalog(),
 ): DependencyGraph {
   const edges = new Map<string, Set<string>>();
   const add = (id: string, deps: readonly string[]): void => {
@@ -36,22 +37,29 @@ export function buildDependencyGraph(
     for (const dep of deps) if (dep !== id) set.add(dep);
     edges.set(id, set);
   };
+  const byName: { id: string; target: ResourceRef }[] = [];
+  const ordering = (id: string, ref: ResourceRef, spec: unknown): string[] =>
+    referencesOf(catalog, ref, spec)
+      .filter(({ reference }) => reference.order !== false)
+      .flatMap(({ id: target, reference }) => {
+        if (!reference.byName) return [target];
+        byName.push({ id, target: reference.target });
+        return [];
+      });
   // Desired first: where both sides exist, the manifest's references are the ones that will hold after apply;
-  // the actual's references still hold until then, so both count.
-  for (const d of desired) add(d.id, [...d.dependsOn, ...structuralParents(d.ref), ...hardReferences(d.ref, d.spec)]);
-  for (const a of actual) add(a.id, [...structuralParents(a.ref), ...hardReferences(a.ref, a.spec)]);
-  // An ECS service names its node without a mesh: resolve it when exactly one node of that name is known.
-  for (const r of [...desired, ...actual]) {
-    if (r.ref.kind !== 'EcsService') continue;
-    const member = ecsMeshMember(r.spec);
-    if (!member) continue;
+  // the actual's references still hold until then, so both count. The manifest's spec is read as well as the
+  // API-shaped one: kinds whose two shapes differ name their references in the manifest's.
+  for (const d of desired) {
+    add(d.id, [...d.dependsOn, ...ordering(d.id, d.ref, d.spec), ...ordering(d.id, d.ref, d.manifest.spec)]);
+  }
+  for (const a of actual) add(a.id, ordering(a.id, a.ref, a.spec));
+  // A reference without its scope (an ECS service naming its node without the mesh): resolved when exactly one
+  // resource of that kind and name is known.
+  for (const { id, target } of byName) {
     const candidates = [...edges.keys()].filter(
-      (id) =>
-        id.startsWith(`${member.kind}/`) &&
-        id.endsWith(`/${member.name}`) &&
-        (member.mesh === undefined || id === resourceId({ kind: member.kind, name: member.name, mesh: member.mesh })),
+      (c) => c.startsWith(`${target.kind}/`) && c.endsWith(`/${target.name}`),
     );
-    if (candidates.length === 1) add(r.id, candidates);
+    if (candidates.length === 1) add(id, candidates);
   }
   const nodes = [...edges.keys()].sort(compareIds);
   const dependsOn: Record<string, string[]> = {};

@@ -1,22 +1,22 @@
-import { KIND_NAMES, type KindName } from './types';
+import { type KindCatalog, defaultCatalog } from './kind-catalog';
+import type { KindName } from './types';
 
-/** Position of a kind in KIND_NAMES: the tiebreak that keeps plans readable (mesh first, ECS services last). */
-export function kindRank(kind: KindName): number {
-  return KIND_NAMES.indexOf(kind);
+/** Position of a kind in the registry: the tiebreak that keeps plans readable (mesh first, ECS services last). */
+export function kindRank(kind: KindName, catalog: KindCatalog = defaultCatalog()): number {
+  return catalog.rank(kind);
 }
 
-/** The kind is the first segment of every resource id (`VirtualNode/shop/a`). */
-export function kindOfId(id: string): KindName | undefined {
-  const head = id.split('/')[0];
-  return KIND_NAMES.find((kind) => kind === head);
+/** The kind is the first segment of every resource id (`VirtualNode/shop/a`); undefined for an unknown kind. */
+export function kindOfId(id: string, catalog: KindCatalog = defaultCatalog()): KindName | undefined {
+  const head = id.slice(0, id.indexOf('/') < 0 ? id.length : id.indexOf('/'));
+  return catalog.find(head) ? head : undefined;
 }
 
 /** Kind order first, then the id: a total, deterministic order for everything the core emits. */
 export function compareIds(a: string, b: string): number {
-  const ka = kindOfId(a);
-  const kb = kindOfId(b);
-  const ra = ka === undefined ? KIND_NAMES.length : kindRank(ka);
-  const rb = kb === undefined ? KIND_NAMES.length : kindRank(kb);
+  const catalog = defaultCatalog();
+  const ra = catalog.rank(a.slice(0, a.indexOf('/') < 0 ? a.length : a.indexOf('/')));
+  const rb = catalog.rank(b.slice(0, b.indexOf('/') < 0 ? b.length : b.indexOf('/')));
   if (ra !== rb) return ra - rb;
   return a < b ? -1 : a > b ? 1 : 0;
 }

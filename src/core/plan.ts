@@ -4,15 +4,16 @@
  * A plan has three phases, each a run of stages (one stage per dependency level, so everything in a stage is
  * independent of the rest of it and may run in parallel):
  * 1. `clear`: deletes that must happen before anything is written, in reverse dependency order: the old half of
- *    every replace, whatever App Mesh would refuse to let go of it (the routes of a replaced router, the services
- *    a replaced node provides: those are replaced with it), and route deletes under a router whose listener
- *    changes (App Mesh checks routes against the router's listener, so the old ones go first).
+ *    every replace, whatever holds it (references a kind marks `holds`: the routes of a replaced router, the
+ *    services a replaced node provides: those are replaced with it), and deletes of children bound to a parent
+ *    whose change they cannot survive (a kind's `parentBound`: routes under a router whose listener changes).
  * 2. `apply`: creates, updates and the new half of every replace, in dependency order (a route after its router,
  *    so routes for a new listener come after the router update).
  * 3. `prune`: the remaining deletes, in reverse dependency order, after everything that might still have named
  *    them has been updated to stop doing so.
- * Replacing a node that a route targets does not touch the route: App Mesh refers by name and does not hold a
- * node for its routes, so the route points at the new node once it exists.
+ * Replacing a resource that another merely names (order, not holds) does not touch the other: AWS refers by name,
+ * so it points at the new resource once it exists. Which references hold and which rules bind children are the
+ * kinds' (src/kinds), read through the KindCatalog; nothing here names a kind.
  */
 import { compareIds } from './kind-order';
 import {
@@ -26,8 +27,8 @@ import { DEFAULT_MAX_DELETES, type GuardRefusal } from './guards';
 import type { ChangeAction, ChangeCause, ResourceChange } from './model';
 import { isDeletionProtected, isMeshwardOwned } from './ownership';
 import { pointerTouches } from './pointer';
-import { routeProtocol, virtualServiceProvider } from './spec-refs';
-import { resourceId, type KindName } from './types';
+import { type KindCatalog, defaultCatalog, referencesOf } from './kind-catalog';
+import type { KindName } from './types';
 
 export type { GuardCode, GuardRefusal } from './guards';
 
@@ -41,6 +42,8 @@ export interface PlanOptions {
   desiredCount: number;
   /** Ordering graph; built from the changes' desired and actual sides when absent. */
   graph?: DependencyGraph;
+  /** What the plan knows of kinds (default: the kind registry). */
+  catalog?: KindCatalog;
 }
 
 export type StepOp = 'create' | 'update' | 'delete';
@@ -92,8 +95,9 @@ export function buildPlan(input: readonly ResourceChange[], options: PlanOptions
     skipped.push({ id: c.id, kind: c.kind, action: c.action, cause: c.cause, reason });
   };
 
-  const listenerRouters = promoteRoutesForListenerChanges(changes);
-  const { early, refused: refusedReplaces } = cascadeReplaces(changes, options.prune, refusals, skip);
+  const catalog = options.catalog ?? defaultCatalog();
+  const boundDeletes = promoteBoundChildren(changes, catalog);
+  const { early, refused: refusedReplaces } = cascadeReplaces(changes, options.prune, refusals, skip, catalog);
 
   const conflicts = [...changes.values()].filter((c) => c.action === 'conflict');
   for (const c of conflicts) skip(c, c.reason ?? 'not managed by this stack');
@@ -155,15 +159,11 @@ export function buildPlan(input: readonly ResourceChange[], options: PlanOptions
     buildDependencyGraph(
       ordered.flatMap((c) => (c.desired ? [c.desired] : [])),
       ordered.flatMap((c) => (c.actual ? [c.actual] : [])),
+      catalog,
     );
   const level = levelIndex(dependencyLevels(graph));
   const clear = new Set<string>(early);
-  for (const c of deletes) {
-    if (c.kind === 'Route' && c.ref.mesh !== undefined && c.ref.parent !== undefined) {
-      if (listenerRouters.has(resourceId({ kind: 'VirtualRouter', name: c.ref.parent, mesh: c.ref.mesh })))
-        clear.add(c.id);
-    }
-  }
+  for (const c of deletes) if (boundDeletes.has(c.id)) clear.add(c.id);
   // A delete that depends on something deleted early must go before it, so it is early too.
   // Only through other deletes: a pruned resource reached through one that stays must still wait for the updates
   // that stop naming it.
@@ -209,56 +209,60 @@ function sortSkipped(skipped: SkippedChange[]): SkippedChange[] {
   return skipped.sort((a, b) => compareIds(a.id, b.id));
 }
 
-/**
- * Routers whose listeners change; under them, a route whose protocol changes (httpRoute -> tcpRoute) cannot be
- * updated in place across the listener change, so it becomes a replace: old route out before the router update,
- * new route in after it.
- */
-function promoteRoutesForListenerChanges(changes: Map<string, ResourceChange>): Set<string> {
-  const routers = new Set<string>();
-  for (const c of changes.values()) {
-    if (c.kind === 'VirtualRouter' && (c.action === 'update' || c.action === 'replace')) {
-      if (c.changes.some((f) => pointerTouches('/spec/listeners', f.path))) routers.add(c.id);
-    }
-  }
-  for (const c of changes.values()) {
-    if (c.kind !== 'Route' || c.action !== 'update' || c.ref.mesh === undefined || c.ref.parent === undefined) continue;
-    if (!routers.has(resourceId({ kind: 'VirtualRouter', name: c.ref.parent, mesh: c.ref.mesh }))) continue;
-    const before = routeProtocol(c.actual?.spec);
-    const after = routeProtocol(c.desired?.spec);
-    if (before !== after) {
-      c.action = 'replace';
-      c.reason = `route protocol changes (${before ?? 'none'} -> ${after ?? 'none'}) with its router's listener: delete and create`;
-    }
-  }
-  return routers;
+/** The id of the structural parent a bound child names (its reference of the parent's kind that holds it). */
+function boundParentOf(c: ResourceChange, catalog: KindCatalog): string | undefined {
+  const bound = catalog.find(c.kind)?.parentBound;
+  const side = c.desired ?? c.actual;
+  if (!bound || !side) return undefined;
+  return referencesOf(catalog, c.ref, side.spec).find(
+    ({ reference }) => reference.holds && reference.target.kind === bound.parentKind,
+  )?.id;
 }
 
-/** What App Mesh will not delete while `holder` exists: ids of the resources that hold `id`. */
-function holdersOf(id: string, changes: Map<string, ResourceChange>): string[] {
-  const target = changes.get(id);
-  if (!target) return [];
-  const { kind, name, mesh } = target.ref;
-  const out: string[] = [];
+/**
+ * Parents whose change a bound child cannot survive (a router whose listeners change): under them, a child whose
+ * key changes (httpRoute -> tcpRoute) cannot be updated in place across the parent change, so it becomes a
+ * replace: old child out before the parent update, new child in after it. Returns the ids of the bound children's
+ * deletes, which must run in the clear phase for the same reason.
+ */
+function promoteBoundChildren(changes: Map<string, ResourceChange>, catalog: KindCatalog): Set<string> {
+  const boundDeletes = new Set<string>();
   for (const c of changes.values()) {
-    const ref = c.actual?.ref;
-    if (!ref || c.id === id) continue;
-    const inMesh = kind === 'Mesh' && ref.mesh === name;
-    const child =
-      mesh !== undefined &&
-      ref.mesh === mesh &&
-      ref.parent === name &&
-      ((kind === 'VirtualRouter' && ref.kind === 'Route') ||
-        (kind === 'VirtualGateway' && ref.kind === 'GatewayRoute'));
-    const provider =
-      ref.kind === 'VirtualService' &&
-      ref.mesh === mesh &&
-      (kind === 'VirtualNode' || kind === 'VirtualRouter') &&
-      virtualServiceProvider(c.actual?.spec)?.kind === kind &&
-      virtualServiceProvider(c.actual?.spec)?.name === name;
-    if (inMesh || child || provider) out.push(c.id);
+    const bound = catalog.find(c.kind)?.parentBound;
+    const parentId = bound ? boundParentOf(c, catalog) : undefined;
+    const parent = parentId === undefined ? undefined : changes.get(parentId);
+    if (!bound || !parent || (parent.action !== 'update' && parent.action !== 'replace')) continue;
+    if (!parent.changes.some((f) => bound.parentPaths.some((p) => pointerTouches(p, f.path)))) continue;
+    if (c.action === 'delete') boundDeletes.add(c.id);
+    if (c.action !== 'update') continue;
+    const before = bound.key(c.actual?.spec);
+    const after = bound.key(c.desired?.spec);
+    if (before !== after) {
+      c.action = 'replace';
+      c.reason = bound.reason(before, after);
+    }
   }
-  return out.sort(compareIds);
+  return boundDeletes;
+}
+
+/**
+ * What AWS will not delete while it exists: held id -> ids of the resources that hold it (the kinds' `holds`
+ * references of the actual side), built once per plan.
+ */
+function holdersIndex(changes: Map<string, ResourceChange>, catalog: KindCatalog): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const c of changes.values()) {
+    const actual = c.actual;
+    if (!actual) continue;
+    for (const r of referencesOf(catalog, actual.ref, actual.spec)) {
+      if (!r.reference.holds || r.id === c.id || !changes.has(r.id)) continue;
+      const holders = index.get(r.id) ?? [];
+      if (!holders.includes(c.id)) holders.push(c.id);
+      index.set(r.id, holders);
+    }
+  }
+  for (const holders of index.values()) holders.sort(compareIds);
+  return index;
 }
 
 /**
@@ -271,10 +275,12 @@ function cascadeReplaces(
   prune: boolean,
   refusals: GuardRefusal[],
   skip: (c: ResourceChange, reason: string) => void,
+  catalog: KindCatalog,
 ): { early: Set<string>; refused: Set<string> } {
   const early = new Set<string>();
   const refused = new Set<string>();
   const roots = [...changes.values()].filter((c) => c.action === 'replace').map((c) => c.id);
+  const holders = roots.length > 0 ? holdersIndex(changes, catalog) : new Map<string, string[]>();
   const done = new Set<string>();
   for (const root of roots) {
     if (done.has(root)) continue;
@@ -284,7 +290,7 @@ function cascadeReplaces(
     const seen = new Set<string>([root]);
     while (queue.length > 0) {
       const id = queue.shift() as string;
-      for (const holder of holdersOf(id, changes)) {
+      for (const holder of holders.get(id) ?? []) {
         if (seen.has(holder)) continue;
         seen.add(holder);
         members.push(holder);
@@ -328,7 +334,7 @@ function cascadeReplaces(
       else if (c.action === 'update' || c.action === 'unchanged' || c.action === 'replace') {
         c.action = 'replace';
         c.cause = c.cause === 'none' ? rootChange.cause : c.cause;
-        c.reason = `replaced with ${root}: App Mesh does not delete ${root} while it is in use`;
+        c.reason = `replaced with ${root}: AWS does not delete ${root} while it is in use`;
       }
     }
   }

@@ -1,17 +1,20 @@
 /**
  * The mesh topology for `meshward graph`: gateway -> gateway routes -> virtual services -> routers / nodes ->
- * routes -> weighted nodes -> backends, drawn from the desired specs (App Mesh API shapes). Pure: the CLI prints it.
+ * routes -> weighted nodes -> backends, drawn from the desired specs. Which kinds are drawn, how, and which
+ * references are edges is each kind's (`topology`, `SpecReference.relation`). Pure: the CLI prints it.
  */
+import type { TopologyStyle } from '../kinds/kind';
+import { type KindCatalog, defaultCatalog, referencesOf } from './kind-catalog';
 import type { DesiredResource } from './model';
-import { gatewayRouteTarget, nodeBackends, routeWeightedTargets, virtualServiceProvider } from './spec-refs';
-import { ANNOTATIONS, resourceId, type KindName } from './types';
+import { ANNOTATIONS, type KindName, type ResourceRef, resourceId } from './types';
 
-export type TopologyKind = Exclude<KindName, 'Mesh' | 'EcsService'>;
+export type TopologyKind = KindName;
 
 export interface TopologyNode {
   id: string;
   kind: TopologyKind;
   name: string;
+  /** The group the node is drawn in: the value of its kind's `groupBy` scope key (the mesh). */
   mesh: string;
   /** Managed elsewhere: named by a spec but not declared, or declared as a placeholder annotated external. */
   external: boolean;
@@ -22,7 +25,7 @@ export interface TopologyEdge {
   to: string;
   /** contains: gateway -> its routes, router -> its routes; targets: gateway route -> service; provides: service ->
    * router/node; weighted: route -> node; backend: node -> the services it calls. */
-  relation: 'contains' | 'targets' | 'provides' | 'weighted' | 'backend';
+  relation: string;
   label?: string;
 }
 
@@ -31,87 +34,57 @@ export interface Topology {
   edges: TopologyEdge[];
 }
 
-const TOPOLOGY_ORDER: readonly TopologyKind[] = [
-  'VirtualGateway',
-  'GatewayRoute',
-  'VirtualService',
-  'VirtualRouter',
-  'Route',
-  'VirtualNode',
-];
+/** A `contains` reference names the container: the edge is drawn from it to the resource. */
+const CONTAINS = 'contains';
 
-const SHORT: Record<TopologyKind, string> = {
-  VirtualGateway: 'gateway',
-  GatewayRoute: 'gateway route',
-  VirtualService: 'service',
-  VirtualRouter: 'router',
-  Route: 'route',
-  VirtualNode: 'node',
-};
+function styleOf(catalog: KindCatalog, kind: KindName): TopologyStyle | undefined {
+  return catalog.find(kind)?.topology;
+}
 
-function isTopologyKind(kind: KindName): kind is TopologyKind {
-  return (TOPOLOGY_ORDER as readonly string[]).includes(kind);
+function groupOf(catalog: KindCatalog, ref: ResourceRef): string | undefined {
+  const style = styleOf(catalog, ref.kind);
+  const identity = catalog.find(ref.kind);
+  if (!style || !identity) return undefined;
+  return identity.scopeKeys(ref).find(([key]) => key === style.groupBy)?.[1];
 }
 
 function specOf(r: DesiredResource): unknown {
   return r.spec ?? r.manifest.spec;
 }
 
-export function buildTopology(desired: readonly DesiredResource[]): Topology {
+export function buildTopology(desired: readonly DesiredResource[], catalog: KindCatalog = defaultCatalog()): Topology {
   const nodes = new Map<string, TopologyNode>();
   for (const r of desired) {
-    if (!isTopologyKind(r.ref.kind) || r.ref.mesh === undefined) continue;
+    const group = groupOf(catalog, r.ref);
+    if (group === undefined) continue;
     // A placeholder annotated external is declared only so that references to it resolve; someone else runs it.
     const external = r.annotations[ANNOTATIONS.external] === 'true';
-    nodes.set(r.id, { id: r.id, kind: r.ref.kind, name: r.ref.name, mesh: r.ref.mesh, external });
+    nodes.set(r.id, { id: r.id, kind: r.ref.kind, name: r.ref.name, mesh: group, external });
   }
   const edges: TopologyEdge[] = [];
-  const target = (kind: TopologyKind, name: string, mesh: string): string => {
-    const id = resourceId({ kind, name, mesh });
-    if (!nodes.has(id)) nodes.set(id, { id, kind, name, mesh, external: true });
+  const target = (ref: ResourceRef): string | undefined => {
+    const id = resourceId(ref);
+    const group = groupOf(catalog, ref);
+    if (group === undefined) return undefined;
+    if (!nodes.has(id)) nodes.set(id, { id, kind: ref.kind, name: ref.name, mesh: group, external: true });
     return id;
   };
   for (const r of desired) {
-    const mesh = r.ref.mesh;
-    if (!isTopologyKind(r.ref.kind) || mesh === undefined) continue;
-    const spec = specOf(r);
-    if (r.ref.kind === 'Route' || r.ref.kind === 'GatewayRoute') {
-      const parentKind = r.ref.kind === 'Route' ? 'VirtualRouter' : 'VirtualGateway';
-      if (r.ref.parent !== undefined) {
-        edges.push({ from: target(parentKind, r.ref.parent, mesh), to: r.id, relation: 'contains' });
-      }
-    }
-    switch (r.ref.kind) {
-      case 'GatewayRoute': {
-        const service = gatewayRouteTarget(spec);
-        if (service) edges.push({ from: r.id, to: target('VirtualService', service, mesh), relation: 'targets' });
-        break;
-      }
-      case 'VirtualService': {
-        const provider = virtualServiceProvider(spec);
-        if (provider) edges.push({ from: r.id, to: target(provider.kind, provider.name, mesh), relation: 'provides' });
-        break;
-      }
-      case 'Route':
-        for (const t of routeWeightedTargets(spec)) {
-          edges.push({
-            from: r.id,
-            to: target('VirtualNode', t.virtualNode, mesh),
-            relation: 'weighted',
-            ...(t.weight !== undefined ? { label: String(t.weight) } : {}),
-          });
-        }
-        break;
-      case 'VirtualNode':
-        for (const service of nodeBackends(spec)) {
-          edges.push({ from: r.id, to: target('VirtualService', service, mesh), relation: 'backend' });
-        }
-        break;
-      default:
-        break;
+    if (!nodes.has(r.id)) continue;
+    for (const { reference } of referencesOf(catalog, r.ref, specOf(r))) {
+      if (reference.relation === undefined || reference.byName) continue;
+      const other = target(reference.target);
+      if (other === undefined) continue;
+      const [from, to] = reference.relation === CONTAINS ? [other, r.id] : [r.id, other];
+      edges.push({
+        from,
+        to,
+        relation: reference.relation,
+        ...(reference.label !== undefined ? { label: reference.label } : {}),
+      });
     }
   }
-  const rank = (n: TopologyNode): number => TOPOLOGY_ORDER.indexOf(n.kind);
+  const rank = (n: TopologyNode): number => styleOf(catalog, n.kind)?.rank ?? 0;
   const sorted = [...nodes.values()].sort((a, b) => cmp(a.mesh, b.mesh) || rank(a) - rank(b) || cmp(a.id, b.id));
   const position = new Map(sorted.map((n, i) => [n.id, i]));
   const pos = (id: string): number => position.get(id) ?? 0;
@@ -124,33 +97,24 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function labelOf(n: TopologyNode): string {
-  return `${SHORT[n.kind]}: ${n.name}${n.external ? ' (external)' : ''}`;
+function labelOf(n: TopologyNode, catalog: KindCatalog): string {
+  return `${styleOf(catalog, n.kind)?.label ?? n.kind}: ${n.name}${n.external ? ' (external)' : ''}`;
 }
 
 function meshes(topology: Topology): string[] {
   return [...new Set(topology.nodes.map((n) => n.mesh))];
 }
 
-const MERMAID_SHAPE: Record<TopologyKind, [string, string]> = {
-  VirtualGateway: ['[/', '\\]'],
-  GatewayRoute: ['[[', ']]'],
-  VirtualService: ['([', '])'],
-  VirtualRouter: ['{', '}'],
-  Route: ['>', ']'],
-  VirtualNode: ['[', ']'],
-};
-
 /** A Mermaid flowchart, one subgraph per mesh; node ids are positional (n0, n1...) because names are not ids. */
-export function toMermaid(topology: Topology): string {
+export function toMermaid(topology: Topology, catalog: KindCatalog = defaultCatalog()): string {
   const idOf = new Map(topology.nodes.map((n, i) => [n.id, `n${i}`]));
   const esc = (text: string): string => text.replace(/"/g, '#quot;');
   const lines = ['flowchart LR'];
   meshes(topology).forEach((mesh, m) => {
     lines.push(`  subgraph mesh${m}["mesh: ${esc(mesh)}"]`);
     for (const n of topology.nodes.filter((node) => node.mesh === mesh)) {
-      const [open, close] = MERMAID_SHAPE[n.kind];
-      lines.push(`    ${idOf.get(n.id) ?? ''}${open}"${esc(labelOf(n))}"${close}`);
+      const [open, close] = styleOf(catalog, n.kind)?.mermaid ?? ['[', ']'];
+      lines.push(`    ${idOf.get(n.id) ?? ''}${open}"${esc(labelOf(n, catalog))}"${close}`);
     }
     lines.push('  end');
   });
@@ -167,24 +131,16 @@ export function toMermaid(topology: Topology): string {
   return `${lines.join('\n')}\n`;
 }
 
-const DOT_SHAPE: Record<TopologyKind, string> = {
-  VirtualGateway: 'trapezium',
-  GatewayRoute: 'cds',
-  VirtualService: 'ellipse',
-  VirtualRouter: 'diamond',
-  Route: 'rarrow',
-  VirtualNode: 'box',
-};
-
 /** Graphviz DOT, one cluster per mesh, resource ids as node ids (quoted, so slashes are fine). */
-export function toDot(topology: Topology): string {
+export function toDot(topology: Topology, catalog: KindCatalog = defaultCatalog()): string {
   const q = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const lines = ['digraph meshward {', '  rankdir=LR;', '  node [fontname="Helvetica"];'];
   for (const mesh of meshes(topology)) {
     lines.push(`  subgraph ${q(`cluster_${mesh}`)} {`, `    label=${q(`mesh: ${mesh}`)};`);
     for (const n of topology.nodes.filter((node) => node.mesh === mesh)) {
       const style = n.external ? ', style=dashed' : '';
-      lines.push(`    ${q(n.id)} [label=${q(labelOf(n))}, shape=${DOT_SHAPE[n.kind]}${style}];`);
+      const shape = styleOf(catalog, n.kind)?.dot ?? 'box';
+      lines.push(`    ${q(n.id)} [label=${q(labelOf(n, catalog))}, shape=${shape}${style}];`);
     }
     lines.push('  }');
   }

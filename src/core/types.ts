@@ -4,18 +4,11 @@
  */
 export const API_VERSION = 'meshward.dev/v1alpha1';
 
-/** Kinds in dependency order (a kind only depends on kinds before it, except Route/GatewayRoute -> services). */
-export const KIND_NAMES = [
-  'Mesh',
-  'VirtualNode',
-  'VirtualRouter',
-  'Route',
-  'VirtualService',
-  'VirtualGateway',
-  'GatewayRoute',
-  'EcsService',
-] as const;
-export type KindName = (typeof KIND_NAMES)[number];
+/**
+ * A kind's name (`VirtualNode`, `EcsService`). Any string: the kind registry (src/kinds/registry.ts) is the one
+ * list of kinds, and every layer asks it rather than a list of its own.
+ */
+export type KindName = string;
 
 export const ANNOTATIONS = {
   adopt: 'meshward.dev/adopt',
@@ -32,12 +25,11 @@ export const MANAGED_BY_VALUE = 'meshward';
 
 export interface ManifestMetadata {
   name: string;
-  /** Every kind but Mesh and EcsService. */
+  /** Scope fields a kind's identity reads (`mesh`, `virtualRouter`, ...): each kind's schema says which it takes. */
   mesh?: string;
-  /** Route only. */
   virtualRouter?: string;
-  /** GatewayRoute only. */
   virtualGateway?: string;
+  [scopeField: string]: unknown;
   tags?: Record<string, string>;
   annotations?: Record<string, string>;
 }
@@ -69,8 +61,9 @@ export interface LoadedDocument {
 }
 
 /**
- * Identity of one resource. `parent` is the router of a Route, the gateway of a GatewayRoute, and the cluster of
- * an EcsService; `mesh` is absent for Mesh and EcsService.
+ * Identity of one resource: its kind, its name and up to two scope segments, which the kind defines (App Mesh kinds
+ * put their mesh in `mesh`, a route its router in `parent`, an ECS service its cluster in `parent`). The id joins
+ * them in that order; the kind's `refOfId` reads them back.
  */
 export interface ResourceRef {
   kind: KindName;
@@ -82,22 +75,4 @@ export interface ResourceRef {
 /** A stable, human-readable key: `Route/mesh/router/name`, `VirtualNode/mesh/name`, `EcsService/cluster/name`. */
 export function resourceId(ref: ResourceRef): string {
   return [ref.kind, ref.mesh, ref.parent, ref.name].filter((part) => part !== undefined).join('/');
-}
-
-export function refOf(doc: ManifestDocument): ResourceRef {
-  const m = doc.metadata;
-  switch (doc.kind) {
-    case 'Mesh':
-      return { kind: doc.kind, name: m.name };
-    case 'Route':
-      return { kind: doc.kind, name: m.name, mesh: m.mesh, parent: m.virtualRouter };
-    case 'GatewayRoute':
-      return { kind: doc.kind, name: m.name, mesh: m.mesh, parent: m.virtualGateway };
-    case 'EcsService': {
-      const cluster = (doc.spec as { cluster?: unknown }).cluster;
-      return { kind: doc.kind, name: m.name, parent: typeof cluster === 'string' ? cluster : 'default' };
-    }
-    default:
-      return { kind: doc.kind, name: m.name, mesh: m.mesh };
-  }
 }

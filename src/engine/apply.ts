@@ -88,7 +88,7 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
           const out =
             step.op === 'create' || !change.actual
               ? await kind.create(ctx, change.desired)
-              : await kind.update(ctx, change.desired, change.actual);
+              : await kind.update(ctx, change.desired, change.actual, change.changes);
           ctx.rememberArn(step.id, out.arn);
           written.set(step.id, out.version === undefined ? { arn: out.arn } : { arn: out.arn, version: out.version });
           deleted.delete(step.id);

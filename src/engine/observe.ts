@@ -3,33 +3,47 @@
  * parents (routers for routes) are known before it lists under them. Kinds of one wave run in parallel.
  */
 import type { ActualResource, StackState } from '../core/model';
-import { type ManifestDocument, refOf, resourceId } from '../core/types';
+import type { ManifestDocument, ResourceRef } from '../core/types';
+import { resourceId } from '../core/types';
 import type { ObserveScope } from '../kinds/kind';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import type { EngineContext } from './context';
 
 export interface ScopeInput {
-  meshes?: readonly string[];
-  clusters?: readonly string[];
+  /** Scope key ('mesh', 'cluster', ... as the kinds define them) -> names. */
+  scopes?: Readonly<Record<string, readonly string[]>>;
   ids?: readonly string[];
   all?: boolean;
 }
 
-/** The scope is what the manifests name plus what the state store remembers (so removed resources are seen). */
-export function scopeFor(docs: readonly ManifestDocument[], state: StackState | undefined): ScopeInput {
-  const meshes = new Set<string>();
-  const clusters = new Set<string>();
+/**
+ * The scope is what the manifests name plus what the state store remembers (so removed resources are seen): every
+ * id contributes its kind's scope keys. Ids of kinds no longer registered contribute nothing.
+ */
+export function scopeFor(
+  docs: readonly ManifestDocument[],
+  state: StackState | undefined,
+  registry: KindRegistry = defaultRegistry,
+): ScopeInput {
+  const scopes = new Map<string, Set<string>>();
   const ids = new Set<string>();
-  const add = (id: string): void => {
+  const add = (ref: ResourceRef | undefined, id: string): void => {
     ids.add(id);
-    const [kind, a] = id.split('/');
-    if (kind === 'EcsService' && a !== undefined) clusters.add(a);
-    else if (kind === 'Mesh' && a !== undefined) meshes.add(a);
-    else if (a !== undefined) meshes.add(a);
+    if (!ref) return;
+    for (const [key, value] of registry.get(ref.kind).scopeKeys(ref)) {
+      const set = scopes.get(key) ?? new Set<string>();
+      set.add(value);
+      scopes.set(key, set);
+    }
   };
-  for (const doc of docs) add(resourceId(refOf(doc)));
-  for (const id of Object.keys(state?.applied ?? {})) add(id);
-  return { meshes: [...meshes].sort(), clusters: [...clusters].sort(), ids: [...ids].sort() };
+  for (const doc of docs) {
+    const ref = registry.refOfDocument(doc);
+    add(ref, resourceId(ref));
+  }
+  for (const id of Object.keys(state?.applied ?? {})) add(registry.refOfId(id), id);
+  const out: Record<string, string[]> = {};
+  for (const key of [...scopes.keys()].sort()) out[key] = [...(scopes.get(key) ?? [])].sort();
+  return { scopes: out, ids: [...ids].sort() };
 }
 
 export async function observe(
@@ -39,8 +53,7 @@ export async function observe(
 ): Promise<ActualResource[]> {
   const byKind = new Map<string, ActualResource[]>();
   const base = {
-    meshes: input.meshes ?? [],
-    clusters: input.clusters ?? [],
+    scopes: input.scopes ?? {},
     ids: new Set(input.ids ?? []),
     ...(input.all ? { all: true } : {}),
   };

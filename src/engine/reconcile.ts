@@ -148,7 +148,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
   let issues: ValidationIssue[] = [];
   if (options.documents) documents = options.documents;
   else {
-    const validation = await validateManifests(options.paths ?? ['manifests/'], options.validate ?? {});
+    const validation = await validateManifests(options.paths ?? ['manifests/'], { registry, ...options.validate });
     issues = validation.issues;
     if (!validation.valid) {
       const errors = validation.issues
@@ -180,6 +180,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
       scopeFor(
         desired.map((d) => d.manifest),
         state,
+        registry,
       ),
       registry,
     );
@@ -196,6 +197,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
     immutablePaths: (kind) => registry.get(kind).immutablePaths,
   });
   const plan = buildPlan(changes, {
+    catalog: registry,
     prune: options.prune ?? false,
     ...(options.maxDeletes !== undefined ? { maxDeletes: options.maxDeletes } : {}),
     force: options.force ?? false,

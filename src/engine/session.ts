@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { type AwsClients, LOCAL_CREDENTIALS, createAwsClients } from '../aws/clients';
 import type { StateStore } from '../core/model';
 import type { ManifestDocument } from '../core/types';
-import { getString } from '../kinds/shared/spec-utils';
+import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import { DEFAULT_STATE_PATH, STATE_STORE_SCHEMES, openStateStore, registerStateStore } from './state-store';
 
 export const LOCAL_DIR = '.meshward/local';
@@ -93,26 +93,35 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 }
 
 /** The clusters and Cloud Map namespaces the manifests run in: infrastructure, created outside meshward. */
-export function infrastructureOf(docs: readonly ManifestDocument[]): { clusters: string[]; namespaces: string[] } {
+export function infrastructureOf(
+  docs: readonly ManifestDocument[],
+  registry: KindRegistry = defaultRegistry,
+): { clusters: string[]; namespaces: string[] } {
   const clusters = new Set<string>();
   const namespaces = new Set<string>();
   for (const doc of docs) {
-    if (doc.kind === 'EcsService') {
-      clusters.add(getString(doc.spec, 'cluster') ?? 'default');
-      const ns = getString(doc.spec, 'appMesh', 'cloudMapService', 'namespaceName');
-      if (ns) namespaces.add(ns);
+    const kind = registry.find(doc.kind);
+    for (const need of kind?.infrastructure?.(doc) ?? []) {
+      (need.type === 'ecs-cluster' ? clusters : namespaces).add(need.name);
     }
-    if (doc.kind === 'VirtualNode') {
-      const ns = getString(doc.spec, 'serviceDiscovery', 'awsCloudMap', 'namespaceName');
-      if (ns) namespaces.add(ns);
+  }
+  // A namespace the manifests declare as a resource is meshward's to create, not infrastructure to seed.
+  for (const doc of docs) {
+    const ref = registry.refOf(doc);
+    for (const need of ref ? (registry.find(doc.kind)?.provides?.(ref) ?? []) : []) {
+      (need.type === 'ecs-cluster' ? clusters : namespaces).delete(need.name);
     }
   }
   return { clusters: [...clusters].sort(), namespaces: [...namespaces].sort() };
 }
 
 /** Creates what is missing of `infrastructureOf(docs)` in the emulator (never used against real AWS). */
-export async function seedLocalInfrastructure(clients: AwsClients, docs: readonly ManifestDocument[]): Promise<void> {
-  const { clusters, namespaces } = infrastructureOf(docs);
+export async function seedLocalInfrastructure(
+  clients: AwsClients,
+  docs: readonly ManifestDocument[],
+  registry: KindRegistry = defaultRegistry,
+): Promise<void> {
+  const { clusters, namespaces } = infrastructureOf(docs, registry);
   if (clusters.length > 0) {
     const found = await clients.ecs.send(new DescribeClustersCommand({ clusters }));
     const active = new Set((found.clusters ?? []).filter((c) => c.status === 'ACTIVE').map((c) => c.clusterName));

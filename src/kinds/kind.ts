@@ -6,8 +6,9 @@
 import type { AwsClients } from '../aws/clients';
 import type { ErrorClass } from '../aws/errors';
 import type { ApiFamily } from '../aws/rate-limiter';
-import type { ActualResource, DesiredResource, StackState } from '../core/model';
-import type { KindName, ManifestDocument, ResourceRef } from '../core/types';
+import type { ActualResource, DesiredResource, FieldChange, StackState } from '../core/model';
+import type { KindName, LoadedDocument, ManifestDocument, ResourceRef } from '../core/types';
+import type { IssueCode, IssueSeverity } from '../manifest/issues';
 
 /** What a pure conversion may know about the rest of the desired set (an EcsService reads its node's listeners). */
 export interface ConvertContext {
@@ -52,10 +53,13 @@ export interface KindContext {
   waitTimeoutMillis: number;
 }
 
-/** Where to look. The engine fills it from the manifests and the state store. */
+/**
+ * Where to look. The engine fills it from the manifests and the state store: every resource id named there
+ * contributes its kind's `scopeKeys` (a mesh, a cluster, a namespace...), so a kind lists only where it must.
+ */
 export interface ObserveScope {
-  meshes: readonly string[];
-  clusters: readonly string[];
+  /** Scope key ('mesh', 'cluster', ...) -> names, sorted. A key nobody contributed is absent. */
+  scopes: Readonly<Record<string, readonly string[]>>;
   /** Resource ids the manifests or the state name (ECS describes by name instead of listing). */
   ids: ReadonlySet<string>;
   /** Observed resources of this kind's `parentKind`, when it has one. */
@@ -69,7 +73,128 @@ export interface WriteResult {
   version?: number;
 }
 
-export interface Kind {
+/**
+ * One name a resource's document gives of another resource: what validation checks is declared, what orders the
+ * plan, what holds a resource in use and what `meshward graph` draws. Kinds read them from a spec; the core never
+ * looks inside a spec itself.
+ */
+export interface SpecReference {
+  /** JSON pointer into the document where the name is written (`/metadata/mesh`, `/spec/backends/0/...`). */
+  pointer: string;
+  target: ResourceRef;
+  /**
+   * The target's scope is not written next to its name (an ECS service naming its node without the mesh): it is
+   * ordered against the one resource of that kind and name, when there is exactly one, and not validated.
+   */
+  byName?: boolean;
+  /** The target must exist first (created before, deleted after). Default true. */
+  order?: boolean;
+  /**
+   * AWS refuses to delete the target while this resource names it (ResourceInUse): replacing the target replaces
+   * this resource too, and deleting it comes first.
+   */
+  holds?: boolean;
+  /** When the target is not declared, the document's other rules are not checked (everything would dangle). */
+  root?: boolean;
+  /** Issue code when the target is not declared (default DANGLING_REFERENCE). */
+  missingCode?: IssueCode;
+  /** `meshward graph`: the edge's relation (contains, targets, provides, weighted, backend) and label. */
+  relation?: string;
+  label?: string;
+}
+
+/** What a kind's semantic rules may ask of the validation run (manifest/semantic.ts implements it). */
+export interface SemanticChecker {
+  readonly loaded: LoadedDocument;
+  /** The document's own identity. */
+  readonly ref: ResourceRef;
+  report(pointer: string, code: IssueCode, message: string, severity?: IssueSeverity): void;
+  /** A declared document, whatever its validity; undefined when not declared. */
+  find(ref: ResourceRef): LoadedDocument | undefined;
+  /** Reports a dangling reference (unless this document is annotated external); returns the target when declared. */
+  require(pointer: string, ref: ResourceRef): LoadedDocument | undefined;
+  /** The document is annotated `meshward.dev/external`. */
+  readonly external: boolean;
+}
+
+/**
+ * How a kind sits under a structural parent whose change can force its own replace: App Mesh checks a route
+ * against its router's listener, so a route whose protocol changes with the listener is deleted before the router
+ * update and created after it.
+ */
+export interface ParentBound {
+  /** The structural parent's kind (its id is the child's reference of that kind with `holds`). */
+  parentKind: KindName;
+  /** Pointers into the parent's diff that matter (`/spec/listeners`). */
+  parentPaths: readonly string[];
+  /** The child's value that must survive such a parent change; a different value means replace. */
+  key(spec: unknown): string | undefined;
+  /** One line for the plan: why it is a replace, given the old and new keys. */
+  reason(before: string | undefined, after: string | undefined): string;
+}
+
+/** How `meshward graph` draws a kind; kinds without it are not drawn. */
+export interface TopologyStyle {
+  /** Rank in the drawing, left to right. */
+  rank: number;
+  /** Short label: 'gateway', 'router'. */
+  label: string;
+  mermaid: readonly [string, string];
+  dot: string;
+  /** Scope key whose value groups the drawing into subgraphs ('mesh'). */
+  groupBy: string;
+}
+
+/** Account infrastructure a document assumes (created outside meshward; `--local` seeds it in the emulator). */
+export interface InfrastructureNeed {
+  type: 'ecs-cluster' | 'cloud-map-namespace';
+  name: string;
+}
+
+/** The data half of a kind: what it is called, where it lives, what it names. Pure, no SDK. */
+export interface KindIdentity {
+  readonly kind: KindName;
+  /**
+   * The resource's identity from its document, built from string fields only (documents that failed their schema
+   * get here too); undefined when the document does not name itself well enough.
+   */
+  refOf(doc: { metadata?: unknown; spec?: unknown }): ResourceRef | undefined;
+  /** Identity from a resource id (`VirtualNode/shop/a`): the inverse of resourceId. */
+  refOfId(id: string): ResourceRef | undefined;
+  /** Scope keys the resource contributes to observe ('mesh' -> 'shop', 'cluster' -> 'prod'). */
+  scopeKeys(ref: ResourceRef): readonly (readonly [string, string])[];
+  /**
+   * Every name this resource gives of another: structural parents first (its mesh, its router), then the spec's
+   * references. `spec` is the manifest's spec or the API-shaped spec AWS returned (kinds whose shapes differ may
+   * find fewer in the latter).
+   */
+  references(ref: ResourceRef, spec: unknown): SpecReference[];
+  /** Validation beyond the schema and beyond `references`, for a document that passed its schema. */
+  check?(checker: SemanticChecker): void;
+  /** `meshward graph` style. */
+  readonly topology?: TopologyStyle;
+  /** Replace rules under a structural parent (routes under a router). */
+  readonly parentBound?: ParentBound;
+  /** ` in mesh "shop"`: where a missing resource of this kind was looked for, for messages. */
+  describeScope?(ref: ResourceRef): string;
+  /** Whether an observed resource belongs to an export of the given scope (`--mesh shop --cluster c`). */
+  inExport?(ref: ResourceRef, doc: ManifestDocument, scopes: Readonly<Record<string, readonly string[]>>): boolean;
+  /** Account infrastructure the document assumes. */
+  infrastructure?(doc: ManifestDocument): InfrastructureNeed[];
+  /** Infrastructure this resource is (a declared Cloud Map namespace): not to be seeded for others. */
+  provides?(ref: ResourceRef): InfrastructureNeed[];
+  /**
+   * A JSON Schema for the kind's documents when it is not in the generated `schemas/` set (a kind registered from
+   * outside: a plugin, a test). Compiled once.
+   */
+  readonly documentSchema?: object;
+  /** File name `meshward export` writes documents of this kind to. */
+  readonly exportFile?: string;
+  /** Resource ids a CloudTrail write call touched, from its event source and request parameters (best effort). */
+  idsOfCall?(eventSource: string, params: Readonly<Record<string, string | undefined>>): string[];
+}
+
+export interface Kind extends KindIdentity {
   readonly kind: KindName;
   readonly apiFamily: ApiFamily;
   /** Kind whose observed resources this kind's observe needs (routes are listed per router). */
@@ -88,7 +213,16 @@ export interface Kind {
 
   observe(ctx: KindContext, scope: ObserveScope): Promise<ActualResource[]>;
   create(ctx: KindContext, desired: DesiredResource): Promise<WriteResult>;
-  update(ctx: KindContext, desired: DesiredResource, actual: ActualResource): Promise<WriteResult>;
+  /**
+   * `delta` is the diff that made this update (ACK's delta): the changed field paths, `/spec/...` and `/tags/...`,
+   * so a kind can send only what its API needs (or all of a member AWS replaces whole).
+   */
+  update(
+    ctx: KindContext,
+    desired: DesiredResource,
+    actual: ActualResource,
+    delta: readonly FieldChange[],
+  ): Promise<WriteResult>;
   delete(ctx: KindContext, actual: ActualResource): Promise<void>;
   classifyError(err: unknown): ErrorClass;
 }

@@ -1,6 +1,10 @@
-/** Every kind meshward manages, in dependency order. The engine finds a kind here and never switches on it. */
+/**
+ * Every kind meshward manages, in dependency order: the single list. The engine, the core and validation find a
+ * kind here and never switch on it; a new kind is a new folder plus a line in KINDS (or `register` from outside).
+ */
 import { MeshwardError } from '../core/errors';
-import type { KindName } from '../core/types';
+import type { KindCatalog } from '../core/kind-catalog';
+import type { KindName, ManifestDocument, ResourceRef } from '../core/types';
 import { ecsServiceKind } from './ecs-service';
 import { gatewayRouteKind } from './gateway-route';
 import type { Kind } from './kind';
@@ -22,12 +26,42 @@ export const KINDS: readonly Kind[] = [
   ecsServiceKind,
 ];
 
-/** A backend is a set of kinds; a Service Connect backend would register its own `EcsService` here instead. */
-export class KindRegistry {
+export class KindRegistry implements KindCatalog {
+  private readonly list: Kind[];
   private readonly byName: Map<KindName, Kind>;
+  private nameList: readonly KindName[] = [];
+  private readonly ranks = new Map<KindName, number>();
 
-  constructor(readonly kinds: readonly Kind[] = KINDS) {
-    this.byName = new Map(kinds.map((k) => [k.kind, k]));
+  constructor(kinds: readonly Kind[] = KINDS) {
+    this.list = [];
+    this.byName = new Map();
+    for (const k of kinds) this.register(k);
+  }
+
+  get kinds(): readonly Kind[] {
+    return this.list;
+  }
+
+  /** Adds a kind after the others (it may depend on any of them). A name registered twice is a bug. */
+  register(kind: Kind): this {
+    if (this.byName.has(kind.kind)) throw new MeshwardError('INTERNAL', `kind ${kind.kind} is registered twice`);
+    this.list.push(kind);
+    this.byName.set(kind.kind, kind);
+    this.ranks.set(kind.kind, this.list.length - 1);
+    this.nameList = this.list.map((k) => k.kind);
+    return this;
+  }
+
+  names(): readonly KindName[] {
+    return this.nameList;
+  }
+
+  rank(kind: KindName): number {
+    return this.ranks.get(kind) ?? this.list.length;
+  }
+
+  find(kind: KindName): Kind | undefined {
+    return this.byName.get(kind);
   }
 
   get(kind: KindName): Kind {
@@ -36,15 +70,35 @@ export class KindRegistry {
     return k;
   }
 
-  has(kind: KindName): boolean {
-    return this.byName.has(kind);
+  has(kind: unknown): kind is KindName {
+    return typeof kind === 'string' && this.byName.has(kind);
+  }
+
+  /** Identity of a document of a registered kind (undefined for unknown kinds and documents without a name). */
+  refOf(doc: unknown): ResourceRef | undefined {
+    if (typeof doc !== 'object' || doc === null) return undefined;
+    const { kind, metadata, spec } = doc as { kind?: unknown; metadata?: unknown; spec?: unknown };
+    return this.has(kind) ? this.get(kind).refOf({ metadata, spec }) : undefined;
+  }
+
+  /** Like refOf, for a document that passed validation: a missing identity is a bug. */
+  refOfDocument(doc: ManifestDocument): ResourceRef {
+    const ref = this.refOf(doc);
+    if (!ref) throw new MeshwardError('INTERNAL', `${doc.kind} document without an identity`);
+    return ref;
+  }
+
+  /** Identity from a resource id, for ids the state store remembers. */
+  refOfId(id: string): ResourceRef | undefined {
+    const head = id.split('/')[0] ?? '';
+    return this.find(head)?.refOfId(id);
   }
 
   /** Kinds grouped so that each group's `parentKind` was observed by an earlier group. */
   observeWaves(): Kind[][] {
     const done = new Set<KindName>();
     const waves: Kind[][] = [];
-    let left = [...this.kinds];
+    let left = [...this.list];
     while (left.length > 0) {
       const wave = left.filter((k) => k.parentKind === undefined || done.has(k.parentKind));
       if (wave.length === 0) throw new MeshwardError('INTERNAL', 'kinds with unresolvable parent kinds');
@@ -57,3 +111,6 @@ export class KindRegistry {
 }
 
 export const defaultRegistry = new KindRegistry();
+
+/** The registered kinds' names, in dependency order. */
+export const KIND_NAMES: readonly KindName[] = defaultRegistry.names();

@@ -494,7 +494,7 @@ export interface EcsServiceRegistry {
 }
 
 export interface EcsServiceSpec {
-  appMesh: EcsAppMeshSpec;
+  appMesh?: EcsAppMeshSpec;
   capacityProviderStrategy?: EcsCapacityProviderStrategyItem[];
   cluster?: string;
   deploymentConfiguration?: EcsDeploymentConfiguration;

@@ -44,7 +44,12 @@ export type IssueCode =
   | 'SERVICE_REGISTRIES'
   | 'OUTLIER_DETECTION_WITHOUT_CLOUD_MAP'
   // a bug in meshward, reported as an issue so that callers (the Lambda) still get a result
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  // a kind's own rules (Kind.check), in the same SCREAMING_CASE
+  | KindIssueCode;
+
+/** Codes kinds add through their semantic checks. */
+export type KindIssueCode = `${Uppercase<string>}`;
 
 export interface ValidationIssue {
   /** Path relative to the working directory (posix separators), or the source as given (`s3://...`). */

@@ -66,3 +66,19 @@ function explain(validate: ValidateFunction, document: unknown): SchemaProblem[]
   if (validate(document)) return [];
   return translateErrors(validate.errors ?? []);
 }
+
+const kindSchemas = new WeakMap<object, DocumentSchema>();
+
+/**
+ * The schema a kind brings itself (Kind.documentSchema: a kind registered from outside the generated set),
+ * compiled once per schema object with the same settings as the generated ones.
+ */
+export function compileKindSchema(schema: object): DocumentSchema {
+  const cached = kindSchemas.get(schema);
+  if (cached) return cached;
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
+  const validate = ajv.compile(schema);
+  const compiled: DocumentSchema = { validate: (document) => explain(validate, document) };
+  kindSchemas.set(schema, compiled);
+  return compiled;
+}

@@ -7,10 +7,11 @@ import { dedupeIssues, fileIssue, hasErrors, issueAt, positionOf, sortIssues } f
 import type { ValidationIssue } from './issues';
 import { DEFAULT_LOAD_LIMITS, loadFiles } from './load';
 import type { LoadLimits } from './load';
-import { loadDocumentSchema } from './schema';
+import { compileKindSchema, loadDocumentSchema } from './schema';
 import type { DocumentSchema } from './schema';
 import { checkSemantics } from './semantic';
 import { resolveSources, SourceError } from './sources';
+import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import type { ManifestFile, ManifestSource, SourceFactory, SourceLimits } from './sources';
 
 export interface ValidateOptions {
@@ -23,6 +24,8 @@ export interface ValidateOptions {
   schemes?: Readonly<Record<string, SourceFactory>>;
   /** Use these sources instead of resolving paths. */
   sources?: readonly ManifestSource[];
+  /** The kinds documents may be of (default: the kind registry). */
+  registry?: KindRegistry;
 }
 
 export interface ValidationResult {
@@ -97,8 +100,9 @@ export async function validateManifests(
 /** The pure part, from bytes already read: what tests, the fuzzer and non-file sources call. */
 export function validateFiles(
   files: readonly ManifestFile[],
-  options: Pick<ValidateOptions, 'limits' | 'schemasDir'> = {},
+  options: Pick<ValidateOptions, 'limits' | 'schemasDir' | 'registry'> = {},
 ): ValidationResult {
+  const registry = options.registry ?? defaultRegistry;
   const loaded = loadFiles(files, { ...DEFAULT_LOAD_LIMITS, ...options.limits });
   const issues: ValidationIssue[] = [...loaded.issues];
 
@@ -112,8 +116,11 @@ export function validateFiles(
 
   const schemaValid = new Set<LoadedDocument>();
   for (const document of loaded.documents) {
-    if (!schema) break;
-    const problems = schema.validate(document.doc);
+    // A kind outside the generated set brings its own schema; every other document meets the generated one.
+    const own = registry.find(String((document.doc as { kind?: unknown }).kind))?.documentSchema;
+    const against = own ? compileKindSchema(own) : schema;
+    if (!against) continue;
+    const problems = against.validate(document.doc);
     if (problems.length === 0) schemaValid.add(document);
     for (const problem of problems.slice(0, MAX_SCHEMA_PROBLEMS_PER_DOCUMENT)) {
       issues.push(issueAt(positionOf(document, problem.pointer), problem.pointer, 'SCHEMA', problem.message));
@@ -126,7 +133,7 @@ export function validateFiles(
       issues.push(issueAt(positionOf(document, firstLeftOut.pointer), firstLeftOut.pointer, 'SCHEMA', message));
     }
   }
-  issues.push(...checkSemantics(loaded.documents, (d) => schemaValid.has(d)));
+  issues.push(...checkSemantics(loaded.documents, (d) => schemaValid.has(d), registry));
 
   const sorted = sortIssues(dedupeIssues(issues));
   if (loaded.documents.length === 0 && files.length > 0 && !hasErrors(sorted)) {

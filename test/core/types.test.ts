@@ -1,7 +1,19 @@
-import { refOf, resourceId } from '../../src/core/types';
+import { type ManifestDocument, resourceId } from '../../src/core/types';
+import { defaultRegistry } from '../../src/kinds/registry';
+
+const refOf = (doc: ManifestDocument) => defaultRegistry.refOfDocument(doc);
 import { parseDuration } from '../../src/core/duration';
 
 describe('resource identity', () => {
+  it('reads an id back into the identity it came from, for every kind', () => {
+    for (const id of ['Mesh/shop', 'VirtualNode/shop/a', 'Route/shop/orders/canary', 'EcsService/prod/web']) {
+      const ref = defaultRegistry.refOfId(id);
+      expect(ref && resourceId(ref)).toBe(id);
+    }
+    expect(defaultRegistry.refOfId('Nope/x')).toBeUndefined();
+    expect(defaultRegistry.refOfId('Route/shop/orders')).toBeUndefined();
+  });
+
   it('keys a route by mesh, router and name', () => {
     const ref = refOf({
       apiVersion: 'meshward.dev/v1alpha1',

@@ -14,7 +14,7 @@ import {
   slug,
 } from '../../scripts/gen-docs';
 import { ANY_DOCUMENT_FILE, APPMESH_MODEL_FILE, readModel, repoRoot, type JsonSchema } from '../../scripts/gen-schemas';
-import { KIND_NAMES } from '../../src/core/types';
+import { KIND_NAMES } from '../../scripts/gen-schemas';
 
 const ROOT = repoRoot();
 const PAGE = readFileSync(join(ROOT, REFERENCE_FILE), 'utf8');

@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-app-mesh';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../../src/aws/clients';
-import type { KindName } from '../../src/core/types';
+import type { KindName } from '../../scripts/gen-schemas';
 
 function copy<T>(v: T | undefined): T {
   return JSON.parse(JSON.stringify(v ?? {})) as T;

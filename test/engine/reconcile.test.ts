@@ -11,7 +11,8 @@ import {
 import { DeleteServiceCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { AwsApiError } from '../../src/emulator/contracts';
 import { LOCAL_CREDENTIALS, createAwsClients } from '../../src/aws/clients';
-import { KIND_NAMES, type KindName, type ManifestDocument } from '../../src/core/types';
+import { KIND_NAMES, type KindName } from '../../scripts/gen-schemas';
+import type { ManifestDocument } from '../../src/core/types';
 import { type Harness, changedIds, clone, startHarness } from './harness';
 import { MUTATED, mutateOutOfBand } from './mutate';
 
@@ -28,7 +29,7 @@ beforeEach(async () => {
 });
 
 function only(docs: readonly ManifestDocument[], kinds: readonly KindName[]): ManifestDocument[] {
-  return docs.filter((d) => kinds.includes(d.kind));
+  return docs.filter((d) => (kinds as readonly string[]).includes(d.kind));
 }
 
 describe('first apply of the reference manifests', () => {

@@ -1,4 +1,3 @@
-import { refOf } from '../../src/core/types';
 import { convertContextFor } from '../../src/engine/desired';
 import { defaultRegistry } from '../../src/kinds/registry';
 import { referenceDocuments } from './fixtures';
@@ -103,7 +102,10 @@ describe('App Mesh kinds: round trips over the reference manifests', () => {
     for (const doc of docs) {
       const kind = defaultRegistry.get(doc.kind);
       const once = kind.normalize(kind.toApi(doc, ctx));
-      const exported = kind.fromApi(refOf(doc), once, { ...(doc.metadata.tags ?? {}), 'meshward.dev/stack': 'x' });
+      const exported = kind.fromApi(defaultRegistry.refOfDocument(doc), once, {
+        ...(doc.metadata.tags ?? {}),
+        'meshward.dev/stack': 'x',
+      });
       expect(exported.metadata.tags).toEqual(doc.metadata.tags);
       const twice = kind.normalize(
         kind.toApi(exported, convertContextFor(docs.map((d) => (d === doc ? exported : d)))),

@@ -1,6 +1,6 @@
 import type { ManifestDocument } from '../../src/core/types';
 import { convertContextFor } from '../../src/engine/desired';
-import { foldAppMeshArn, idOfFoldedArn } from '../../src/kinds/ecs-service/envoy';
+import { foldAppMeshArn, idOfFoldedArn } from '../../src/kinds/ecs-service/attachments/app-mesh/envoy';
 import { normalizeService, normalizeTaskDefinition, normalizeTaskSize } from '../../src/kinds/ecs-service/normalize';
 import { defaultRegistry } from '../../src/kinds/registry';
 import { getPath } from '../../src/kinds/shared/spec-utils';

@@ -18,7 +18,7 @@ import {
   repoRoot,
   type BotocoreShape,
 } from '../../scripts/gen-schemas';
-import { KIND_NAMES, type KindName } from '../../src/core/types';
+import { KIND_NAMES, type KindName } from '../../scripts/gen-schemas';
 import { ModelWalker, describePath, pointer, type ConstraintKind, type PathNode } from './model-walk';
 import { brief, documentOf, errorsOf, loadSchemaSet } from './schema-set';
 

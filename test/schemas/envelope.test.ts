@@ -2,7 +2,7 @@
  * What the model walk cannot see: the document envelope (apiVersion, kind, metadata), dispatch on kind, meshward's
  * own EcsService parts, and that the generated spec types describe documents the schemas accept.
  */
-import type { KindName } from '../../src/core/types';
+import type { KindName } from '../../scripts/gen-schemas';
 import type {
   EcsServiceDocument,
   MeshwardDocument,
@@ -229,7 +229,11 @@ describe('EcsService', () => {
     expect(ecs((spec) => (appMesh(spec)['virtualGateway'] = 'ingress'))).toContain('/spec/appMesh oneOf');
     expect(ecs((spec) => delete appMesh(spec)['virtualNode'])).toContain('/spec/appMesh oneOf');
     expect(ecs((spec) => delete appMesh(spec)['mesh'])).toEqual(['/spec/appMesh required']);
-    expect(ecs((spec) => delete spec['appMesh'])).toEqual(['/spec required']);
+  });
+
+  it('accepts a plain ECS service without any mesh (issue 9: appMesh is optional)', () => {
+    expect(ecs((spec) => delete spec['appMesh'])).toEqual([]);
+    expect(ecs((spec) => delete spec['taskDefinition'])).toEqual(['/spec required']);
   });
 
   it('configures the Envoy sidecar, but not the resource ARN meshward sets', () => {

@@ -17,7 +17,7 @@ import {
   translatePattern,
   type JsonSchema,
 } from '../../scripts/gen-schemas';
-import { KIND_NAMES } from '../../src/core/types';
+import { KIND_NAMES } from '../../scripts/gen-schemas';
 
 const ROOT = repoRoot();
 const generated = generate();

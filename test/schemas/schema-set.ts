@@ -3,7 +3,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANY_DOCUMENT_FILE, KIND_FILES, SCHEMA_BASE_URL } from '../../scripts/gen-schemas';
-import type { KindName } from '../../src/core/types';
+import type { KindName } from '../../scripts/gen-schemas';
 
 export const SCHEMAS_DIR = join(__dirname, '..', '..', 'schemas');
 

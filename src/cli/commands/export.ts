@@ -6,14 +6,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { ANNOTATIONS, KIND_NAMES, type KindName, type ManifestDocument } from '../../core/types';
+import { kindRank } from '../../core/kind-order';
+import { ANNOTATIONS, type ManifestDocument } from '../../core/types';
 import type { ActualResource } from '../../core/model';
 import { createEngineContext } from '../../engine/context';
 import { observe } from '../../engine/observe';
 import { type Session, openSession } from '../../engine/session';
 import { emptyState } from '../../engine/state-store';
 import { defaultRegistry } from '../../kinds/registry';
-import { getString } from '../../kinds/shared/spec-utils';
 import { EXIT, UsageError, parseCommandArgs, processIO, reportFailure, writeLine } from '../output';
 import type { CliIO } from '../output';
 import { progressTo } from './plan';
@@ -29,17 +29,6 @@ Options:
   -o, --output DIR     write one file per kind into DIR
   --local              read the embedded emulator (data under .meshward/local/)
   -h, --help           show this help`;
-
-const FILE_OF: Record<KindName, string> = {
-  Mesh: 'mesh.yaml',
-  VirtualNode: 'virtual-nodes.yaml',
-  VirtualRouter: 'virtual-routers.yaml',
-  Route: 'routes.yaml',
-  VirtualService: 'virtual-services.yaml',
-  VirtualGateway: 'virtual-gateways.yaml',
-  GatewayRoute: 'gateway-routes.yaml',
-  EcsService: 'ecs-services.yaml',
-};
 
 const SCHEMA_COMMENT = '# yaml-language-server: $schema=https://meshward.dev/schemas/v1alpha1/meshward.schema.json';
 
@@ -64,24 +53,21 @@ export async function exportManifests(
   progress: (m: string) => void = () => undefined,
 ): Promise<{ documents: ManifestDocument[]; skipped: string[] }> {
   const ctx = createEngineContext({ clients: session.clients, stack: 'export', state: emptyState('export'), progress });
-  const actual = await observe(ctx, { meshes: [mesh], clusters: cluster ? [cluster] : [], ids: [], all: true });
+  const scopes = { mesh: [mesh], ...(cluster ? { cluster: [cluster] } : {}) };
+  const actual = await observe(ctx, { scopes, ids: [], all: true });
   const documents: ManifestDocument[] = [];
   const skipped: string[] = [];
   for (const a of actual) {
     const kind = defaultRegistry.get(a.ref.kind);
     const doc = protectionAsAnnotation(kind.fromApi(a.ref, a.spec, a.tags), a);
-    if (a.ref.kind === 'EcsService') {
-      // Only services whose Envoy belongs to this mesh are part of it.
-      if (getString(doc.spec, 'appMesh', 'mesh') !== mesh || !getString(doc.spec, 'appMesh', 'envoy', 'image')) {
-        skipped.push(a.id);
-        continue;
-      }
-    } else if (a.ref.kind !== 'Mesh' && a.ref.mesh !== mesh) continue;
+    if (!(kind.inExport?.(a.ref, doc, scopes) ?? false)) {
+      // Listed because the scope named its cluster, but not part of this mesh: say so.
+      if (kind.scopeKeys(a.ref).some(([key]) => key === 'cluster')) skipped.push(a.id);
+      continue;
+    }
     documents.push(doc);
   }
-  documents.sort(
-    (x, y) => KIND_NAMES.indexOf(x.kind) - KIND_NAMES.indexOf(y.kind) || x.metadata.name.localeCompare(y.metadata.name),
-  );
+  documents.sort((x, y) => kindRank(x.kind) - kindRank(y.kind) || x.metadata.name.localeCompare(y.metadata.name));
   return { documents, skipped };
 }
 
@@ -123,7 +109,10 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     const dir = resolve(io.cwd, values.output);
     await mkdir(dir, { recursive: true });
     const byFile = new Map<string, ManifestDocument[]>();
-    for (const d of documents) byFile.set(FILE_OF[d.kind], [...(byFile.get(FILE_OF[d.kind]) ?? []), d]);
+    for (const d of documents) {
+      const file = defaultRegistry.get(d.kind).exportFile ?? `${d.kind.toLowerCase()}.yaml`;
+      byFile.set(file, [...(byFile.get(file) ?? []), d]);
+    }
     for (const [file, docs] of byFile) {
       await writeFile(join(dir, file), `${SCHEMA_COMMENT}\n${toYaml(docs)}`, 'utf8');
       writeLine(

@@ -13,11 +13,9 @@ import { MeshwardError } from '../../core/errors';
 import { ownershipTags } from '../../aws/ownership';
 import type { KindContext } from '../kind';
 import { isRecord } from '../shared/spec-utils';
+import type { CloudMapName } from './attachment';
 
-export interface CloudMapName {
-  namespaceName: string;
-  serviceName: string;
-}
+export type { CloudMapName };
 
 const NAMESPACE_CACHE_PREFIX = 'servicediscovery:namespace:';
 const NAMESPACE_ID_CACHE_PREFIX = 'servicediscovery:namespace-id:';

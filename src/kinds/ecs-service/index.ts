@@ -1,6 +1,7 @@
 /**
- * EcsService: an ECS service with its task definition, the Envoy sidecar meshward injects, and the Cloud Map
- * service its tasks register in. The spec meshward diffs is `{service, taskDefinition, cloudMap}`.
+ * EcsService, the ECS core: an ECS service with its task definition, and the Cloud Map service its tasks register
+ * in. The spec meshward diffs is `{service, taskDefinition, cloudMap}`. What ties the service to a mesh (App Mesh's
+ * Envoy today) is an attachment (./attachments), called at fixed points; this file knows none of them.
  */
 import {
   type CreateServiceCommandInput,
@@ -25,19 +26,11 @@ import { MeshwardError } from '../../core/errors';
 import type { ActualResource, DesiredResource } from '../../core/model';
 import { declaredTags } from '../../core/ownership';
 import { API_VERSION, type ManifestDocument, type ResourceRef, resourceId } from '../../core/types';
-import type { ConvertContext, Kind, KindContext, ObserveScope, WriteResult } from '../kind';
-import type { EcsAppMeshSpec, EcsServiceSpec } from '../spec-types';
-import { asArray, clone, deepEqual, getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
-import { type CloudMapName, cloudMapNameOf, ensureCloudMapService } from './cloud-map';
-import {
-  ENVOY_CONTAINER,
-  RESOURCE_ARN_ENV,
-  containerPorts,
-  foldAppMeshArn,
-  idOfFoldedArn,
-  injectEnvoy,
-  mapEnvironmentValues,
-} from './envoy';
+import type { ConvertContext, Kind, KindContext, KindIdentity, ObserveScope, WriteResult } from '../kind';
+import { clone, deepEqual, getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
+import type { EcsAttachment, EcsComparable } from './attachment';
+import { ECS_ATTACHMENTS } from './attachments';
+import { cloudMapNameOf, ensureCloudMapService } from './cloud-map';
 import { SERVICE_FIELDS } from './service-fields';
 import {
   TASK_DEFINITION_FIELDS,
@@ -49,14 +42,10 @@ import {
 } from './normalize';
 import { waitForDeployment } from './wait';
 
-/** The normalized shape both sides are compared in. */
-export interface EcsComparable {
-  service: Record<string, unknown>;
-  taskDefinition: Record<string, unknown>;
-  cloudMap?: CloudMapName;
-}
-
+const KIND = 'EcsService';
 const DESCRIBE_BATCH = 10;
+
+export type { EcsComparable } from './attachment';
 
 function asComparable(spec: unknown): EcsComparable {
   const s = isRecord(spec) ? spec : {};
@@ -71,125 +60,115 @@ function asComparable(spec: unknown): EcsComparable {
   return out;
 }
 
+/** The attachments a manifest spec sets. */
+function attachmentsOf(spec: unknown): EcsAttachment[] {
+  return ECS_ATTACHMENTS.filter((a) => isRecord(spec) && spec[a.member] !== undefined);
+}
+
 function normalize(spec: unknown): unknown {
   const c = asComparable(spec);
-  const out: EcsComparable = {
+  let out: EcsComparable = {
     service: normalizeService(c.service),
-    taskDefinition: mapEnvironmentValues(normalizeTaskDefinition(c.taskDefinition), foldAppMeshArn),
+    taskDefinition: normalizeTaskDefinition(c.taskDefinition),
   };
   if (c.cloudMap) {
     out.cloudMap = c.cloudMap;
     // One registry per service: the Cloud Map binding is it, named instead of by ARN.
     delete out.service['serviceRegistries'];
   }
+  for (const attachment of ECS_ATTACHMENTS) if (attachment.normalize) out = attachment.normalize(out);
   return out;
-}
-
-/** The node's (or gateway's) listener ports: what Envoy intercepts for the application. */
-function appPortsOf(appMesh: EcsAppMeshSpec, td: Record<string, unknown>, ctx: ConvertContext): number[] {
-  const target: ResourceRef =
-    appMesh.virtualNode !== undefined
-      ? { kind: 'VirtualNode', name: appMesh.virtualNode, mesh: appMesh.mesh }
-      : { kind: 'VirtualGateway', name: appMesh.virtualGateway ?? '', mesh: appMesh.mesh };
-  const doc = ctx.lookup(target);
-  const ports = asArray(getPath(doc?.spec, 'listeners'))
-    .map((l) => getPath(l, 'portMapping', 'port'))
-    .filter((p): p is number => typeof p === 'number');
-  return ports.length > 0 ? ports : containerPorts(td);
-}
-
-function cloudMapOf(appMesh: EcsAppMeshSpec, ctx: ConvertContext): CloudMapName | undefined {
-  if (appMesh.cloudMapService) return { ...appMesh.cloudMapService };
-  if (appMesh.virtualNode === undefined) return undefined;
-  const node = ctx.lookup({ kind: 'VirtualNode', name: appMesh.virtualNode, mesh: appMesh.mesh });
-  const namespaceName = getString(node?.spec, 'serviceDiscovery', 'awsCloudMap', 'namespaceName');
-  const serviceName = getString(node?.spec, 'serviceDiscovery', 'awsCloudMap', 'serviceName');
-  return namespaceName !== undefined && serviceName !== undefined ? { namespaceName, serviceName } : undefined;
 }
 
 function toApi(doc: ManifestDocument, ctx: ConvertContext): unknown {
-  const spec = doc.spec as unknown as EcsServiceSpec;
-  const td = clone(spec.taskDefinition) as unknown as Record<string, unknown>;
+  const spec = doc.spec;
   const out: EcsComparable = {
     service: pick(spec, SERVICE_FIELDS),
-    taskDefinition: injectEnvoy(td, spec.appMesh, appPortsOf(spec.appMesh, td, ctx)),
+    taskDefinition: clone(spec['taskDefinition'] ?? {}) as Record<string, unknown>,
   };
-  const cloudMap = cloudMapOf(spec.appMesh, ctx);
-  if (cloudMap) out.cloudMap = cloudMap;
+  for (const attachment of attachmentsOf(spec)) attachment.toApi?.(spec, out, ctx);
   return out;
 }
 
-/** Undoes injectEnvoy: the sidecar becomes `appMesh` again (export). */
+/** Observed data -> a manifest: every attachment takes back what it added (export). */
 function fromApi(ref: ResourceRef, spec: unknown, tags: Record<string, string>): ManifestDocument {
-  const c = asComparable(normalize(spec));
-  const containers = asArray(c.taskDefinition['containerDefinitions']).filter(isRecord);
-  const envoy = containers.find((x) => x['name'] === ENVOY_CONTAINER);
-  const envEntries = asArray(envoy?.['environment']).filter(isRecord);
-  const resourceArn = envEntries.find((e) => e['name'] === RESOURCE_ARN_ENV)?.['value'];
-  const target = typeof resourceArn === 'string' ? (idOfFoldedArn(resourceArn) ?? '') : '';
-  const [targetKind = '', mesh = '', targetName = ''] = target.split('/');
-  const environment: Record<string, string> = {};
-  let logLevel: string | undefined;
-  for (const e of envEntries) {
-    const name = String(e['name']);
-    const value = String(e['value'] ?? '');
-    if (name === RESOURCE_ARN_ENV) continue;
-    if (name === 'ENVOY_LOG_LEVEL') logLevel = value;
-    else environment[name] = value;
+  let c = asComparable(normalize(spec));
+  const members: Record<string, unknown> = {};
+  for (const attachment of ECS_ATTACHMENTS) {
+    const back = attachment.fromApi?.(c);
+    if (!back) continue;
+    c = back.comparable;
+    members[attachment.member] = back.member;
   }
-  const properties = asArray(getPath(c.taskDefinition, 'proxyConfiguration', 'properties')).filter(isRecord);
-  const ignoredPorts = properties.find((p) => p['name'] === 'EgressIgnoredPorts')?.['value'];
-  const appMesh: Record<string, unknown> = {
-    mesh,
-    ...(targetKind === 'VirtualGateway' ? { virtualGateway: targetName } : { virtualNode: targetName }),
-    envoy: stripEmpty({
-      image: envoy?.['image'],
-      cpu: envoy?.['cpu'],
-      memory: envoy?.['memory'],
-      memoryReservation: envoy?.['memoryReservation'],
-      logConfiguration: envoy?.['logConfiguration'],
-      environment,
-      logLevel,
-      egressIgnoredPorts:
-        typeof ignoredPorts === 'string' && ignoredPorts !== '' ? ignoredPorts.split(',').map(Number) : undefined,
-    }),
-  };
-  if (c.cloudMap) appMesh['cloudMapService'] = c.cloudMap;
-  const apps = containers
-    .filter((x) => x['name'] !== ENVOY_CONTAINER)
-    .map((x) => ({
-      ...x,
-      dependsOn: asArray(x['dependsOn']).filter((d) => getPath(d, 'containerName') !== ENVOY_CONTAINER),
-    }));
-  // A gateway's declared envoy entry carried its port mappings; give them back.
-  const envoyPorts = envoy?.['portMappings'];
-  const declaredEnvoy = Array.isArray(envoyPorts)
-    ? [{ name: ENVOY_CONTAINER, image: envoy?.['image'], portMappings: envoyPorts }]
-    : [];
-  const td: Record<string, unknown> = { ...c.taskDefinition, containerDefinitions: [...apps, ...declaredEnvoy] };
-  delete td['proxyConfiguration'];
   const metadata: ManifestDocument['metadata'] = { name: ref.name };
   const user = userTags(tags);
   if (Object.keys(user).length > 0) metadata.tags = user;
+  const service = stripServiceDefaults(c.service);
+  // A Cloud Map binding no attachment claimed is the service's own registry, by name as ECS cannot take it.
   const manifestSpec = stripEmpty({
     cluster: ref.parent,
-    ...stripServiceDefaults(c.service),
-    taskDefinition: stripTaskDefinitionDefaults(td),
-    appMesh,
+    ...service,
+    taskDefinition: stripTaskDefinitionDefaults(c.taskDefinition),
+    ...members,
   }) as Record<string, unknown>;
-  return { apiVersion: API_VERSION, kind: 'EcsService', metadata, spec: manifestSpec };
+  return { apiVersion: API_VERSION, kind: KIND, metadata, spec: manifestSpec };
 }
 
 function dependencies(doc: ManifestDocument): ResourceRef[] {
-  const appMesh = (doc.spec as unknown as EcsServiceSpec).appMesh;
-  if (!appMesh) return [];
-  if (appMesh.virtualNode !== undefined)
-    return [{ kind: 'VirtualNode', name: appMesh.virtualNode, mesh: appMesh.mesh }];
-  if (appMesh.virtualGateway !== undefined) {
-    return [{ kind: 'VirtualGateway', name: appMesh.virtualGateway, mesh: appMesh.mesh }];
-  }
-  return [];
+  return attachmentsOf(doc.spec).flatMap((a) => a.dependencies?.(doc.spec) ?? []);
 }
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Identity: `EcsService/<cluster>/<name>`, the cluster ECS calls `default` when none is given. */
+const identity: KindIdentity = {
+  kind: KIND,
+  refOf(doc) {
+    const name = str(getPath(doc.metadata, 'name'));
+    if (name === undefined) return undefined;
+    return { kind: KIND, name, parent: str(getPath(doc.spec, 'cluster')) ?? 'default' };
+  },
+  refOfId(id) {
+    const parts = id.split('/');
+    if (parts.length !== 3 || parts[0] !== KIND || !parts[1] || !parts[2]) return undefined;
+    return { kind: KIND, parent: parts[1], name: parts[2] };
+  },
+  scopeKeys: (ref) => (ref.parent === undefined ? [] : [['cluster', ref.parent]]),
+  references: (ref, spec) =>
+    isRecord(spec) ? attachmentsOf(spec).flatMap((a) => a.references?.(ref, spec) ?? []) : [],
+  check(checker) {
+    // meshward binds the service's Cloud Map registry by name (the registry ECS reports back is an ARN, the same
+    // thing in another form), so a hand-written ARN would show as a change on every plan.
+    if (getPath(checker.loaded.doc.spec, 'serviceRegistries') !== undefined) {
+      checker.report(
+        '/spec/serviceRegistries',
+        'SERVICE_REGISTRIES',
+        "is set by meshward: name the Cloud Map service in the virtual node's serviceDiscovery.awsCloudMap (or, for a gateway, in appMesh.cloudMapService) instead",
+      );
+    }
+    for (const attachment of attachmentsOf(checker.loaded.doc.spec)) attachment.check?.(checker);
+  },
+  infrastructure: (doc) => [
+    { type: 'ecs-cluster', name: str(getPath(doc.spec, 'cluster')) ?? 'default' },
+    ...attachmentsOf(doc.spec).flatMap((a) => a.infrastructure?.(doc) ?? []),
+  ],
+  inExport: (_ref, doc, scopes) =>
+    attachmentsOf(doc.spec).some((a) => {
+      const member = doc.spec[a.member];
+      return isRecord(member) && (a.inExport?.(member, scopes) ?? false);
+    }),
+  exportFile: 'ecs-services.yaml',
+  idsOfCall(eventSource, p) {
+    if (eventSource !== 'ecs.amazonaws.com') return [];
+    const service = p['service'] ?? p['serviceName'];
+    if (!service) return [];
+    const last = (v: string): string => v.slice(v.lastIndexOf('/') + 1);
+    const arn = /^arn:[^:]+:ecs:[^:]*:\d*:service\/([^/]+)\/([^/]+)$/.exec(service);
+    return [arn ? `${KIND}/${arn[1]}/${arn[2]}` : `${KIND}/${last(p['cluster'] ?? 'default')}/${last(service)}`];
+  },
+};
 
 /** The task definition ARN each observed service runs (not part of the compared spec). */
 const runningTaskDefinition = new WeakMap<ActualResource, string>();
@@ -215,7 +194,7 @@ async function toActual(ctx: KindContext, cluster: string, svc: Service): Promis
     if (name) spec.cloudMap = name;
   }
   const tags = fromTagList(svc.tags);
-  const ref: ResourceRef = { kind: 'EcsService', name: svc.serviceName ?? '', parent: cluster };
+  const ref: ResourceRef = { kind: KIND, name: svc.serviceName ?? '', parent: cluster };
   const revision = Number(tdArn.split(':').pop());
   const actual: ActualResource = {
     id: resourceId(ref),
@@ -249,10 +228,10 @@ async function listServiceNames(ctx: KindContext, cluster: string): Promise<stri
 
 async function observe(ctx: KindContext, scope: ObserveScope): Promise<ActualResource[]> {
   const byCluster = new Map<string, Set<string>>();
-  for (const cluster of scope.clusters) byCluster.set(cluster, new Set());
+  for (const cluster of scope.scopes['cluster'] ?? []) byCluster.set(cluster, new Set());
   for (const id of scope.ids) {
     const [kind, cluster, name] = id.split('/');
-    if (kind !== 'EcsService' || cluster === undefined || name === undefined) continue;
+    if (kind !== KIND || cluster === undefined || name === undefined) continue;
     const set = byCluster.get(cluster) ?? new Set<string>();
     set.add(name);
     byCluster.set(cluster, set);
@@ -282,13 +261,10 @@ async function observe(ctx: KindContext, scope: ObserveScope): Promise<ActualRes
 
 /** The task definition to register: ARNs expanded from the folded form, ownership tags on. */
 function registrationInput(ctx: KindContext, td: Record<string, unknown>): RegisterTaskDefinitionCommandInput {
-  const expanded = mapEnvironmentValues(td, (value) => {
-    const id = idOfFoldedArn(value);
-    if (id === undefined) return value;
-    const arn = ctx.arnOf(id);
-    if (!arn) throw new MeshwardError('AWS_TERMINAL', `cannot set ${RESOURCE_ARN_ENV}: ${id} does not exist`);
-    return arn;
-  });
+  let expanded = td;
+  for (const attachment of ECS_ATTACHMENTS) {
+    if (attachment.expandTaskDefinition) expanded = attachment.expandTaskDefinition(ctx, expanded);
+  }
   return {
     ...(expanded as unknown as RegisterTaskDefinitionCommandInput),
     tags: toTagList(ownershipTags(ctx.stack)),
@@ -471,7 +447,8 @@ async function remove(ctx: KindContext, actual: ActualResource): Promise<void> {
 }
 
 export const ecsServiceKind: Kind = {
-  kind: 'EcsService',
+  ...identity,
+  kind: KIND,
   apiFamily: 'ecs',
   immutablePaths: ['/spec/service/launchType', '/spec/service/schedulingStrategy'],
   toApi,

@@ -7,8 +7,10 @@ import {
   UpdateGatewayRouteCommand,
 } from '@aws-sdk/client-app-mesh';
 import type { ManifestDocument, ResourceRef } from '../../core/types';
-import type { Kind } from '../kind';
-import { type AppMeshListItem, createAppMeshKind, meshRef } from '../shared/app-mesh-kind';
+import type { Kind, SemanticChecker, SpecReference } from '../kind';
+import { type AppMeshListItem, appMeshTopology, createAppMeshKind, meshRef } from '../shared/app-mesh-kind';
+import { checkRouteOnParent, checkTargetPort, get } from '../shared/app-mesh-checks';
+import { virtualServiceProvider } from '../virtual-service';
 import { routeUnorderedLists } from '../shared/route-lists';
 import { getString } from '../shared/spec-utils';
 
@@ -27,9 +29,48 @@ export function gatewayRouteDependencies(doc: ManifestDocument): ResourceRef[] {
   return refs;
 }
 
+function gatewayRouteReferences(ref: ResourceRef, spec: unknown): SpecReference[] {
+  if (ref.mesh === undefined) return [];
+  for (const type of ROUTE_TYPES) {
+    const service = getString(spec, type, 'action', 'target', 'virtualService', 'virtualServiceName');
+    if (service === undefined) continue;
+    return [
+      {
+        pointer: `/spec/${type}/action/target/virtualService/virtualServiceName`,
+        target: { kind: 'VirtualService', name: service, mesh: ref.mesh },
+        relation: 'targets',
+      },
+    ];
+  }
+  return [];
+}
+
+function checkGatewayRoute(checker: SemanticChecker): void {
+  const { doc } = checker.loaded;
+  const route = checkRouteOnParent(checker, 'VirtualGateway', 'virtualGateway');
+  if (!route) return;
+  const { type, mesh } = route;
+  const targetPointer = `/spec/${type}/action/target`;
+  const service = getString(doc.spec, type, 'action', 'target', 'virtualService', 'virtualServiceName');
+  if (!service) return;
+  const target = checker.find({ kind: 'VirtualService', name: service, mesh });
+  // The port picks a listener of whatever provides the service.
+  const provider = target ? virtualServiceProvider(target.doc.spec) : undefined;
+  const serving = provider ? checker.find({ kind: provider.kind, name: provider.name, mesh }) : undefined;
+  if (provider && serving) {
+    checkTargetPort(checker, targetPointer, get(doc.spec, type, 'action', 'target', 'port'), provider.kind, serving);
+  }
+}
+
 export const gatewayRouteKind: Kind = createAppMeshKind({
   kind: 'GatewayRoute',
   parentKind: 'VirtualGateway',
+  parent: { kind: 'VirtualGateway', field: 'virtualGateway', param: 'virtualGatewayName' },
+  nameParam: 'gatewayRouteName',
+  exportFile: 'gateway-routes.yaml',
+  topology: appMeshTopology(1, 'gateway route', ['[[', ']]'], 'cds'),
+  specReferences: gatewayRouteReferences,
+  check: checkGatewayRoute,
   defaults: [],
   lists: routeUnorderedLists(ROUTE_TYPES.map((t) => `/${t}`)),
   dependencies: gatewayRouteDependencies,

@@ -13,6 +13,8 @@ const LIST_LIMIT = 100;
 
 export const meshKind: Kind = createAppMeshKind({
   kind: 'Mesh',
+  nameParam: 'meshName',
+  exportFile: 'mesh.yaml',
   // A mesh created without an egress filter denies egress outside the mesh; write that down so both sides agree.
   defaults: [{ path: '/egressFilter', value: { type: 'DROP_ALL' } }],
   lists: [],

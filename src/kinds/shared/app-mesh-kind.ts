@@ -16,7 +16,19 @@ import { fromTagList, ownershipOf, ownershipTags, tagChanges, toTagList, userTag
 import { declaredTags } from '../../core/ownership';
 import type { ActualResource, DesiredResource } from '../../core/model';
 import { API_VERSION, type KindName, type ManifestDocument, type ResourceRef, resourceId } from '../../core/types';
-import type { ConvertContext, Kind, KindContext, ObserveScope, WriteResult } from '../kind';
+import type {
+  ConvertContext,
+  Kind,
+  KindContext,
+  InfrastructureNeed,
+  KindIdentity,
+  ObserveScope,
+  ParentBound,
+  SemanticChecker,
+  SpecReference,
+  TopologyStyle,
+  WriteResult,
+} from '../kind';
 import {
   type FieldDefault,
   type UnorderedList,
@@ -63,9 +75,30 @@ export interface AppMeshOps {
   delete(client: AppMeshClient, ref: ResourceRef): Promise<void>;
 }
 
+/** A member's structural parent below the mesh: a route's router, a gateway route's gateway. */
+export interface AppMeshParent {
+  kind: KindName;
+  /** The metadata field naming it (`virtualRouter`). */
+  field: string;
+  /** Its name in App Mesh request parameters (`virtualRouterName`). */
+  param: string;
+}
+
 export interface AppMeshKindConfig {
   kind: KindName;
+  /** Kind whose observed resources this kind lists under (the mesh, or `parent.kind`). */
   parentKind?: KindName;
+  /** Absent for members that sit directly in a mesh. */
+  parent?: AppMeshParent;
+  /** The kind's name in App Mesh request parameters (`virtualNodeName`). */
+  nameParam: string;
+  /** References the spec makes, beyond the mesh and the parent. */
+  specReferences?(ref: ResourceRef, spec: unknown): SpecReference[];
+  check?(checker: SemanticChecker): void;
+  infrastructure?(doc: ManifestDocument): InfrastructureNeed[];
+  topology?: TopologyStyle;
+  parentBound?: ParentBound;
+  exportFile: string;
   defaults: readonly FieldDefault[];
   lists: readonly UnorderedList[];
   dependencies(doc: ManifestDocument): ResourceRef[];
@@ -93,12 +126,97 @@ function isoTime(value: Date | string | undefined): string | undefined {
   return value === undefined ? undefined : new Date(value).toISOString();
 }
 
-export function metadataFor(ref: ResourceRef): ManifestDocument['metadata'] {
+function metadataFor(ref: ResourceRef, parent: AppMeshParent | undefined): ManifestDocument['metadata'] {
   const md: ManifestDocument['metadata'] = { name: ref.name };
   if (ref.mesh !== undefined) md.mesh = ref.mesh;
-  if (ref.kind === 'Route' && ref.parent !== undefined) md.virtualRouter = ref.parent;
-  if (ref.kind === 'GatewayRoute' && ref.parent !== undefined) md.virtualGateway = ref.parent;
+  if (parent && ref.parent !== undefined) md[parent.field] = ref.parent;
   return md;
+}
+
+function field(record: unknown, key: string): string | undefined {
+  const value = isRecord(record) ? record[key] : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export const MESH_KIND = 'Mesh';
+
+/**
+ * Identity, scope and references of an App Mesh kind: a mesh is its own scope; every other kind lives in
+ * `metadata.mesh` (and under `parent` when it has one), which holds it: App Mesh deletes neither while it exists.
+ */
+export function appMeshIdentity(config: AppMeshKindConfig): KindIdentity {
+  const { kind, parent } = config;
+  const isMesh = kind === MESH_KIND;
+  const identity: KindIdentity = {
+    kind,
+    refOf(doc) {
+      const name = field(doc.metadata, 'name');
+      if (name === undefined) return undefined;
+      if (isMesh) return { kind, name };
+      const mesh = field(doc.metadata, 'mesh');
+      const parentName = parent ? field(doc.metadata, parent.field) : undefined;
+      return {
+        kind,
+        name,
+        ...(mesh !== undefined ? { mesh } : {}),
+        ...(parentName !== undefined ? { parent: parentName } : {}),
+      };
+    },
+    refOfId(id) {
+      const parts = id.split('/');
+      if (parts[0] !== kind) return undefined;
+      const want = isMesh ? 2 : parent ? 4 : 3;
+      if (parts.length !== want || parts.some((p) => p === '')) return undefined;
+      if (isMesh) return { kind, name: parts[1] as string };
+      if (parent) return { kind, mesh: parts[1] as string, parent: parts[2] as string, name: parts[3] as string };
+      return { kind, mesh: parts[1] as string, name: parts[2] as string };
+    },
+    scopeKeys(ref) {
+      const mesh = isMesh ? ref.name : ref.mesh;
+      return mesh === undefined ? [] : [['mesh', mesh]];
+    },
+    references(ref, spec) {
+      if (isMesh || ref.mesh === undefined) return [];
+      const out: SpecReference[] = [
+        {
+          pointer: '/metadata/mesh',
+          target: { kind: MESH_KIND, name: ref.mesh },
+          holds: true,
+          root: true,
+          missingCode: 'UNDECLARED_MESH',
+        },
+      ];
+      if (parent && ref.parent !== undefined) {
+        out.push({
+          pointer: `/metadata/${parent.field}`,
+          target: { kind: parent.kind, name: ref.parent, mesh: ref.mesh },
+          holds: true,
+          relation: 'contains',
+        });
+      }
+      return [...out, ...(config.specReferences?.(ref, spec) ?? [])];
+    },
+    describeScope: (ref) => (isMesh ? '' : ` in mesh "${ref.mesh ?? ''}"`),
+    inExport: (ref, _doc, scopes) => (scopes['mesh'] ?? []).includes((isMesh ? ref.name : ref.mesh) ?? ''),
+    exportFile: config.exportFile,
+    idsOfCall(eventSource, p) {
+      if (eventSource !== 'appmesh.amazonaws.com') return [];
+      const name = p[config.nameParam];
+      const mesh = p['meshName'];
+      if (!name || (!isMesh && !mesh)) return [];
+      if (isMesh) return [`${kind}/${name}`];
+      if (parent) {
+        const parentName = p[parent.param];
+        return parentName ? [`${kind}/${mesh}/${parentName}/${name}`] : [];
+      }
+      return [`${kind}/${mesh}/${name}`];
+    },
+  };
+  if (config.check) identity.check = config.check;
+  if (config.infrastructure) identity.infrastructure = config.infrastructure;
+  if (config.topology) Object.assign(identity, { topology: config.topology });
+  if (config.parentBound) Object.assign(identity, { parentBound: config.parentBound });
+  return identity;
 }
 
 async function listTags(client: AppMeshClient, arn: string): Promise<Record<string, string>> {
@@ -192,6 +310,7 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
   };
 
   return {
+    ...appMeshIdentity(config),
     kind,
     apiFamily: 'appmesh',
     ...(config.parentKind ? { parentKind: config.parentKind } : {}),
@@ -203,7 +322,7 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
 
     fromApi(ref: ResourceRef, spec: unknown, tags: Record<string, string>): ManifestDocument {
       const clean = stripEmpty(durationsToManifest(stripDefaults(normalize(spec), config.defaults)));
-      const metadata = metadataFor(ref);
+      const metadata = metadataFor(ref, config.parent);
       const user = userTags(tags);
       if (Object.keys(user).length > 0) metadata.tags = user;
       return { apiVersion: API_VERSION, kind, metadata, spec: (clean ?? {}) as Record<string, unknown> };
@@ -218,7 +337,7 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
         const lists = await mapLimit(scope.parents, ctx.concurrency, (p) => listAll(ctx, p));
         items = lists.flat();
       } else {
-        const wanted = new Set(scope.meshes);
+        const wanted = new Set(scope.scopes['mesh'] ?? []);
         // Manifests of ECS services only: no mesh to look for, so not even one ListMeshes.
         if (wanted.size === 0) return [];
         items = (await listAll(ctx, undefined)).filter((i) => wanted.has(i.ref.name));
@@ -235,6 +354,7 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
     },
 
     async update(ctx: KindContext, desired: DesiredResource, actual: ActualResource): Promise<WriteResult> {
+      // App Mesh replaces a spec whole on update, so the delta only tells whether to send one (deepEqual below).
       const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
       let result: WriteResult =
         actual.version === undefined ? { arn: actual.arn } : { arn: actual.arn, version: actual.version };
@@ -281,10 +401,15 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
 }
 
 export function meshRef(doc: ManifestDocument): ResourceRef[] {
-  return doc.metadata.mesh !== undefined ? [{ kind: 'Mesh', name: doc.metadata.mesh }] : [];
+  return doc.metadata.mesh !== undefined ? [{ kind: MESH_KIND, name: doc.metadata.mesh }] : [];
 }
 
 /** Parent mesh name of a mesh member's list call. */
 export function parentMesh(parent: ActualResource | undefined): string {
-  return parent?.ref.kind === 'Mesh' ? parent.ref.name : (parent?.ref.mesh ?? '');
+  return parent?.ref.kind === MESH_KIND ? parent.ref.name : (parent?.ref.mesh ?? '');
+}
+
+/** How `meshward graph` draws App Mesh kinds: grouped by mesh. */
+export function appMeshTopology(rank: number, label: string, mermaid: [string, string], dot: string): TopologyStyle {
+  return { rank, label, mermaid, dot, groupBy: 'mesh' };
 }

@@ -8,11 +8,16 @@ import {
 } from '@aws-sdk/client-app-mesh';
 import type { Kind } from '../kind';
 import { listenerHealthCheckPortDefault } from '../shared/app-mesh-defaults';
-import { type AppMeshListItem, createAppMeshKind, meshRef, parentMesh } from '../shared/app-mesh-kind';
+import { type AppMeshListItem, appMeshTopology, createAppMeshKind, meshRef, parentMesh } from '../shared/app-mesh-kind';
+import { checkListenerSettings } from '../shared/app-mesh-checks';
 
 export const virtualGatewayKind: Kind = createAppMeshKind({
   kind: 'VirtualGateway',
   parentKind: 'Mesh',
+  nameParam: 'virtualGatewayName',
+  exportFile: 'virtual-gateways.yaml',
+  topology: appMeshTopology(0, 'gateway', ['[/', '\\]'], 'trapezium'),
+  check: checkListenerSettings,
   defaults: [listenerHealthCheckPortDefault],
   lists: [],
   dependencies: meshRef,

@@ -7,13 +7,62 @@ import {
   type VirtualNodeSpec,
 } from '@aws-sdk/client-app-mesh';
 import type { Kind } from '../kind';
-import { type AppMeshListItem, createAppMeshKind, meshRef, parentMesh } from '../shared/app-mesh-kind';
+import { type AppMeshListItem, appMeshTopology, createAppMeshKind, meshRef, parentMesh } from '../shared/app-mesh-kind';
+import { checkListenerSettings, get, list, str } from '../shared/app-mesh-checks';
+import type { ResourceRef } from '../../core/types';
+import type { SemanticChecker, SpecReference } from '../kind';
 import { listenerHealthCheckPortDefault } from '../shared/app-mesh-defaults';
 import { getString } from '../shared/spec-utils';
+
+/**
+ * Backends name the services a node calls. They order nothing (App Mesh allows a backend that does not exist yet,
+ * which keeps call cycles A -> B -> A plannable), but they must be declared.
+ */
+function nodeReferences(ref: ResourceRef, spec: unknown): SpecReference[] {
+  const out: SpecReference[] = [];
+  list(get(spec, 'backends')).forEach((backend, i) => {
+    const name = str(get(backend, 'virtualService', 'virtualServiceName'));
+    if (name === undefined || ref.mesh === undefined) return;
+    out.push({
+      pointer: `/spec/backends/${i}/virtualService/virtualServiceName`,
+      target: { kind: 'VirtualService', name, mesh: ref.mesh },
+      order: false,
+      relation: 'backend',
+    });
+  });
+  return out;
+}
+
+/** AWS-FACTS: DNS discovery yields one address, so there is nothing to eject; App Mesh accepts it all the same. */
+function checkOutlierDetection(checker: SemanticChecker): void {
+  const spec = checker.loaded.doc.spec;
+  if (get(spec, 'serviceDiscovery', 'awsCloudMap') !== undefined) return;
+  list(get(spec, 'listeners')).forEach((listener, i) => {
+    if (get(listener, 'outlierDetection') === undefined) return;
+    checker.report(
+      `/spec/listeners/${i}/outlierDetection`,
+      'OUTLIER_DETECTION_WITHOUT_CLOUD_MAP',
+      'has no effect without Cloud Map service discovery (DNS discovery yields a single address)',
+      'warning',
+    );
+  });
+}
 
 export const virtualNodeKind: Kind = createAppMeshKind({
   kind: 'VirtualNode',
   parentKind: 'Mesh',
+  nameParam: 'virtualNodeName',
+  exportFile: 'virtual-nodes.yaml',
+  topology: appMeshTopology(5, 'node', ['[', ']'], 'box'),
+  specReferences: nodeReferences,
+  check(checker) {
+    checkListenerSettings(checker);
+    checkOutlierDetection(checker);
+  },
+  infrastructure(doc) {
+    const ns = getString(doc.spec, 'serviceDiscovery', 'awsCloudMap', 'namespaceName');
+    return ns ? [{ type: 'cloud-map-namespace', name: ns }] : [];
+  },
   defaults: [listenerHealthCheckPortDefault],
   lists: [{ path: '/backends', key: (b) => getString(b, 'virtualService', 'virtualServiceName') ?? '' }],
   // Backends may name virtual services that do not exist yet (App Mesh allows it), so they are not dependencies:

@@ -7,11 +7,14 @@ import {
   type VirtualRouterSpec,
 } from '@aws-sdk/client-app-mesh';
 import type { Kind } from '../kind';
-import { type AppMeshListItem, createAppMeshKind, meshRef, parentMesh } from '../shared/app-mesh-kind';
+import { type AppMeshListItem, appMeshTopology, createAppMeshKind, meshRef, parentMesh } from '../shared/app-mesh-kind';
 
 export const virtualRouterKind: Kind = createAppMeshKind({
   kind: 'VirtualRouter',
   parentKind: 'Mesh',
+  nameParam: 'virtualRouterName',
+  exportFile: 'virtual-routers.yaml',
+  topology: appMeshTopology(3, 'router', ['{', '}'], 'diamond'),
   defaults: [],
   lists: [],
   dependencies: meshRef,

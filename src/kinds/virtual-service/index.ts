@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-app-mesh';
 import type { ManifestDocument, ResourceRef } from '../../core/types';
 import type { Kind } from '../kind';
-import { type AppMeshListItem, createAppMeshKind, meshRef, parentMesh } from '../shared/app-mesh-kind';
+import { type AppMeshListItem, appMeshTopology, createAppMeshKind, meshRef, parentMesh } from '../shared/app-mesh-kind';
+import type { SpecReference } from '../kind';
 import { getString } from '../shared/spec-utils';
 
 export function virtualServiceDependencies(doc: ManifestDocument): ResourceRef[] {
@@ -21,9 +22,45 @@ export function virtualServiceDependencies(doc: ManifestDocument): ResourceRef[]
   return refs;
 }
 
+/** The router or node that provides the service: App Mesh deletes neither while the service names it. */
+export function virtualServiceProvider(spec: unknown): { kind: string; name: string; pointer: string } | undefined {
+  const router = getString(spec, 'provider', 'virtualRouter', 'virtualRouterName');
+  if (router) return { kind: 'VirtualRouter', name: router, pointer: '/spec/provider/virtualRouter/virtualRouterName' };
+  const node = getString(spec, 'provider', 'virtualNode', 'virtualNodeName');
+  return node ? { kind: 'VirtualNode', name: node, pointer: '/spec/provider/virtualNode/virtualNodeName' } : undefined;
+}
+
+function serviceReferences(ref: ResourceRef, spec: unknown): SpecReference[] {
+  const out: SpecReference[] = [];
+  if (ref.mesh === undefined) return out;
+  // Both are checked when a document names both (the schema then reports the union too).
+  const router = getString(spec, 'provider', 'virtualRouter', 'virtualRouterName');
+  const node = getString(spec, 'provider', 'virtualNode', 'virtualNodeName');
+  const provider = virtualServiceProvider(spec);
+  for (const [kind, name, pointer] of [
+    ['VirtualNode', node, '/spec/provider/virtualNode/virtualNodeName'],
+    ['VirtualRouter', router, '/spec/provider/virtualRouter/virtualRouterName'],
+  ] as const) {
+    if (name === undefined) continue;
+    const effective = provider?.kind === kind;
+    out.push({
+      pointer,
+      target: { kind, name, mesh: ref.mesh },
+      order: effective,
+      holds: effective,
+      ...(effective ? { relation: 'provides' } : {}),
+    });
+  }
+  return out;
+}
+
 export const virtualServiceKind: Kind = createAppMeshKind({
   kind: 'VirtualService',
   parentKind: 'Mesh',
+  nameParam: 'virtualServiceName',
+  exportFile: 'virtual-services.yaml',
+  topology: appMeshTopology(2, 'service', ['([', '])'], 'ellipse'),
+  specReferences: serviceReferences,
   defaults: [],
   lists: [],
   dependencies: virtualServiceDependencies,

@@ -4,8 +4,8 @@
  * a region- and account-free form (`appmesh:mesh/<mesh>/virtualNode/<name>`) that apply expands and observe folds
  * back, so the desired side never needs to know the account.
  */
-import type { EcsAppMeshSpec } from '../spec-types';
-import { asArray, getPath, isRecord } from '../shared/spec-utils';
+import type { EcsAppMeshSpec } from '../../../spec-types';
+import { asArray, getPath, isRecord } from '../../../shared/spec-utils';
 
 export const ENVOY_CONTAINER = 'envoy';
 export const ENVOY_UID = '1337';

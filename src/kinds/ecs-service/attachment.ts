@@ -1,0 +1,53 @@
+/**
+ * An EcsService is an ECS service and its task definition (the core, in this folder) plus at most a few mesh
+ * attachments: one module per `spec` member that ties the service to a mesh backend (`appMesh` today; Service
+ * Connect's `serviceConnectConfiguration` and VPC Lattice's `vpcLatticeConfigurations` plug in the same way).
+ * The core calls every registered attachment at fixed points and knows none of them; src/kinds/README.md has the
+ * contract in prose.
+ */
+import type { InfrastructureNeed, KindContext, SemanticChecker, SpecReference, ConvertContext } from '../kind';
+import type { ManifestDocument, ResourceRef } from '../../core/types';
+
+/** The normalized shape both sides are compared in. */
+export interface CloudMapName {
+  namespaceName: string;
+  serviceName: string;
+}
+
+export interface EcsComparable {
+  /** CreateService members (cluster, serviceName and tags aside). */
+  service: Record<string, unknown>;
+  /** RegisterTaskDefinition input. */
+  taskDefinition: Record<string, unknown>;
+  /** The Cloud Map service the tasks register in (ECS serviceRegistries, by name instead of ARN). */
+  cloudMap?: CloudMapName;
+}
+
+export interface EcsAttachment {
+  /** The `spec` member it owns (`appMesh`): used when the manifest sets it. */
+  readonly member: string;
+  /** Names it gives of other kinds, pointers into the manifest (`/spec/<member>/...`). */
+  references?(ref: ResourceRef, spec: Record<string, unknown>): SpecReference[];
+  /** What must exist before the service (kind.dependencies). */
+  dependencies?(spec: Record<string, unknown>): ResourceRef[];
+  /** Validation beyond the schema, for a document whose spec sets the member. */
+  check?(checker: SemanticChecker): void;
+  /**
+   * Manifest -> compared shape, for a spec that sets the member: transform `out` (the core's service and task
+   * definition, already picked from the manifest) in place. Pure.
+   */
+  toApi?(spec: Record<string, unknown>, out: EcsComparable, ctx: ConvertContext): void;
+  /** Both sides, every service (set or not): undo read-back forms (ARNs folded, defaults filled). Pure, idempotent. */
+  normalize?(c: EcsComparable): EcsComparable;
+  /**
+   * Read-back, for export: when the observed service carries what `toApi` added, take it out of `c` and return
+   * the manifest member again (undefined: not attached).
+   */
+  fromApi?(c: EcsComparable): { comparable: EcsComparable; member: Record<string, unknown> } | undefined;
+  /** At apply: the task definition to register, with whatever the pure side could not know (ARNs) filled in. */
+  expandTaskDefinition?(ctx: KindContext, td: Record<string, unknown>): Record<string, unknown>;
+  /** Account infrastructure the member assumes. */
+  infrastructure?(doc: ManifestDocument): InfrastructureNeed[];
+  /** Whether an exported service belongs to the export's scope (`--mesh shop`). */
+  inExport?(member: Record<string, unknown>, scopes: Readonly<Record<string, readonly string[]>>): boolean;
+}

@@ -1,0 +1,27 @@
+import { KIND_NAMES as GENERATED } from '../../scripts/gen-schemas';
+import { KINDS, KindRegistry, defaultRegistry } from '../../src/kinds/registry';
+
+describe('the kind registry', () => {
+  it('is the one list of kinds: the generated schemas cover exactly the registered kinds, in its order', () => {
+    expect([...defaultRegistry.names()]).toEqual([...GENERATED]);
+  });
+
+  it('refuses a kind registered twice, and knows nothing of unregistered kinds', () => {
+    expect(() => new KindRegistry([...KINDS, KINDS[0] as (typeof KINDS)[number]])).toThrow(/registered twice/);
+    expect(defaultRegistry.refOf({ kind: 'Nope', metadata: { name: 'x' } })).toBeUndefined();
+    expect(defaultRegistry.has('Nope')).toBe(false);
+  });
+
+  it('derives every kind identity from string fields only (documents that failed their schema get there too)', () => {
+    expect(defaultRegistry.refOf({ kind: 'Route', metadata: { name: 'r', mesh: 5, virtualRouter: 'v' } })).toEqual({
+      kind: 'Route',
+      name: 'r',
+      parent: 'v',
+    });
+    expect(defaultRegistry.refOf({ kind: 'EcsService', metadata: { name: 'web' }, spec: { cluster: 3 } })).toEqual({
+      kind: 'EcsService',
+      name: 'web',
+      parent: 'default',
+    });
+  });
+});
