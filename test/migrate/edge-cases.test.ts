@@ -9,7 +9,7 @@ import { validateFiles } from '../../src/manifest/validate';
 import type { LoadedDocument } from '../../src/core/types';
 import { checkDocument } from './model-check';
 import { docsOfKind, migrateWithInputs, ROOT } from './helpers';
-import { schemaKnowsServiceConnect } from './schema-kinds';
+import { schemaAllowsPlainEcs } from './schema-kinds';
 
 function load(extra: string): LoadedDocument[] {
   const files = ['mesh.yaml', 'service-b.yaml'].map((f) => ({
@@ -91,7 +91,7 @@ describe('edge cases', () => {
   });
 
   // An EcsService without appMesh validates once the architecture refactor makes the attachment optional.
-  (schemaKnowsServiceConnect() ? it : it.skip)(
+  (schemaAllowsPlainEcs() ? it : it.skip)(
     'a plain ECS service (no appMesh) carries over under its successor name, outside the namespace',
     () => {
       const result = migrateWithInputs(load(PLAIN), 'service-connect');

@@ -7,15 +7,29 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/gen-schemas';
 
-/** EcsService without appMesh and with serviceConnectConfiguration is only valid once the refactor lands. */
-export function schemaKnowsServiceConnect(): boolean {
+function ecsServiceSpec(): { properties?: Record<string, unknown>; required?: string[] } | undefined {
   const file = join(repoRoot(), 'schemas', 'ecs-service.schema.json');
-  if (!existsSync(file)) return false;
+  if (!existsSync(file)) return undefined;
   const schema = JSON.parse(readFileSync(file, 'utf8')) as {
     definitions?: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
   };
-  const spec = schema.definitions?.['EcsServiceSpec'];
-  return spec?.properties?.['serviceConnectConfiguration'] !== undefined && !(spec.required ?? []).includes('appMesh');
+  return schema.definitions?.['EcsServiceSpec'];
+}
+
+/** An EcsService without appMesh validates (the architecture refactor made the attachment optional). */
+export function schemaAllowsPlainEcs(): boolean {
+  const spec = ecsServiceSpec();
+  return spec !== undefined && !(spec.required ?? []).includes('appMesh');
+}
+
+/** EcsService with serviceConnectConfiguration and vpcLatticeConfigurations validates. */
+export function schemaKnowsServiceConnect(): boolean {
+  const spec = ecsServiceSpec();
+  return (
+    schemaAllowsPlainEcs() &&
+    spec?.properties?.['serviceConnectConfiguration'] !== undefined &&
+    spec.properties['vpcLatticeConfigurations'] !== undefined
+  );
 }
 
 export function schemaKnowsKinds(kinds: readonly string[]): boolean {
