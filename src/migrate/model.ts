@@ -98,7 +98,10 @@ export interface AlbRule {
   createRule: Record<string, unknown>;
 }
 
-/** One step of the migration sequence; `wave` orders them (servers before their clients). */
+/** Where non-service steps sit in the sequence: shared resources first, canaries after the waves, retirement last. */
+export const STEP_WAVE = { shared: -1, canary: 1_000_000, retire: 2_000_000 } as const;
+
+/** One step of the migration sequence; `wave` orders them (servers before their clients, from 0). */
 export interface SequenceStep {
   wave: number;
   text: string;

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { STATUSES } from './model';
+import { STATUSES, STEP_WAVE } from './model';
 import type {
   EmittedDocument,
   MigrationReport,
@@ -202,7 +202,7 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
     );
     lines.push('| key | given | used in | description | example |', '| --- | --- | --- | --- | --- |');
     for (const i of r.inputs) {
-      const used = i.blocking ? 'manifests' : 'ALB rules / optional';
+      const used = i.blocking ? 'manifests' : 'MIGRATION.md, or optional';
       lines.push(
         `| \`${i.key}\` | ${i.given ? 'yes' : '**no**'} | ${used} | ${cell(i.description)} | \`${i.example}\` |`,
       );
@@ -231,7 +231,9 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
 
   lines.push('## Migration sequence', '');
   lines.push(
-    'An ECS service cannot be in App Mesh and Service Connect at once, so the successors run beside the App Mesh services and traffic moves over; nothing of the App Mesh side changes until the last step.',
+    r.target === 'service-connect'
+      ? 'An ECS service cannot be in App Mesh and Service Connect at once, so the successors are new services beside the App Mesh ones and traffic moves over; nothing of the App Mesh side changes until the last step.'
+      : 'The successors are new services (no Envoy) beside the App Mesh ones, registered in Lattice target groups, and traffic moves over by DNS; nothing of the App Mesh side changes until the last step.',
     '',
   );
   let n = 1;
@@ -250,9 +252,14 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
   step(
     `Check the successor: \`meshward validate ${ctx.outDir}\` and \`meshward plan ${ctx.outDir} --stack ${newStack}\`. Use a stack of its own, so that destroying the App Mesh stack later cannot touch it.`,
   );
-  const shared = r.steps.filter((s) => s.wave < 0);
+  if (r.target === 'vpc-lattice') {
+    step(
+      'Let VPC Lattice reach the tasks: their security groups must allow the VPC Lattice managed prefix list (com.amazonaws.<region>.vpc-lattice) on the container ports, and the ECS infrastructure role needs AmazonECSInfrastructureRolePolicyForVpcLattice.',
+    );
+  }
+  const shared = r.steps.filter((s) => s.wave <= STEP_WAVE.shared);
   for (const s of shared) step(`${s.text[0]?.toUpperCase() ?? ''}${s.text.slice(1)}.`);
-  const waves = [...new Set(r.steps.filter((s) => s.wave >= 0 && s.wave < 90).map((s) => s.wave))].sort(
+  const waves = [...new Set(r.steps.filter((s) => s.wave >= 0 && s.wave < STEP_WAVE.canary).map((s) => s.wave))].sort(
     (a, b) => a - b,
   );
   if (waves.length > 0) {
@@ -266,7 +273,7 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
   }
   if (r.target === 'service-connect' && waves.length > 1) {
     const clients = r.steps
-      .filter((s) => s.wave > 0 && s.wave < 90)
+      .filter((s) => s.wave > 0 && s.wave < STEP_WAVE.canary)
       .map((s) => /EcsService (\S+)/.exec(s.text)?.[1] ?? s.text);
     step(
       `Only tasks started after a server's endpoint exists resolve it: once every wave is running, redeploy the clients in wave order (${clients.map((c) => `\`${c}\``).join(', ')}), e.g. \`aws ecs update-service --cluster <cluster> --service <name> --force-new-deployment\`.`,
@@ -285,11 +292,10 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
     step(
       'Create the ALB listener rules below (`aws elbv2 create-rule --cli-input-json file://rule.json`), on a new listener or load balancer, and move client traffic to it with weighted DNS.',
     );
-  const canaries = result.documents.flatMap((d) =>
-    d.notes.filter((x) => x.includes('canary')).map((x) => `${d.doc.metadata.name}: ${x}`),
-  );
-  for (const c of canaries) step(`Canary: ${c}.`);
-  for (const s of r.steps.filter((x) => x.wave >= 90)) step(`${s.text[0]?.toUpperCase() ?? ''}${s.text.slice(1)}.`);
+  for (const s of r.steps.filter((x) => x.wave >= STEP_WAVE.canary && x.wave < STEP_WAVE.retire))
+    step(`${s.text[0]?.toUpperCase() ?? ''}${s.text.slice(1)}.`);
+  for (const s of r.steps.filter((x) => x.wave >= STEP_WAVE.retire))
+    step(`${s.text[0]?.toUpperCase() ?? ''}${s.text.slice(1)}.`);
   if (ctx.deletionProtected.length > 0) {
     step(
       `Remove the \`meshward.dev/deletion-protection\` annotation from ${ctx.deletionProtected.map((d) => `\`${d}\``).join(', ')} and apply once, or destroy refuses them.`,

@@ -5,6 +5,7 @@
  */
 import type { LoadedDocument } from '../../src/core/types';
 import { migrateDocuments, renderJson, renderManifests, renderMarkdown } from '../../src/migrate';
+import { STEP_WAVE } from '../../src/migrate';
 import type { MigrationResult, ReportEntry } from '../../src/migrate';
 import { checkAlbRule, checkDocument } from './model-check';
 import { APP_MESH_KINDS, docsOfKind, loadReference, migrateWithInputs, validateOutput } from './helpers';
@@ -201,7 +202,7 @@ describe('reference topology -> service-connect specifics', () => {
   });
 
   it('orders the sequence servers before clients: service-b, then service-a, then front', () => {
-    const waves = sc.report.steps.filter((s) => s.wave >= 0 && s.wave < 90).map((s) => [s.wave, s.text]);
+    const waves = sc.report.steps.filter((s) => s.wave >= 0 && s.wave < STEP_WAVE.canary).map((s) => [s.wave, s.text]);
     expect(waves).toEqual([
       [0, 'EcsService service-b-sc (from service-b)'],
       [1, 'EcsService service-a-v1-sc (from service-a-v1)'],

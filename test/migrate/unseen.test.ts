@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { LoadedDocument } from '../../src/core/types';
+import { STEP_WAVE } from '../../src/migrate';
 import type { MigrationResult, MigrationStatus } from '../../src/migrate';
 import { checkAlbRule, checkDocument } from './model-check';
 import { docsOfKind, loadDir, migrateWithInputs, ROOT, validateOutput } from './helpers';
@@ -172,7 +173,9 @@ describe('unseen topology -> service-connect', () => {
       },
     ]);
     // servers before clients: ledger, then payments, then api.
-    const waves = sc.report.steps.filter((s) => s.wave >= 0 && s.wave < 90).map((s) => s.text.split(' ')[1]);
+    const waves = sc.report.steps
+      .filter((s) => s.wave >= 0 && s.wave < STEP_WAVE.canary)
+      .map((s) => s.text.split(' ')[1]);
     expect(waves).toEqual(['ledger-sc', 'payments-v1-sc', 'api-sc']);
   });
 });

@@ -7,6 +7,7 @@
 import type { LoadedDocument } from '../../core/types';
 import { API_VERSION } from '../../core/types';
 import type { FieldRule, KindMigration, MigrationRun, Outcome, RuleMatch } from '../../migrate/model';
+import { STEP_WAVE } from '../../migrate/model';
 import { asArray, clamp, isRecord, latticeName, num, secondsOf, str, successorFamily } from '../../migrate/values';
 import { albTargetGroupInput, albTargetsFor } from '../gateway-route/migrate';
 import {
@@ -297,7 +298,7 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
   const nodeName = str(appMesh?.['virtualNode']);
   if (gateway !== undefined) {
     run.step(
-      90,
+      STEP_WAVE.retire,
       `retire EcsService ${source.doc.metadata.name} (virtual gateway ${gateway}) once the ALB rules carry all traffic`,
     );
     return;
@@ -340,8 +341,15 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
         strategy: 'CANARY',
         canaryConfiguration: { canaryPercent: plan.percent, canaryBakeTimeInMinutes: 10 },
       };
+      const revision = canarySource
+        ? `the task definition of EcsService ${canarySource.doc.metadata.name} (${canarySource.position.file}:${canarySource.position.line})`
+        : plan.node;
       notes.push(
-        `router ${router} split traffic with ${plan.node}: deploy ${canarySource ? `the task definition of EcsService ${canarySource.doc.metadata.name} (${canarySource.position.file}:${canarySource.position.line})` : plan.node} as the next revision to run a ${plan.percent}% canary`,
+        `router ${router} split traffic with ${plan.node}: deploy ${revision} as the next revision to run a ${plan.percent}% canary`,
+      );
+      run.step(
+        STEP_WAVE.canary,
+        `canary: once ${id.name} runs, set its taskDefinition to ${revision} and apply; ECS sends ${plan.percent}% of its traffic to the new revision, bakes ${10} minutes, then moves the rest (router ${router} split traffic the same way, but for good)`,
       );
     }
   } else if (appMesh) {

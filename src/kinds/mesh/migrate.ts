@@ -5,6 +5,7 @@
 import type { LoadedDocument } from '../../core/types';
 import { API_VERSION } from '../../core/types';
 import type { FieldRule, KindMigration, MigrationRun } from '../../migrate/model';
+import { STEP_WAVE } from '../../migrate/model';
 import { isRecord } from '../../migrate/values';
 import { latticeNetworkName, scNamespaceName } from '../shared/migrate-topology';
 
@@ -80,7 +81,7 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
       ['a new namespace: the App Mesh services keep theirs while both run side by side'],
     );
     run.step(
-      -1,
+      STEP_WAVE.shared,
       `apply the CloudMapNamespace ${scNamespaceName(mesh, run)} (it must exist before any Service Connect service)`,
     );
     return;
@@ -121,7 +122,7 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
       );
     }
   }
-  run.step(-1, `apply the LatticeServiceNetwork ${network} and its VPC association`);
+  run.step(STEP_WAVE.shared, `apply the LatticeServiceNetwork ${network} and its VPC association`);
 }
 
 export const meshMigration: KindMigration = { kind: 'Mesh', specShape: 'MeshSpec', rules, migrate };
