@@ -5,12 +5,25 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // for the EC2 instance metadata address.
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
-/** @type {import('jest').Config} */
-module.exports = {
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // Two projects in one run (npm test runs both; CI runs npm test): "package" packs and installs the tarball
+  // (~1 min, mostly npm), "unit" is everything else. `npx jest --selectProjects unit` skips the slow one.
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/'],
+    },
+    { ...shared, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.test.ts'] },
+  ],
   // Integration tests start HTTP servers; two workers match the 2-core CI machine.
   maxWorkers: 2,
   testTimeout: 30000,

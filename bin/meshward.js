@@ -1,12 +1,28 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the compiled CLI when built, otherwise the TypeScript sources through tsx (development checkouts).
+// The installed package runs the compiled CLI in dist/. A development checkout (src/ present, tsx installed) runs
+// the TypeScript sources instead, so a dist/ left over from `npm pack` never shadows the code being edited.
 const path = require('node:path');
 const fs = require('node:fs');
-const compiled = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
-if (fs.existsSync(compiled)) {
-  require(compiled);
+
+// The AWS SDK prints a 9-line warning on Node.js < 22 from its first client on. It would break reconcile's
+// JSON-lines stderr, and the supported minimum is documented (README, engines): set before any SDK module loads.
+// An explicit value from the user is kept.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const root = path.join(__dirname, '..');
+const source = path.join(root, 'src', 'cli', 'main.ts');
+let tsx;
+if (fs.existsSync(source)) {
+  try {
+    tsx = require.resolve('tsx/cjs', { paths: [root] });
+  } catch {
+    tsx = undefined;
+  }
+}
+if (tsx) {
+  require(tsx);
+  require(source);
 } else {
-  require('tsx/cjs');
-  require(path.join(__dirname, '..', 'src', 'cli', 'main.ts'));
+  require(path.join(root, 'dist', 'src', 'cli', 'main.js'));
 }

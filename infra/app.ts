@@ -1,7 +1,7 @@
 /**
  * Builds the CDK app from context (`-c key=value` or cdk.json) so one stack definition serves every deployment.
  * Context keys: meshwardStack, mode, manifestPrefix, scheduleMinutes, prune, maxDeletes, meshNames, clusterNames,
- * passRoleArns (comma separated), slackSecretArn, slackChannel.
+ * namespaceIds, latticeServiceNetworkIds, passRoleArns (lists comma separated), slackSecretArn, slackChannel.
  */
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -37,6 +37,8 @@ export function propsFromContext(app: App): MeshwardStackProps {
     maxDeletes: ctx('maxDeletes') === undefined ? undefined : Number(ctx('maxDeletes')),
     meshNames: list(ctx('meshNames')),
     clusterNames: list(ctx('clusterNames')),
+    namespaceIds: list(ctx('namespaceIds')),
+    latticeServiceNetworkIds: list(ctx('latticeServiceNetworkIds')),
     passRoleArns: list(ctx('passRoleArns')),
     slackSecretArn: str(ctx('slackSecretArn')),
     slackChannel: str(ctx('slackChannel')),

@@ -1,6 +1,15 @@
 /**
- * The named IAM actions the reconciler needs, split by whether AWS lets a statement scope them to resources.
- * Named one by one (no `appmesh:*`): a new API AWS adds later is not silently granted.
+ * The named IAM actions the reconciler needs, grouped by how a statement can restrict them (Service Authorization
+ * Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/, pages list_awsappmesh,
+ * list_amazonelasticcontainerservice, list_awscloudmap, list_amazonvpclattice):
+ * - `create`: the resource does not exist yet, so no `aws:ResourceTag`; scoped by ARN (the configured meshes,
+ *   clusters, namespaces) where the ARN carries a name or a known id;
+ * - `owned`: updates, deletes and tag changes of existing resources, conditioned on the ownership tags
+ *   (`aws:ResourceTag/meshward.dev/managed-by` and `.../stack`), which App Mesh, ECS services, Cloud Map and VPC
+ *   Lattice all evaluate for these actions;
+ * - `read`: describes and lists that take a resource ARN;
+ * - `unscoped`: calls with no resource type in the reference ("*" is the only valid Resource).
+ * Named one by one (no `appmesh:*`): an API AWS adds later is not silently granted.
  */
 const APPMESH_KINDS = [
   'Mesh',
@@ -17,44 +26,78 @@ function plural(kind: string): string {
 }
 
 export const APPMESH_ACTIONS = {
-  scoped: [
-    ...APPMESH_KINDS.flatMap((kind) =>
-      ['Create', 'Describe', 'Update', 'Delete'].map((verb) => `appmesh:${verb}${kind}`),
-    ),
-    ...APPMESH_KINDS.filter((kind) => kind !== 'Mesh').map((kind) => `appmesh:List${plural(kind)}`),
+  create: APPMESH_KINDS.map((kind) => `appmesh:Create${kind}`),
+  owned: [
+    ...APPMESH_KINDS.flatMap((kind) => [`appmesh:Update${kind}`, `appmesh:Delete${kind}`]),
     'appmesh:TagResource',
     'appmesh:UntagResource',
+  ],
+  read: [
+    ...APPMESH_KINDS.map((kind) => `appmesh:Describe${kind}`),
+    ...APPMESH_KINDS.filter((kind) => kind !== 'Mesh').map((kind) => `appmesh:List${plural(kind)}`),
     'appmesh:ListTagsForResource',
   ],
+  // ListMeshes has no resource type.
   unscoped: ['appmesh:ListMeshes'],
 };
 
-export const ECS_WRITE_ACTIONS = {
-  scoped: [
-    'ecs:CreateService',
-    'ecs:UpdateService',
-    'ecs:DeleteService',
-    'ecs:DescribeServices',
-    'ecs:TagResource',
-    'ecs:UntagResource',
-  ],
-  // Old revisions are left registered (ECS keeps them describable anyway), so no DeregisterTaskDefinition.
-  unscoped: ['ecs:RegisterTaskDefinition'],
+export const ECS_ACTIONS = {
+  create: ['ecs:CreateService'],
+  owned: ['ecs:UpdateService', 'ecs:DeleteService', 'ecs:TagResource', 'ecs:UntagResource'],
+  read: ['ecs:DescribeServices'],
+  // RegisterTaskDefinition, DescribeTaskDefinition and ListServices have no resource type. Old revisions are left
+  // registered (ECS keeps them describable anyway), so no DeregisterTaskDefinition. Service tags come back from
+  // DescribeServices (include: TAGS), so no ListTagsForResource.
+  unscoped: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'ecs:ListServices'],
 };
 
-// Service tags come back from DescribeServices (include: TAGS), so no ecs:ListTagsForResource.
-export const ECS_READ_ACTIONS = ['ecs:DescribeTaskDefinition', 'ecs:ListServices'];
-
 /** The EcsService kind creates the Cloud Map service its node's discovery names when it does not exist yet. */
-export const CLOUD_MAP_WRITE_ACTIONS = [
-  'servicediscovery:CreateService',
-  // CreateService with Tags (the ownership tags) also needs TagResource.
-  'servicediscovery:TagResource',
+export const CLOUD_MAP_ACTIONS = {
+  create: ['servicediscovery:CreateService'],
+  // CreateService with Tags (the ownership tags) also needs TagResource on the new service.
+  tagOnCreate: ['servicediscovery:TagResource'],
+  read: ['servicediscovery:GetService', 'servicediscovery:GetNamespace'],
+  unscoped: ['servicediscovery:ListServices', 'servicediscovery:ListNamespaces'],
+};
+
+const LATTICE_KINDS = [
+  'ServiceNetwork',
+  'ServiceNetworkVpcAssociation',
+  'Service',
+  'ServiceNetworkServiceAssociation',
+  'Listener',
+  'Rule',
+  'TargetGroup',
+  'AccessLogSubscription',
 ];
 
-export const CLOUD_MAP_READ_ACTIONS = [
-  'servicediscovery:GetService',
-  'servicediscovery:GetNamespace',
-  'servicediscovery:ListServices',
-  'servicediscovery:ListNamespaces',
-];
+/** VPC Lattice (the Lattice kinds): BatchUpdateRule is authorized as UpdateRule. */
+export const LATTICE_ACTIONS = {
+  create: LATTICE_KINDS.map((kind) => `vpc-lattice:Create${kind}`),
+  owned: [
+    ...LATTICE_KINDS.filter((kind) => kind !== 'ServiceNetworkServiceAssociation').map(
+      (kind) => `vpc-lattice:Update${kind}`,
+    ),
+    ...LATTICE_KINDS.map((kind) => `vpc-lattice:Delete${kind}`),
+    'vpc-lattice:PutAuthPolicy',
+    'vpc-lattice:DeleteAuthPolicy',
+    'vpc-lattice:TagResource',
+    'vpc-lattice:UntagResource',
+  ],
+  read: [
+    ...LATTICE_KINDS.map((kind) => `vpc-lattice:Get${kind}`),
+    'vpc-lattice:GetAuthPolicy',
+    'vpc-lattice:ListTagsForResource',
+  ],
+  // The List calls have no resource type.
+  unscoped: [
+    'vpc-lattice:ListServiceNetworks',
+    'vpc-lattice:ListServiceNetworkVpcAssociations',
+    'vpc-lattice:ListServices',
+    'vpc-lattice:ListServiceNetworkServiceAssociations',
+    'vpc-lattice:ListListeners',
+    'vpc-lattice:ListRules',
+    'vpc-lattice:ListTargetGroups',
+    'vpc-lattice:ListAccessLogSubscriptions',
+  ],
+};

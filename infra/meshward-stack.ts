@@ -3,7 +3,18 @@
  * it, the Slack secret, least-privilege IAM and alarms. Synthesizes without credentials (environment-agnostic).
  */
 import * as path from 'node:path';
-import { Aws, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Aws,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -16,18 +27,14 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 
 import type { Construct } from 'constructs';
+import { ownershipTags } from '../src/aws/ownership';
+import { SLACK_SECRET_UNSET } from '../src/notify/slack-secret';
 import { ENV } from '../src/operator/config';
-// The handler's own list: the rule forwards exactly the write calls the handler treats as changes.
-import { WRITE_EVENT_PREFIXES } from '../src/operator/events';
+// The handler's own lists: the rules forward exactly the write calls the handler treats as changes.
+import { WATCHED_SOURCES, WRITE_EVENT_NAMES } from '../src/operator/events';
 import { keyUnder } from '../src/operator/s3-uri';
-import { acknowledgeWildcardResources } from './nag';
-import {
-  APPMESH_ACTIONS,
-  CLOUD_MAP_READ_ACTIONS,
-  CLOUD_MAP_WRITE_ACTIONS,
-  ECS_READ_ACTIONS,
-  ECS_WRITE_ACTIONS,
-} from './iam-actions';
+import { acknowledgeWildcardResources, type ReasonedStatement } from './nag';
+import { APPMESH_ACTIONS, CLOUD_MAP_ACTIONS, ECS_ACTIONS, LATTICE_ACTIONS } from './iam-actions';
 
 export interface MeshwardStackProps extends StackProps {
   /** The meshward stack name (ownership tag value); one operator per meshward stack. */
@@ -38,13 +45,25 @@ export interface MeshwardStackProps extends StackProps {
   scheduleRate?: Duration;
   prune?: boolean;
   maxDeletes?: number;
-  /** Meshes the operator may touch; resources are scoped to them. Empty = every mesh in the account/region. */
+  /**
+   * Meshes the operator may touch; App Mesh resources are scoped to them. Empty = every mesh in the account and
+   * region (updates and deletes still only on resources tagged for this stack; synth warns).
+   */
   meshNames?: string[];
-  /** ECS clusters the operator may touch; services are scoped to them. Empty = every cluster. */
+  /** ECS clusters the operator may touch; services are scoped to them. Empty = every cluster (synth warns). */
   clusterNames?: string[];
+  /** Cloud Map namespace ids (`ns-...`) the operator may create services in. Empty = every namespace (synth warns). */
+  namespaceIds?: string[];
+  /** VPC Lattice service network ids (`sn-...`) the operator may touch. Empty = every network (synth warns). */
+  latticeServiceNetworkIds?: string[];
   /** Task and execution roles the manifests' task definitions use: the only roles iam:PassRole allows. */
   passRoleArns?: string[];
-  /** Use an existing Slack secret instead of creating one. */
+  /**
+   * Use an existing Slack secret instead of creating one. Without it the stack creates the secret from the
+   * `SlackDestination` parameter (`cdk deploy --parameters SlackDestination=https://hooks.slack.com/...`); left at
+   * its default the secret holds a placeholder, the operator logs that Slack is off, and the SlackSecretArn output
+   * says how to set it.
+   */
   slackSecretArn?: string;
   slackChannel?: string;
   /** The bundled handler (`npx tsx lambda/build.ts` writes dist/lambda); tests pass inline code. */
@@ -114,16 +133,29 @@ export class MeshwardStack extends Stack {
       reason: 'This queue is itself the dead-letter queue of the reconciler.',
     });
 
-    const secret = props.slackSecretArn
-      ? secretsmanager.Secret.fromSecretCompleteArn(this, 'SlackSecret', props.slackSecretArn)
-      : new secretsmanager.Secret(this, 'SlackSecret', {
-          description: `meshward ${stackName}: Slack webhook URL, or {"botToken": "xoxb-...", "channel": "C..."}`,
-        });
-    if (secret instanceof secretsmanager.Secret) {
-      Validations.of(secret).acknowledge({
+    let secret: secretsmanager.ISecret;
+    if (props.slackSecretArn) {
+      secret = secretsmanager.Secret.fromSecretCompleteArn(this, 'SlackSecret', props.slackSecretArn);
+    } else {
+      // Never a generated value: a random string is no Slack destination, and Slack would be off without a word.
+      const destination = new CfnParameter(this, 'SlackDestination', {
+        type: 'String',
+        noEcho: true,
+        default: SLACK_SECRET_UNSET,
+        minLength: 1,
+        description:
+          'Slack incoming webhook URL, or {"botToken": "xoxb-...", "channel": "C..."}. Left at the default, Slack ' +
+          'stays off until the secret (output SlackSecretArn) is set.',
+      });
+      const created = new secretsmanager.Secret(this, 'SlackSecret', {
+        description: `meshward ${stackName}: Slack webhook URL, or {"botToken": "xoxb-...", "channel": "C..."}`,
+        secretStringValue: SecretValue.cfnParameter(destination),
+      });
+      Validations.of(created).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason: 'Slack webhook URLs and bot tokens are issued by Slack; AWS cannot rotate them automatically.',
       });
+      secret = created;
     }
 
     const logGroup = new logs.LogGroup(this, 'ReconcilerLogs', {
@@ -190,18 +222,25 @@ export class MeshwardStack extends Stack {
       },
       targets: [target],
     });
-    new events.Rule(this, 'MeshWrites', {
-      description: 'meshward: reconcile when App Mesh or ECS is changed (CloudTrail write calls)',
-      eventPattern: {
-        source: ['aws.appmesh', 'aws.ecs'],
-        detailType: ['AWS API Call via CloudTrail'],
-        detail: {
-          eventSource: ['appmesh.amazonaws.com', 'ecs.amazonaws.com'],
-          eventName: WRITE_EVENT_PREFIXES.map((prefix) => ({ prefix })),
+    // One rule per service, each with the exact write calls (eventName) of what meshward manages: an ECS agent
+    // registering instances, tasks starting and stopping, or ECS registering Lattice targets never start a run.
+    const ruleIds: Record<string, string> = {
+      'appmesh.amazonaws.com': 'MeshWrites',
+      'ecs.amazonaws.com': 'EcsWrites',
+      'servicediscovery.amazonaws.com': 'CloudMapWrites',
+      'vpc-lattice.amazonaws.com': 'LatticeWrites',
+    };
+    for (const [eventSource, names] of Object.entries(WRITE_EVENT_NAMES)) {
+      new events.Rule(this, ruleIds[eventSource] ?? eventSource, {
+        description: `meshward: reconcile when ${eventSource} is changed (CloudTrail write calls)`,
+        eventPattern: {
+          source: [WATCHED_SOURCES[eventSource] ?? ''],
+          detailType: ['AWS API Call via CloudTrail'],
+          detail: { eventSource: [eventSource], eventName: [...names] },
         },
-      },
-      targets: [target],
-    });
+        targets: [target],
+      });
+    }
     new events.Rule(this, 'EcsDeployments', {
       description: 'meshward: reconcile when an ECS deployment changes state',
       eventPattern: {
@@ -244,6 +283,25 @@ export class MeshwardStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    const manifestsUri = `s3://${this.bucket.bucketName}/${manifestPrefix}`.replace(/\/$/, '');
+    new CfnOutput(this, 'ManifestBucket', { value: this.bucket.bucketName, description: 'Bucket of the manifests' });
+    new CfnOutput(this, 'ManifestPrefix', {
+      value: manifestPrefix === '' ? '(bucket root)' : manifestPrefix,
+      description: 'Key prefix the operator reads its manifests from',
+    });
+    new CfnOutput(this, 'ReconcilerFunction', { value: this.fn.functionName, description: 'The reconciler Lambda' });
+    new CfnOutput(this, 'SlackSecretArn', {
+      value: secret.secretArn,
+      description: props.slackSecretArn
+        ? 'The Slack secret given to the stack'
+        : 'Slack is off until this secret holds a webhook URL or bot token JSON (deploy with --parameters ' +
+          'SlackDestination=..., or: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string ...)',
+    });
+    new CfnOutput(this, 'PublishCommand', {
+      value: `npx meshward publish manifests/ --to ${manifestsUri}`,
+      description: 'How to publish a manifest set (CI runs this on merge)',
+    });
   }
 
   private grantOperator(
@@ -253,101 +311,281 @@ export class MeshwardStack extends Stack {
     manifestPrefix: string,
     statePrefix: string,
   ): void {
+    const stackName = props.meshwardStack ?? 'default';
     const arn = (service: string, resource: string): string =>
       `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
-    const meshes = props.meshNames && props.meshNames.length > 0 ? props.meshNames : ['*'];
-    const clusters = props.clusterNames && props.clusterNames.length > 0 ? props.clusterNames : ['*'];
+    const configured = (list: string[] | undefined, what: string, option: string): string[] | undefined => {
+      if (list && list.length > 0) return list;
+      Annotations.of(this).addWarningV2(
+        `meshward:unscoped-${option}`,
+        `no ${option} configured: the reconciler may create ${what} anywhere in the account and region ` +
+          `(updates and deletes stay limited to resources tagged for stack "${stackName}")`,
+      );
+      return undefined;
+    };
+    const meshes = configured(props.meshNames, 'App Mesh resources in every mesh', 'meshNames');
+    const clusters = configured(props.clusterNames, 'ECS services in every cluster', 'clusterNames');
+    const namespaces = configured(props.namespaceIds, 'Cloud Map services in every namespace', 'namespaceIds');
+    const networks = configured(
+      props.latticeServiceNetworkIds,
+      'VPC Lattice associations in every service network',
+      'latticeServiceNetworkIds',
+    );
+    // Only what carries both ownership tags for this stack: the role cannot touch (or re-tag, or adopt) anything
+    // else, whatever the code asks for. Adoption is a person's decision: `meshward apply` with their credentials.
+    const tags = ownershipTags(stackName);
+    const ownedOnly = {
+      StringEquals: Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])),
+    };
+    const taggedOnCreate = {
+      StringEquals: Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+    };
+    const meshArns = (meshes ?? ['*']).flatMap((m) => [arn('appmesh', `mesh/${m}`), arn('appmesh', `mesh/${m}/*`)]);
+    const serviceArns = (clusters ?? ['*']).map((c) => arn('ecs', `service/${c}/*`));
+    const scope = (list: string[] | undefined, what: string): string =>
+      list
+        ? `inside the configured ${what} (${list.join(', ')})`
+        : `in any of the account's ${what} (none configured: synth warned)`;
 
-    const policy = new iam.Policy(this, 'ReconcilerPolicy', {
-      statements: [
-        new iam.PolicyStatement({
+    const statements: ReasonedStatement[] = [
+      {
+        statement: new iam.PolicyStatement({
           sid: 'Logs',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resources: [`${logGroup.logGroupArn}`],
         }),
-        new iam.PolicyStatement({
+        reason: "The log streams of the reconciler's own log group (stream names are generated by Lambda).",
+      },
+      {
+        statement: new iam.PolicyStatement({
           sid: 'ReadManifestsAndState',
           actions: ['s3:GetObject'],
           resources: [this.bucket.arnForObjects(keyUnder(manifestPrefix, '*'))],
         }),
-        new iam.PolicyStatement({
+        reason: "Objects under the stack's own manifest prefix: the published revisions, the pointer and the state.",
+      },
+      {
+        statement: new iam.PolicyStatement({
           sid: 'ListState',
           actions: ['s3:ListBucket'],
           resources: [this.bucket.bucketArn],
           conditions: { StringLike: { 's3:prefix': [keyUnder(manifestPrefix, '*')] } },
         }),
-        new iam.PolicyStatement({
+      },
+      {
+        statement: new iam.PolicyStatement({
           sid: 'WriteState',
           actions: ['s3:PutObject', 's3:DeleteObject'],
           resources: [this.bucket.arnForObjects(`${statePrefix}/*`)],
         }),
-        new iam.PolicyStatement({
-          sid: 'AppMeshResources',
-          actions: APPMESH_ACTIONS.scoped,
-          resources: meshes.flatMap((mesh) => [arn('appmesh', `mesh/${mesh}`), arn('appmesh', `mesh/${mesh}/*`)]),
+        reason: "Objects under the stack's state prefix only (state, lock, snapshots): never the manifests.",
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'AppMeshCreate',
+          actions: APPMESH_ACTIONS.create,
+          resources: meshArns,
+          conditions: taggedOnCreate,
         }),
-        new iam.PolicyStatement({
-          sid: 'AppMeshList',
-          // ListMeshes has no resource-level permissions.
+        reason: `Creates of App Mesh resources ${scope(meshes, 'meshes')} carrying this stack's ownership tags.`,
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'AppMeshOwned',
+          actions: APPMESH_ACTIONS.owned,
+          resources: meshArns,
+          conditions: ownedOnly,
+        }),
+        reason: `Updates, deletes and tag changes ${scope(meshes, 'meshes')}, only of resources tagged for this stack.`,
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'AppMeshTagOnCreate',
+          // App Mesh authorizes the tags of a Create* as appmesh:TagResource on a resource that has no tags yet.
+          actions: ['appmesh:TagResource'],
+          resources: meshArns,
+          conditions: taggedOnCreate,
+        }),
+        reason: `Tagging ${scope(meshes, 'meshes')} only with this stack's ownership tags (tags on create).`,
+      },
+      {
+        statement: new iam.PolicyStatement({ sid: 'AppMeshRead', actions: APPMESH_ACTIONS.read, resources: meshArns }),
+        reason: `Describes and lists ${scope(meshes, 'meshes')}.`,
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'AppMeshListMeshes',
           actions: APPMESH_ACTIONS.unscoped,
           resources: ['*'],
         }),
-        new iam.PolicyStatement({
-          sid: 'EcsServices',
-          actions: ECS_WRITE_ACTIONS.scoped,
+        reason: 'appmesh:ListMeshes has no resource type: "*" is the only valid resource.',
+      },
+      {
+        statement: new iam.PolicyStatement({ sid: 'EcsCreate', actions: ECS_ACTIONS.create, resources: serviceArns }),
+        reason: `CreateService ${scope(clusters, 'clusters')}; service names are chosen by the manifests.`,
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'EcsOwned',
+          actions: ECS_ACTIONS.owned,
+          resources: serviceArns,
+          conditions: ownedOnly,
+        }),
+        reason: `Updates, deletes and tag changes of services ${scope(clusters, 'clusters')} tagged for this stack.`,
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'EcsTagOnCreate',
+          // The ownership tags ride on CreateService and RegisterTaskDefinition (tag-on-create needs TagResource).
+          actions: ['ecs:TagResource'],
+          resources: [...serviceArns, arn('ecs', 'task-definition/*')],
+          conditions: {
+            StringEquals: {
+              'ecs:CreateAction': ['CreateService', 'RegisterTaskDefinition'],
+              ...taggedOnCreate.StringEquals,
+            },
+          },
+        }),
+        reason:
+          "Tags on create only (ecs:CreateAction), with this stack's ownership tags: the services above and task " +
+          'definition revisions, whose family names come from the manifests.',
+      },
+      {
+        statement: new iam.PolicyStatement({ sid: 'EcsRead', actions: ECS_ACTIONS.read, resources: serviceArns }),
+        reason: `DescribeServices ${scope(clusters, 'clusters')}.`,
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'EcsUnscoped',
+          actions: ECS_ACTIONS.unscoped,
+          resources: ['*'],
+        }),
+        reason:
+          'RegisterTaskDefinition, DescribeTaskDefinition and ListServices have no resource type: "*" is the only ' +
+          'valid resource.',
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'CloudMapCreate',
+          actions: CLOUD_MAP_ACTIONS.create,
           resources: [
-            ...clusters.map((cluster) => arn('ecs', `service/${cluster}/*`)),
-            // Tags on registered task definitions.
-            arn('ecs', 'task-definition/*'),
+            ...(namespaces ?? ['*']).map((ns) => arn('servicediscovery', `namespace/${ns}`)),
+            arn('servicediscovery', 'service/*'),
           ],
         }),
-        new iam.PolicyStatement({
-          sid: 'EcsTaskDefinitionsAndReads',
-          // RegisterTaskDefinition, DescribeTaskDefinition and the List calls support no resource-level scoping.
-          actions: [...ECS_WRITE_ACTIONS.unscoped, ...ECS_READ_ACTIONS],
+        reason: `Cloud Map services ${scope(namespaces, 'namespaces')}; a new service's id (srv-...) is generated.`,
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'CloudMapTagOnCreate',
+          actions: CLOUD_MAP_ACTIONS.tagOnCreate,
+          resources: [arn('servicediscovery', 'service/*')],
+          conditions: taggedOnCreate,
+        }),
+        reason: 'Only the ownership tags of this stack, on services (ids are generated at create).',
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'CloudMapRead',
+          actions: CLOUD_MAP_ACTIONS.read,
+          resources: [
+            ...(namespaces ?? ['*']).map((ns) => arn('servicediscovery', `namespace/${ns}`)),
+            arn('servicediscovery', 'service/*'),
+          ],
+        }),
+        reason: `Reads of namespaces ${scope(namespaces, 'namespaces')} and of services (ids are generated).`,
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'CloudMapUnscoped',
+          actions: CLOUD_MAP_ACTIONS.unscoped,
           resources: ['*'],
         }),
-        new iam.PolicyStatement({
-          sid: 'CloudMapServices',
-          actions: CLOUD_MAP_WRITE_ACTIONS,
-          // Services are created inside existing namespaces; Cloud Map ARNs carry generated ids, not names.
-          resources: [arn('servicediscovery', 'namespace/*'), arn('servicediscovery', 'service/*')],
+        reason: 'servicediscovery:ListServices and ListNamespaces have no resource type.',
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'LatticeCreate',
+          actions: LATTICE_ACTIONS.create,
+          resources: [
+            ...(networks ?? ['*']).map((sn) => arn('vpc-lattice', `servicenetwork/${sn}`)),
+            ...[
+              'service/*',
+              'targetgroup/*',
+              'servicenetworkvpcassociation/*',
+              'servicenetworkserviceassociation/*',
+              'accesslogsubscription/*',
+            ].map((r) => arn('vpc-lattice', r)),
+          ],
+          conditions: taggedOnCreate,
         }),
-        new iam.PolicyStatement({
-          sid: 'CloudMapReads',
-          actions: CLOUD_MAP_READ_ACTIONS,
+        reason:
+          `Creates ${scope(networks, 'service networks')} that carry this stack's ownership tags; Lattice ids ` +
+          '(svc-, tg-, listener-, rule-...) are generated at create, so below the network they cannot be named.',
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'LatticeOwned',
+          actions: LATTICE_ACTIONS.owned,
+          resources: [
+            ...(networks ?? ['*']).map((sn) => arn('vpc-lattice', `servicenetwork/${sn}`)),
+            ...[
+              'service/*',
+              'targetgroup/*',
+              'servicenetworkvpcassociation/*',
+              'servicenetworkserviceassociation/*',
+              'accesslogsubscription/*',
+            ].map((r) => arn('vpc-lattice', r)),
+          ],
+          conditions: ownedOnly,
+        }),
+        reason: 'Updates, deletes and tag changes only of Lattice resources tagged for this stack (ids are generated).',
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'LatticeRead',
+          actions: LATTICE_ACTIONS.read,
+          resources: [arn('vpc-lattice', '*')],
+        }),
+        reason: 'Lattice Get calls in this account and region: they name generated ids (sn-, svc-, tg-...).',
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'LatticeList',
+          actions: LATTICE_ACTIONS.unscoped,
           resources: ['*'],
         }),
-        new iam.PolicyStatement({
+        reason: 'The VPC Lattice List calls have no resource type: "*" is the only valid resource.',
+      },
+      {
+        statement: new iam.PolicyStatement({
           sid: 'Attribution',
-          // CloudTrail LookupEvents has no resource-level permissions.
           actions: ['cloudtrail:LookupEvents'],
           resources: ['*'],
         }),
-        new iam.PolicyStatement({
+        reason: 'cloudtrail:LookupEvents has no resource type: "*" is the only valid resource.',
+      },
+      {
+        statement: new iam.PolicyStatement({
           sid: 'PublishOutcome',
           actions: ['events:PutEvents'],
           resources: [arn('events', 'event-bus/default')],
         }),
-      ],
-    });
+      },
+    ];
     if (props.passRoleArns && props.passRoleArns.length > 0) {
-      policy.addStatements(
-        new iam.PolicyStatement({
+      statements.push({
+        statement: new iam.PolicyStatement({
           sid: 'PassTaskRoles',
           actions: ['iam:PassRole'],
           resources: props.passRoleArns,
           conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
         }),
-      );
+        reason: 'The task and execution roles given in passRoleArns, passed to ECS tasks only.',
+      });
     }
+    const policy = new iam.Policy(this, 'ReconcilerPolicy', { statements: statements.map((s) => s.statement) });
     policy.attachToRole(role);
-    acknowledgeWildcardResources(
-      policy,
-      'Wildcards are resource-only and bounded: objects under the manifest/state prefix, resources inside the ' +
-        'configured meshes and clusters, and "*" solely for calls AWS does not scope (ListMeshes, ' +
-        'RegisterTaskDefinition, DescribeTaskDefinition, List*, Cloud Map reads, CloudTrail LookupEvents). ' +
-        'Every action is named.',
-    );
+    acknowledgeWildcardResources(policy, statements);
   }
 }

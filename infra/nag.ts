@@ -1,12 +1,20 @@
 /**
- * cdk-nag v3 acknowledges each IAM5 finding by its exact resource text. This derives those texts from the policy
- * itself, so a configured mesh or cluster name never needs a hand-kept suppression list.
+ * cdk-nag's AwsSolutions-IAM5 flags every wildcard in a policy. Each statement of the reconciler's policy carries
+ * its own reason (why its wildcard cannot be narrower); this acknowledges each wildcard resource with the reasons
+ * of exactly the statements that use it. A wildcard in a statement without a reason stays a finding, so a new
+ * statement cannot hide behind another one's justification. Wildcard actions are never acknowledged.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 
+export interface ReasonedStatement {
+  statement: iam.PolicyStatement;
+  /** Why the statement's wildcard resources cannot be narrower; required when it has any. */
+  reason?: string;
+}
+
 /** Renders a resolved CloudFormation value the way cdk-nag prints it: `<Logical.Arn>`, `<AWS::Region>`. */
-function nagText(value: unknown): string {
+export function nagText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
@@ -23,20 +31,20 @@ function nagText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Acknowledges every wildcard *resource* of the policy with the reason given; wildcard actions stay findings. */
-export function acknowledgeWildcardResources(policy: iam.Policy, reason: string): void {
-  const doc = Stack.of(policy).resolve(policy.document.toJSON()) as {
-    Statement?: { Resource?: unknown }[];
-  };
-  const texts = new Set<string>();
-  for (const statement of doc.Statement ?? []) {
-    const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+/** Acknowledges each wildcard resource of the policy with the reasons of the statements that hold it. */
+export function acknowledgeWildcardResources(policy: iam.Policy, statements: readonly ReasonedStatement[]): void {
+  const stack = Stack.of(policy);
+  const reasons = new Map<string, string[]>();
+  for (const { statement, reason } of statements) {
+    const json = stack.resolve(statement.toStatementJson()) as { Resource?: unknown; Sid?: string };
+    const resources = Array.isArray(json.Resource) ? json.Resource : [json.Resource];
     for (const resource of resources) {
       const text = nagText(resource);
-      if (text.includes('*')) texts.add(text);
+      if (!text.includes('*') || reason === undefined) continue;
+      reasons.set(text, [...(reasons.get(text) ?? []), `${json.Sid ?? '?'}: ${reason}`]);
     }
   }
-  for (const text of texts) {
-    Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${text}]`, reason });
+  for (const [text, why] of reasons) {
+    Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${text}]`, reason: why.join(' | ') });
   }
 }

@@ -13,10 +13,17 @@ function init(): OperatorDeps {
   return deps;
 }
 
-export async function handler(event: unknown): Promise<RunResult> {
+/** The part of Lambda's context the operator uses. */
+export interface LambdaContextLike {
+  getRemainingTimeInMillis?: () => number;
+}
+
+export async function handler(event: unknown, context?: LambdaContextLike): Promise<RunResult> {
   const d = init();
   try {
-    const result = await handleEvent(event, d);
+    // Per invocation: near the timeout the run stops starting writes, saves and reports "partial".
+    const remaining = context?.getRemainingTimeInMillis?.bind(context);
+    const result = await handleEvent(event, remaining ? { ...d, remainingMs: remaining } : d);
     // The result is small (no report body): Lambda logs it for async invocations' destinations.
     return { ...result, view: undefined, slack: undefined };
   } catch (err) {

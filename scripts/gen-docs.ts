@@ -51,6 +51,8 @@ const ANNOTATION_MEANINGS: Readonly<Record<string, string>> = {
   [ANNOTATIONS.deletionProtection]: 'never delete this resource, even when it leaves the manifests and prune is on',
   [ANNOTATIONS.external]:
     'this document may refer to resources managed elsewhere: validation does not require its references to be declared',
+  [ANNOTATIONS.ignoreFields]:
+    'comma-separated JSON pointers into this manifest (`/spec/desiredCount`): used on create, never diffed or written afterwards',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

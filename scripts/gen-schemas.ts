@@ -58,6 +58,8 @@ export interface BotocoreShape {
   exactlyOneOf?: string[][];
   /** botocore document type: any JSON value. */
   document?: boolean;
+  /** meshward extension: the rule a pattern enforces, in words (the schema's description; errors quote it). */
+  rule?: string;
 }
 
 export interface BotocoreModel {
@@ -140,6 +142,46 @@ export interface ShapeOverlay {
   max?: number;
   exactlyOneOf?: string[][];
   why: string;
+}
+
+/**
+ * Name rules (issue 12: names accepted any character, so an ANSI escape reached a terminal and a newline forged
+ * report lines). Where a model has a pattern it is used as is (Cloud Map's ServiceName and NamespaceName, the VPC
+ * Lattice names); App Mesh and ECS publish their name rules only in prose:
+ * - ECS (CreateService serviceName, CreateCluster clusterName, RegisterTaskDefinition family, ContainerDefinition
+ *   name): "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed";
+ * - App Mesh documents only the length (1..255); names travel in URL paths (`/v20190125/meshes/{meshName}`), ARNs
+ *   and Envoy's node id, and virtual service names are DNS names, so meshward takes DNS-like names: letters, digits,
+ *   `.`, `_` and `-`, beginning with a letter or a digit.
+ */
+export const NAME_RULES = {
+  appMesh: {
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+    min: 1,
+    max: 255,
+    rule: 'an App Mesh name: 1 to 255 letters, digits, ".", "_" or "-", beginning with a letter or a digit',
+  },
+  ecs: {
+    pattern: '^[A-Za-z0-9_-]+$',
+    min: 1,
+    max: 255,
+    rule: 'an ECS name: 1 to 255 letters, digits, "_" or "-"',
+  },
+  ecsCluster: {
+    pattern: '^(?:[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255})$',
+    min: 1,
+    rule: 'an ECS cluster name (1 to 255 letters, digits, "_" or "-") or cluster ARN',
+  },
+} as const;
+
+function nameShape(rule: { pattern: string; min: number; max?: number; rule: string }): BotocoreShape {
+  return {
+    type: 'string',
+    pattern: rule.pattern,
+    min: rule.min,
+    ...(rule.max !== undefined ? { max: rule.max } : {}),
+    rule: rule.rule,
+  };
 }
 
 export const APPMESH_OVERLAYS: Record<string, ShapeOverlay> = {
@@ -226,6 +268,10 @@ function pickMembers(shape: BotocoreShape | undefined, keep: (member: string) =>
 function ecsServiceShapes(ecs: Record<string, BotocoreShape>): Record<string, BotocoreShape> {
   const p = ECS_PREFIX;
   const service = ecs[`${p}CreateServiceRequest`];
+  const withMember = (shape: BotocoreShape | undefined, member: string, target: string): Record<string, MemberRef> => {
+    if (!shape?.members?.[member]) throw new Error(`expected member ${member}`);
+    return { ...shape.members, [member]: { shape: target } };
+  };
   const register = ecs[`${p}RegisterTaskDefinitionRequest`];
   const serviceMembers = new Set<string>(ECS_SERVICE_MEMBERS);
   const excluded = new Set<string>(ECS_TASK_DEFINITION_EXCLUDED);
@@ -236,6 +282,7 @@ function ecsServiceShapes(ecs: Record<string, BotocoreShape>): Record<string, Bo
       type: 'structure',
       members: {
         ...pickMembers(service, (m) => serviceMembers.has(m)),
+        cluster: { shape: 'EcsClusterName' },
         taskDefinition: { shape: 'EcsTaskDefinitionSpec' },
         appMesh: { shape: 'EcsAppMeshSpec' },
       },
@@ -243,7 +290,7 @@ function ecsServiceShapes(ecs: Record<string, BotocoreShape>): Record<string, Bo
     },
     EcsTaskDefinitionSpec: {
       type: 'structure',
-      members: pickMembers(register, (m) => !excluded.has(m)),
+      members: { ...pickMembers(register, (m) => !excluded.has(m)), family: { shape: 'EcsName' } },
       required: (register?.required ?? []).filter((m) => !excluded.has(m)),
     },
     EcsAppMeshSpec: {
@@ -281,11 +328,37 @@ function ecsServiceShapes(ecs: Record<string, BotocoreShape>): Record<string, Bo
     EcsCloudMapServiceRef: {
       type: 'structure',
       members: {
-        namespaceName: { shape: 'AwsCloudMapName' },
-        serviceName: { shape: 'AwsCloudMapName' },
+        namespaceName: { shape: 'CloudMapNamespaceName' },
+        serviceName: { shape: 'CloudMapServiceName' },
       },
       required: ['namespaceName', 'serviceName'],
     },
+    EcsName: nameShape(NAME_RULES.ecs),
+    EcsClusterName: nameShape(NAME_RULES.ecsCluster),
+    // Containers are named like the rest of ECS.
+    [`${p}ContainerDefinition`]: {
+      ...(ecs[`${p}ContainerDefinition`] as BotocoreShape),
+      members: withMember(ecs[`${p}ContainerDefinition`], 'name', 'EcsName'),
+    },
+  };
+}
+
+export const SERVICE_DISCOVERY_MODEL_FILE = 'servicediscovery-2017-03-14.json';
+
+/** Cloud Map's own name shapes, from its model, for the Cloud Map names App Mesh and EcsService carry. */
+function cloudMapNameShapes(modelsDir: string): Record<string, BotocoreShape> {
+  const model = readModel(join(modelsDir, SERVICE_DISCOVERY_MODEL_FILE));
+  const pick = (name: string): BotocoreShape => {
+    const shape = model.shapes[name];
+    if (!shape?.pattern) throw new Error(`Cloud Map model: ${name} has no pattern`);
+    return { type: 'string', pattern: shape.pattern, ...(shape.max !== undefined ? { max: shape.max } : {}) };
+  };
+  return {
+    CloudMapServiceName: {
+      ...pick('ServiceName'),
+      rule: 'a Cloud Map service name: DNS labels of letters, digits, "_" and "-", up to 127 characters',
+    },
+    CloudMapNamespaceName: { ...pick('NamespaceName'), rule: 'a Cloud Map namespace name: printable ASCII, no spaces' },
   };
 }
 
@@ -295,10 +368,39 @@ export function buildShapes(modelsDir: string): Record<string, BotocoreShape> {
   const ecsRaw = readModel(join(modelsDir, ECS_MODEL_FILE));
   const ecs = renameShapes(ecsRaw, (name) => `${ECS_PREFIX}${name}`);
   const shapes: Record<string, BotocoreShape> = { ...appmesh.shapes };
-  for (const [name, shape] of [...Object.entries(ecs), ...Object.entries(ecsServiceShapes(ecs))]) {
+  const synthetic = ecsServiceShapes(ecs);
+  for (const [name, shape] of [...Object.entries(ecs), ...Object.entries(cloudMapNameShapes(modelsDir))]) {
     if (shapes[name]) throw new Error(`shape name clash: ${name}`);
     shapes[name] = shape;
   }
+  // Synthetic shapes may replace an ECS shape of the same name on purpose (ContainerDefinition's name rule).
+  for (const [name, shape] of Object.entries(synthetic)) {
+    if (shapes[name] && !ecs[name]) throw new Error(`shape name clash: ${name}`);
+    shapes[name] = shape;
+  }
+  // App Mesh names: the name rule wherever a ResourceName or a virtual service name appears.
+  shapes.ResourceName = nameShape(NAME_RULES.appMesh);
+  shapes.ServiceName = nameShape(NAME_RULES.appMesh);
+  // Within App Mesh's own bounds for these members (AwsCloudMapName), Cloud Map's patterns on top.
+  const appMeshBounds = shapes.AwsCloudMapName;
+  for (const name of ['CloudMapServiceName', 'CloudMapNamespaceName']) {
+    const shape = shapes[name] as BotocoreShape;
+    shapes[name] = {
+      ...shape,
+      min: Math.max(shape.min ?? 1, appMeshBounds?.min ?? 1),
+      max: Math.min(shape.max ?? Infinity, appMeshBounds?.max ?? Infinity),
+    };
+  }
+  const discovery = shapes.AwsCloudMapServiceDiscovery;
+  if (!discovery?.members) throw new Error('App Mesh model: no AwsCloudMapServiceDiscovery');
+  shapes.AwsCloudMapServiceDiscovery = {
+    ...discovery,
+    members: {
+      ...discovery.members,
+      namespaceName: { shape: 'CloudMapNamespaceName' },
+      serviceName: { shape: 'CloudMapServiceName' },
+    },
+  };
   return applyOverlays(applyOverlays(shapes, APPMESH_OVERLAYS), ECS_OVERLAYS);
 }
 
@@ -401,6 +503,7 @@ class SchemaBuilder {
       if (report.translated !== undefined) schema.pattern = report.translated;
       else schema.$comment = `model pattern ${JSON.stringify(shape.pattern)} skipped: ${report.reason ?? ''}`;
     }
+    if (shape.rule !== undefined) schema.description = shape.rule;
     return schema;
   }
 
@@ -488,7 +591,13 @@ const KIND_METADATA: Record<KindName, MetadataVariant> = {
   EcsService: 'EcsServiceMetadata',
 };
 
-const RESOURCE_NAME: JsonSchema = { type: 'string', minLength: 1, maxLength: 255 };
+const RESOURCE_NAME: JsonSchema = {
+  type: 'string',
+  minLength: NAME_RULES.appMesh.min,
+  maxLength: NAME_RULES.appMesh.max,
+  pattern: NAME_RULES.appMesh.pattern,
+  description: NAME_RULES.appMesh.rule,
+};
 
 function tagsSchema(ecs: boolean): JsonSchema {
   // ECS documents its tag pattern anchored (whole key/value); aws: in any case is reserved for AWS.
@@ -525,6 +634,10 @@ function envelopeDefinitions(): Record<string, JsonSchema> {
       [ANNOTATIONS.adopt]: BOOLEAN_STRING,
       [ANNOTATIONS.deletionProtection]: BOOLEAN_STRING,
       [ANNOTATIONS.external]: BOOLEAN_STRING,
+      [ANNOTATIONS.ignoreFields]: {
+        type: 'string',
+        pattern: '^\\s*/spec(/[^,\\s]*)?(\\s*,\\s*/spec(/[^,\\s]*)?)*\\s*$',
+      },
     },
     // Keys under meshward's prefix are switches: a misspelt one would silently do nothing, so only known ones pass.
     propertyNames: { type: 'string', pattern: `^(?!meshward\\.dev/(?!(?:${knownAnnotations})$))` },
@@ -537,7 +650,15 @@ function envelopeDefinitions(): Record<string, JsonSchema> {
     properties: {
       annotations: { $ref: '#/definitions/ManifestAnnotations' },
       ...extra,
-      name: ecs ? { type: 'string', minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9_-]+$' } : RESOURCE_NAME,
+      name: ecs
+        ? {
+            type: 'string',
+            minLength: NAME_RULES.ecs.min,
+            maxLength: NAME_RULES.ecs.max,
+            pattern: NAME_RULES.ecs.pattern,
+            description: NAME_RULES.ecs.rule,
+          }
+        : RESOURCE_NAME,
       tags: { $ref: ecs ? '#/definitions/EcsManifestTags' : '#/definitions/ManifestTags' },
     },
   });
@@ -868,7 +989,13 @@ function renderReadme(patterns: PatternReport[]): string {
     '  keys 1..128, values 0..256, no `aws:` prefix; on EcsService also the ECS tag characters (its TagKey/TagValue',
     '  patterns, anchored as the ECS documentation writes them).',
     '- `metadata.annotations`: strings; keys under `meshward.dev/` must be known switches, whose values are "true" or "false".',
-    '- `metadata.name` of an EcsService: 1..255 letters, digits, `_` and `-` (the ECS service name rules).',
+    '- Names (issue 12): `metadata.name`, `metadata.mesh`, `metadata.virtualRouter`, `metadata.virtualGateway` and every',
+    `  App Mesh name in a spec must be ${NAME_RULES.appMesh.rule} (App Mesh documents only the length; names travel in`,
+    '  URL paths, ARNs and Envoy node ids, and virtual service names are DNS names).',
+    `- EcsService \`metadata.name\`, \`spec.taskDefinition.family\` and container names must be ${NAME_RULES.ecs.rule}`,
+    `  (the ECS documentation's rule); \`spec.cluster\` must be ${NAME_RULES.ecsCluster.rule}.`,
+    '- Cloud Map names in `serviceDiscovery.awsCloudMap` and `appMesh.cloudMapService` follow the Cloud Map model',
+    '  patterns (ServiceName, NamespaceName) listed below.',
     '',
     '## Patterns (botocore patterns are Java regexes; ajv compiles ECMA-262 with the u flag)',
     ...(patterns.length === 0

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { EXIT, processIO, reportFailure, styleFor, UsageError, writeLine } from './output';
 import type { CliIO } from './output';
 import { suggest } from '../manifest/suggest';
+import { GLOBAL_FLAGS } from './help';
 
 /** What every command module exports. */
 export interface CommandModule {
@@ -27,7 +28,12 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   reconcile: 'run the Lambda handler locally on one event',
   local: 'run the local AWS emulator',
   demo: 'a guided tour on the local emulator',
+  completion: 'print a shell completion script (bash, zsh or fish)',
+  version: 'print the meshward and Node.js versions',
 };
+
+// Before any command loads the AWS SDK (`npm run meshward` enters here without bin/meshward.js): see that file.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 export const USAGE = `Usage: meshward <command> [options]
 
@@ -35,10 +41,13 @@ meshward keeps AWS App Mesh and ECS in the state that YAML manifests declare.
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, summary]) => `  ${name.padEnd(10)} ${summary}`)
+  .map(([name, summary]) => `  ${name.padEnd(11)} ${summary}`)
   .join('\n')}
 
-Run "meshward <command> --help" for a command's options.
+Options:
+  -h, --help     show this help ("meshward <command> --help" for a command's options)
+  -v, --version  print the meshward and Node.js versions
+
 AWS settings come from the standard SDK environment (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...).`;
 
 function isCommandModule(value: unknown): value is CommandModule {
@@ -67,26 +76,6 @@ export function loadCommand(name: string, dir: string = COMMANDS_DIR): CommandMo
   return loaded;
 }
 
-function version(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pkg: unknown = require(path.join(__dirname, '..', '..', 'package.json'));
-    const value = (pkg as { version?: unknown }).version;
-    if (typeof value === 'string') return value;
-  } catch {
-    // Built layouts place package.json one level further up.
-  }
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pkg: unknown = require(path.join(__dirname, '..', '..', '..', 'package.json'));
-    const value = (pkg as { version?: unknown }).version;
-    if (typeof value === 'string') return value;
-  } catch {
-    // fall through
-  }
-  return 'unknown';
-}
-
 /** `commandsDir` exists for tests; the CLI always uses ./commands. */
 export async function main(argv: string[], io: CliIO = processIO(), commandsDir = COMMANDS_DIR): Promise<number> {
   const [first, ...rest] = argv;
@@ -95,10 +84,7 @@ export async function main(argv: string[], io: CliIO = processIO(), commandsDir 
       writeLine(first === undefined ? io.stderr : io.stdout, USAGE);
       return first === undefined ? EXIT.error : EXIT.ok;
     }
-    if (first === '--version' || first === '-v') {
-      writeLine(io.stdout, version());
-      return EXIT.ok;
-    }
+    if (first === '--version' || first === '-v') return await main(['version', ...rest], io, commandsDir);
     if (first === 'help') {
       const topic = rest[0];
       if (topic === undefined) {
@@ -107,7 +93,11 @@ export async function main(argv: string[], io: CliIO = processIO(), commandsDir 
       }
       return await main([topic, '--help'], io, commandsDir);
     }
-    if (first.startsWith('-')) throw new UsageError(`unknown option "${first}" (options go after the command)`);
+    if (first.startsWith('-')) {
+      const hint = suggest(first, [...GLOBAL_FLAGS]);
+      const did = hint !== undefined ? `did you mean "${hint}"? ` : '';
+      throw new UsageError(`unknown option "${first}" (${did}options go after the command)`);
+    }
     if (!Object.hasOwn(COMMANDS, first) && commandFile(first, commandsDir) === undefined) {
       const hint = suggest(first, Object.keys(COMMANDS));
       throw new UsageError(`unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ''}`);

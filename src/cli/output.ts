@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { MeshwardError } from '../core/errors';
 import { printable } from '../core/format-value';
+import { suggest } from '../manifest/suggest';
 
 /** The exit codes of the CLI contract; scripts and CI branch on these. */
 export const EXIT = {
@@ -89,7 +90,7 @@ export function writeLine(stream: OutputStream, text = ''): void {
   stream.write(`${text}\n`);
 }
 
-/** A wrong flag or argument: reported with the command's usage, exit code 1. */
+/** A wrong flag or argument: reported on one line with a pointer to the command's help, exit code 1. */
 export class UsageError extends MeshwardError {
   override readonly name = 'UsageError';
   constructor(message: string) {
@@ -99,12 +100,34 @@ export class UsageError extends MeshwardError {
 
 type ParsedArgs<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
 
-/** node's parseArgs with its TypeErrors turned into usage errors a person can act on. */
+/** The `--name` / `-n` spellings a parseArgs config accepts, for "did you mean". */
+export function optionSpellings(options: ParseArgsConfig['options']): string[] {
+  const out: string[] = [];
+  for (const [name, option] of Object.entries(options ?? {})) {
+    out.push(`--${name}`);
+    if (option.short !== undefined) out.push(`-${option.short}`);
+  }
+  return out;
+}
+
+/**
+ * node's parseArgs with its TypeErrors turned into usage errors a person can act on: an unknown flag names the
+ * closest one the command has.
+ */
 export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ParsedArgs<T> {
   try {
     return parseArgs(config);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // Some runtimes (jest's vm) put "TypeError [ERR_...]: " in front of the message: only the sentence is kept.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/^\w*Error \[[A-Z_]+\]: /, '');
+    const code = (error as { code?: unknown }).code;
+    const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
+      const flag = unknown.split('=')[0] ?? unknown;
+      const long = optionSpellings(config.options).filter((o) => o.startsWith('--'));
+      const hint = flag.startsWith('--') ? suggest(flag, long) : undefined;
+      throw new UsageError(`unknown option "${flag}"${hint !== undefined ? ` (did you mean "${hint}"?)` : ''}`);
+    }
     throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ''));
   }
 }
@@ -116,12 +139,21 @@ export function outputFormat<F extends string>(value: string | undefined, allowe
   throw new UsageError(`unknown output format "${value}"; use one of ${allowed.join(', ')}`);
 }
 
-/** The one place a command's unexpected failure is printed, so every command reports errors alike. */
+/** "Usage: meshward plan [PATH...]" -> "meshward plan". */
+function commandOf(usage: string): string | undefined {
+  return /^Usage: (meshward(?: [a-z][a-z-]*)?)/.exec(usage)?.[1];
+}
+
+/**
+ * The one place a command's failure is printed, so every command reports errors alike. A usage error is one line
+ * and names the help to read, rather than repeating the whole help above the prompt.
+ */
 export function reportFailure(io: CliIO, error: unknown, usage?: string): ExitCode {
   const style = styleFor(io.stderr, io.env);
   const message = error instanceof Error ? error.message : String(error);
-  writeLine(io.stderr, `${style.red('error:')} ${printable(message)}`);
-  if (error instanceof UsageError && usage) writeLine(io.stderr, `\n${usage}`);
+  const command = usage !== undefined ? commandOf(usage) : undefined;
+  const help = error instanceof UsageError && command !== undefined ? ` (see "${command} --help")` : '';
+  writeLine(io.stderr, `${style.red('error:')} ${printable(message)}${help}`);
   if (!(error instanceof MeshwardError) && error instanceof Error && io.env['MESHWARD_DEBUG'] && error.stack) {
     writeLine(io.stderr, style.dim(error.stack));
   }

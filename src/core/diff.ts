@@ -21,7 +21,8 @@ import {
   ownershipTags,
   wantsAdoption,
 } from './ownership';
-import { joinPointer, pointerTouches } from './pointer';
+import { type KindCatalog, defaultCatalog } from './kind-catalog';
+import { joinPointer, parsePointer, pointerTouches } from './pointer';
 import { ANNOTATIONS, type KindName } from './types';
 import { diffValues, leafChanges } from './value-diff';
 
@@ -45,6 +46,50 @@ export interface DiffResourcesInput {
   /** The kind's immutable fields: JSON pointers into the spec (`/serviceName`, or `/spec/serviceName`; `*` matches
    * any one segment). Kind.immutablePaths fits as is. */
   immutablePaths?: (kind: KindName) => readonly string[];
+  /** What the diff knows of kinds (compare views, replace rules); default: the kind registry. */
+  catalog?: KindCatalog;
+}
+
+/** The manifest pointers an `ignore-fields` annotation names, as pointers into the compared spec. */
+export function ignoredPointers(desired: DesiredResource, catalog: KindCatalog = defaultCatalog()): string[] {
+  const raw = desired.annotations[ANNOTATIONS.ignoreFields];
+  if (raw === undefined) return [];
+  const kind = catalog.find(desired.ref.kind);
+  return raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p === '/spec' || p.startsWith('/spec/'))
+    .map((p) => kind?.specPointer?.(p) ?? p);
+}
+
+/** `value` without the member at `pointer` (relative to the value; `*` matches any one segment). Pure. */
+export function withoutPointer(value: unknown, pointer: readonly string[]): unknown {
+  if (pointer.length === 0) return undefined;
+  const [head, ...rest] = pointer;
+  if (Array.isArray(value)) {
+    if (head !== '*' && !/^\d+$/.test(head ?? '')) return value;
+    return value.map((item, i) => (head === '*' || String(i) === head ? withoutPointer(item, rest) : item));
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (head !== '*' && key !== head) out[key] = item;
+    else if (rest.length > 0) out[key] = withoutPointer(item, rest);
+  }
+  return out;
+}
+
+function specViews(desired: DesiredResource, actual: ActualResource, catalog: KindCatalog): [unknown, unknown] {
+  const kind = catalog.find(desired.ref.kind);
+  const view = kind?.compareView?.(desired, actual.spec) ?? { desired: desired.spec, actual: actual.spec };
+  let d = view.desired;
+  let a = view.actual;
+  for (const pointer of ignoredPointers(desired, catalog)) {
+    const segments = parsePointer(pointer).slice(1);
+    d = withoutPointer(d, segments);
+    a = withoutPointer(a, segments);
+  }
+  return [d, a];
 }
 
 /**
@@ -107,8 +152,10 @@ function deleteOf(actual: ActualResource, input: DiffResourcesInput): ResourceCh
 
 function compare(desired: DesiredResource, actual: ActualResource, input: DiffResourcesInput): ResourceChange {
   const base = { id: desired.id, ref: desired.ref, kind: desired.ref.kind, desired, actual };
+  const catalog = input.catalog ?? defaultCatalog();
+  const [desiredSpec, actualSpec] = specViews(desired, actual, catalog);
   const changes: FieldChange[] = [
-    ...diffValues(actual.spec, desired.spec, '/spec'),
+    ...diffValues(actualSpec, desiredSpec, '/spec'),
     ...diffValues(comparableTags(actual), declaredTags(desired), '/tags'),
   ];
   let reason: string | undefined;
@@ -157,9 +204,11 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
     };
   }
   if (touched) reason = `immutable field ${touched.path} changed: delete and create`;
+  const kindReason = touched || adopting ? undefined : catalog.find(desired.ref.kind)?.replaceReason?.(desired, actual, changes);
+  if (kindReason !== undefined) reason = kindReason;
   return {
     ...base,
-    action: touched ? 'replace' : 'update',
+    action: touched || kindReason !== undefined ? 'replace' : 'update',
     cause: pending ? 'pending' : 'drift',
     changes,
     ...(reason !== undefined ? { reason } : {}),

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'GUARD_REFUSED' // a safety guard refused the plan
   | 'STATE_CORRUPT' // the state store or emulator data could not be read
   | 'CONFIG' // invalid configuration
+  | 'LOCKED' // another run holds the stack's lock (one writer per stack)
   | 'INTERNAL';
 
 export class MeshwardError extends Error {

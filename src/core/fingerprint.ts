@@ -53,10 +53,13 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\bxapp-[A-Za-z0-9-]+/g,
 ];
 
+// The password of a URL with credentials (`postgres://app:hunter2@db:5432/x`): the user and host stay readable.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
+
 export function redact(text: string): string {
   let out = text;
   for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, REDACTED);
-  return out;
+  return out.replace(URL_PASSWORD, `$1${REDACTED}@`);
 }
 
 /** redact() on every string inside a JSON-like value (keys included), returning a copy. */

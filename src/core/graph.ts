@@ -53,13 +53,27 @@ export function buildDependencyGraph(
     add(d.id, [...d.dependsOn, ...ordering(d.id, d.ref, d.spec), ...ordering(d.id, d.ref, d.manifest.spec)]);
   }
   for (const a of actual) add(a.id, ordering(a.id, a.ref, a.spec));
+  // Channels: whatever offers one comes before whatever uses it (Service Connect servers before their clients).
+  const offers = new Map<string, Set<string>>();
+  const uses: { id: string; channel: string }[] = [];
+  for (const r of [...desired, ...actual]) {
+    const channels = catalog.find(r.ref.kind)?.channels?.(r.ref, r.spec);
+    for (const channel of channels?.offers ?? []) offers.set(channel, (offers.get(channel) ?? new Set()).add(r.id));
+    for (const channel of channels?.uses ?? []) uses.push({ id: r.id, channel });
+  }
+  for (const { id, channel } of uses) add(id, [...(offers.get(channel) ?? [])]);
   // A reference without its scope (an ECS service naming its node without the mesh): resolved when exactly one
   // resource of that kind and name is known.
-  for (const { id, target } of byName) {
-    const candidates = [...edges.keys()].filter(
-      (c) => c.startsWith(`${target.kind}/`) && c.endsWith(`/${target.name}`),
-    );
-    if (candidates.length === 1) add(id, candidates);
+  if (byName.length > 0) {
+    const byKindAndName = new Map<string, string[]>();
+    for (const node of edges.keys()) {
+      const key = `${node.slice(0, node.indexOf('/'))}\u0000${node.slice(node.lastIndexOf('/') + 1)}`;
+      byKindAndName.set(key, [...(byKindAndName.get(key) ?? []), node]);
+    }
+    for (const { id, target } of byName) {
+      const candidates = byKindAndName.get(`${target.kind}\u0000${target.name}`) ?? [];
+      if (candidates.length === 1) add(id, candidates);
+    }
   }
   const nodes = [...edges.keys()].sort(compareIds);
   const dependsOn: Record<string, string[]> = {};

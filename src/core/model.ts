@@ -41,6 +41,12 @@ export interface ActualResource {
   lastUpdatedAt?: string;
 }
 
+/**
+ * The path of the one field change that is no field: the plan asks for a new deployment of a resource whose spec is
+ * unchanged (its Service Connect server appeared). Kinds that can redeploy read it in `update`'s delta.
+ */
+export const REDEPLOY_PATH = '/redeploy';
+
 /** One differing value: a JSON-pointer-like path within the spec (or `/tags/...`), before -> after. */
 export interface FieldChange {
   path: string;

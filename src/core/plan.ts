@@ -24,7 +24,7 @@ import {
   type DependencyGraph,
 } from './graph';
 import { DEFAULT_MAX_DELETES, type GuardRefusal } from './guards';
-import type { ChangeAction, ChangeCause, ResourceChange } from './model';
+import { type ChangeAction, type ChangeCause, REDEPLOY_PATH, type ResourceChange } from './model';
 import { isDeletionProtected, isMeshwardOwned } from './ownership';
 import { pointerTouches } from './pointer';
 import { type KindCatalog, defaultCatalog, referencesOf } from './kind-catalog';
@@ -97,6 +97,7 @@ export function buildPlan(input: readonly ResourceChange[], options: PlanOptions
 
   const catalog = options.catalog ?? defaultCatalog();
   const boundDeletes = promoteBoundChildren(changes, catalog);
+  promoteRedeploys(changes, catalog);
   const { early, refused: refusedReplaces } = cascadeReplaces(changes, options.prune, refusals, skip, catalog);
 
   const conflicts = [...changes.values()].filter((c) => c.action === 'conflict');
@@ -243,6 +244,32 @@ function promoteBoundChildren(changes: Map<string, ResourceChange>, catalog: Kin
     }
   }
   return boundDeletes;
+}
+
+/**
+ * A change after which the users of what the resource offers need a new deployment (a new Service Connect server:
+ * only tasks started after its endpoint exists resolve it). Users that would otherwise stay unchanged become an
+ * update whose one change is REDEPLOY_PATH, with the reason, so the plan says why.
+ */
+function promoteRedeploys(changes: Map<string, ResourceChange>, catalog: KindCatalog): void {
+  for (const c of changes.values()) {
+    const kind = catalog.find(c.kind);
+    const reason = kind?.redeploysUsers?.(c);
+    if (reason === undefined || !c.desired) continue;
+    const offered = new Set(kind?.channels?.(c.ref, c.desired.spec).offers ?? []);
+    for (const u of changes.values()) {
+      if (u === c || !u.desired || (u.action !== 'unchanged' && u.action !== 'update')) continue;
+      const uses = catalog.find(u.kind)?.channels?.(u.ref, u.desired.spec).uses ?? [];
+      if (!uses.some((channel) => offered.has(channel))) continue;
+      if (u.changes.some((f) => f.path === REDEPLOY_PATH)) continue;
+      if (u.action === 'unchanged') {
+        u.action = 'update';
+        u.cause = c.cause === 'drift' ? 'drift' : 'pending';
+      }
+      u.changes = [...u.changes, { path: REDEPLOY_PATH, before: undefined, after: reason }];
+      u.reason = u.reason === undefined ? reason : `${u.reason}; ${reason}`;
+    }
+  }
 }
 
 /**

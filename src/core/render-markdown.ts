@@ -1,6 +1,15 @@
 /** `-o markdown`: a pull-request comment. A summary table, then one collapsible block per resource. */
 import { redact } from './fingerprint';
-import { ACTION_SYMBOL, causeLabel, formatValue } from './format-value';
+import {
+  ACTION_SYMBOL,
+  actionCount,
+  causeLabel,
+  CHANGED_BY,
+  changedByLine,
+  countPhrase,
+  formatValue,
+  printableDeep,
+} from './format-value';
 import type { ChangeAction } from './model';
 import type { Report, ReportResource } from './report';
 
@@ -22,7 +31,8 @@ const EXIT_MEANING: Record<number, string> = {
   4: 'refused by a safety guard',
 };
 
-export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+export function renderMarkdown(untrusted: Report, options: MarkdownOptions = {}): string {
+  const report = printableDeep(untrusted);
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
   const maxValue = options.maxValueLength ?? 60;
   const maxFields = options.maxFieldsPerResource ?? 30;
@@ -36,7 +46,13 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   );
   head.push('| Action | Count |', '|---|---:|');
   for (const action of ['create', 'update', 'replace', 'delete', 'conflict', 'unchanged'] as ChangeAction[]) {
-    if (s.byAction[action] > 0 || action !== 'conflict') head.push(`| ${action} | ${s.byAction[action]} |`);
+    if (s.byAction[action] > 0 || action !== 'conflict') {
+      const count =
+        action === 'conflict' || action === 'unchanged'
+          ? String(s.byAction[action])
+          : countPhrase(actionCount(s, action));
+      head.push(`| ${action} | ${count} |`);
+    }
   }
   head.push('');
   for (const e of report.errors) head.push(`> [!CAUTION]`, `> **${escapeText(e.code)}**: ${escapeText(e.message)}`, '');
@@ -72,7 +88,7 @@ function resourceBlock(r: ReportResource, maxValue: number, maxFields: number): 
   ];
   if (r.reason !== undefined) lines.push(escapeText(r.reason), '');
   if (r.changes.length > 0) {
-    lines.push('| Field | AWS (before) | Manifests (after) |', '|---|---|---|');
+    lines.push('| Field | Now (AWS) | After apply (manifests) |', '|---|---|---|');
     for (const f of r.changes.slice(0, maxFields)) {
       lines.push(
         `| ${code(f.path)} | ${code(formatValue(f.before, maxValue))} | ${code(formatValue(f.after, maxValue))} |`,
@@ -82,9 +98,9 @@ function resourceBlock(r: ReportResource, maxValue: number, maxFields: number): 
     lines.push('');
   }
   if (r.attribution) {
-    const a = r.attribution;
-    const from = a.sourceIp !== undefined ? ` from ${code(a.sourceIp)}` : '';
-    lines.push(`Value in AWS set by ${code(a.identityArn)} (${code(a.eventName)} at ${a.eventTime}${from})`, '');
+    const by = changedByLine(r.attribution);
+    const details = by.details !== '' ? ` (${escapeText(by.details)})` : '';
+    lines.push(`${CHANGED_BY[0]?.toUpperCase() ?? ''}${CHANGED_BY.slice(1)} ${code(by.identity)}${details}`, '');
   }
   if (r.source) lines.push(`Declared in ${code(`${r.source.file}:${r.source.line}:${r.source.column}`)}`, '');
   if (r.skippedReason !== undefined) lines.push(`Skipped: ${escapeText(r.skippedReason)}`, '');

@@ -3,10 +3,15 @@ import { redact } from './fingerprint';
 import {
   ACTION_SYMBOL,
   ACTION_VERB,
+  actionCount,
+  ARROW,
   causeLabel,
+  CHANGED_BY,
+  changedByLine,
+  countPhrase,
   DEFAULT_MAX_VALUE_LENGTH,
   formatValue,
-  printable,
+  printableDeep,
 } from './format-value';
 import type { ChangeAction } from './model';
 import { describeOutcome } from './outcome';
@@ -41,7 +46,8 @@ const ACTION_COLOR: Record<ChangeAction, Color> = {
 };
 
 export function renderText(untrusted: Report, options: TextOptions = {}): string {
-  const report = printableReport(untrusted);
+  // Every string made printable before the renderer adds its own colors and newlines.
+  const report = printableDeep(untrusted);
   const paint = (color: Color, text: string): string => (options.color ? `${ANSI[color]}${text}${RESET}` : text);
   const max = options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
   const lines: string[] = [paint('bold', header(report))];
@@ -59,19 +65,6 @@ export function renderText(untrusted: Report, options: TextOptions = {}): string
     lines.push(paint('dim', `API calls: ${calls.join(', ')}`));
   }
   return redact(`${lines.join('\n')}\n`);
-}
-
-/** Every string a report carries, made printable (the renderer's own colors are added after). */
-function printableReport(report: Report): Report {
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return printable(value);
-    if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [printable(k), walk(v)]));
-    }
-    return value;
-  };
-  return walk(report) as Report;
 }
 
 function header(report: Report): string {
@@ -100,14 +93,13 @@ function resourceLines(
     const value =
       r.action === 'create'
         ? formatValue(f.after, max)
-        : `${formatValue(f.before, max)} -> ${formatValue(f.after, max)}`;
+        : `${formatValue(f.before, max)} ${ARROW} ${formatValue(f.after, max)}`;
     lines.push(`    ${paint(fieldColor, marker)} ${f.path}: ${value}`);
   }
   if (fields.length < r.changes.length) lines.push(`    … and ${r.changes.length - fields.length} more fields`);
   if (r.attribution) {
-    const a = r.attribution;
-    const from = a.sourceIp !== undefined ? ` from ${a.sourceIp}` : '';
-    lines.push(`    value in AWS set by ${a.identityArn} (${a.eventName} at ${a.eventTime}${from})`);
+    const by = changedByLine(r.attribution);
+    lines.push(`    ${CHANGED_BY} ${by.identity}${by.details !== '' ? ` (${by.details})` : ''}`);
   }
   if (r.skippedReason !== undefined) lines.push(paint('dim', `    skipped: ${r.skippedReason}`));
   if (r.outcome !== undefined) lines.push(`    => ${describeOutcome(r)} (${r.outcome})`);
@@ -117,7 +109,9 @@ function resourceLines(
 
 export function summaryLine(report: Report): string {
   const a = report.summary.byAction;
-  const parts = (['create', 'update', 'replace', 'delete'] as const).map((k) => `${a[k]} ${ACTION_VERB[k]}`);
+  const parts = (['create', 'update', 'replace', 'delete'] as const).map((k) =>
+    countPhrase(actionCount(report.summary, k), ACTION_VERB[k]),
+  );
   if (a.conflict > 0) parts.push(`${a.conflict} conflict${a.conflict === 1 ? '' : 's'}`);
   parts.push(`${a.unchanged} unchanged`);
   const causes = `${report.summary.drifted} drifted, ${report.summary.pending} pending`;

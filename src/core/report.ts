@@ -7,6 +7,7 @@ import type { GuardRefusal } from './guards';
 import { compareIds } from './kind-order';
 import type { ApplyOutcome, ApplyResult, ChangeAction, ChangeCause, FieldChange, ResourceChange } from './model';
 import type { Plan } from './plan';
+import { redactChanges } from './redact-spec';
 import type { KindName, SourcePosition } from './types';
 
 export { describeOutcome } from './outcome';
@@ -56,6 +57,13 @@ export interface ReportSummary {
   /** Resources whose manifests changed since the last apply (new and removed included). */
   pending: number;
   byOutcome: Partial<Record<ApplyOutcome, number>>;
+  /**
+   * Of `byAction`, the changes the plan will not make (a delete with prune off, a protected delete...), by action;
+   * conflicts are not in it (they have their own count). "0 to delete (1 with --prune)" reads from here.
+   */
+  skipped: Partial<Record<ChangeAction, number>>;
+  /** Of the skipped deletes, those held only because prune is off: what `--prune` would add. */
+  prunable: number;
 }
 
 export interface Report {
@@ -118,7 +126,8 @@ export function buildReport(input: BuildReportInput): Report {
       cause: c.cause,
       ...(c.alsoDrifted ? { alsoDrifted: true } : {}),
       ...(c.reason !== undefined ? { reason: c.reason } : {}),
-      changes: c.changes.map((f) => ({ ...f })),
+      // Secret-looking environment values and `secrets` never leave the model (redact-spec.ts).
+      changes: redactChanges(c.changes, c.actual?.spec, c.desired?.spec),
       ...(source ? { source } : {}),
       ...(attribution ? { attribution } : {}),
       ...(result ? { outcome: result.outcome } : {}),
@@ -126,7 +135,7 @@ export function buildReport(input: BuildReportInput): Report {
       ...(result?.error ? { error: result.error } : {}),
     });
   }
-  const summary = summarize(changes, [...results.values()]);
+  const summary = summarize(changes, [...results.values()], input.plan?.skipped ?? []);
   const base = {
     stack: input.stack,
     ...(input.revision !== undefined ? { revision: input.revision } : {}),
@@ -151,7 +160,14 @@ export function buildReport(input: BuildReportInput): Report {
   return report;
 }
 
-function summarize(changes: readonly ResourceChange[], results: readonly ApplyResult[]): ReportSummary {
+/** The reason buildPlan gives a delete it holds back because prune is off (checked against buildPlan in tests). */
+export const PRUNE_OFF_REASON = 'prune is off';
+
+function summarize(
+  changes: readonly ResourceChange[],
+  results: readonly ApplyResult[],
+  skippedChanges: readonly { id: string; action: ChangeAction; reason: string }[],
+): ReportSummary {
   const byAction = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<ChangeAction, number>;
   const byCause = Object.fromEntries(CAUSES.map((c) => [c, 0])) as Record<ChangeCause, number>;
   let drifted = 0;
@@ -168,7 +184,23 @@ function summarize(changes: readonly ResourceChange[], results: readonly ApplyRe
   for (const r of [...results].sort((a, b) => compareIds(a.id, b.id))) {
     byOutcome[r.outcome] = (byOutcome[r.outcome] ?? 0) + 1;
   }
-  return { total: changes.length, byAction, byCause, drifted, pending, byOutcome: sortedRecord(byOutcome) };
+  const skipped: Partial<Record<ChangeAction, number>> = {};
+  let prunable = 0;
+  for (const s of skippedChanges) {
+    if (s.action === 'conflict') continue;
+    skipped[s.action] = (skipped[s.action] ?? 0) + 1;
+    if (s.action === 'delete' && s.reason === PRUNE_OFF_REASON) prunable += 1;
+  }
+  return {
+    total: changes.length,
+    byAction,
+    byCause,
+    drifted,
+    pending,
+    byOutcome: sortedRecord(byOutcome),
+    skipped: sortedRecord(skipped),
+    prunable,
+  };
 }
 
 function sortedRecord<V>(record: Partial<Record<string, V>>): Record<string, V> {

@@ -15,6 +15,11 @@ export const ANNOTATIONS = {
   deletionProtection: 'meshward.dev/deletion-protection',
   /** Marks a referenced resource as managed elsewhere, so validation does not require it to be declared. */
   external: 'meshward.dev/external',
+  /**
+   * `"/spec/a, /spec/b/c"`: JSON pointers into the manifest of fields the manifest sets but meshward uses on create
+   * only: never diffed, never written afterwards (DESIGN.md "Manifests").
+   */
+  ignoreFields: 'meshward.dev/ignore-fields',
 } as const;
 
 export const OWNERSHIP_TAGS = {

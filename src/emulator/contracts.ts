@@ -60,11 +60,19 @@ export interface ServiceImplementation {
    * `containerDefinitions` with ClientException "Container list cannot be empty."). Undefined keeps the generic one.
    */
   validationError?(operation: string, issues: readonly ValidationIssueLike[]): AwsApiError | undefined;
+  /**
+   * Optional: the ARNs a write touched, for its ServedWrite's `resources` (CloudTrail's Resources), where the answer
+   * does not carry them (VPC Lattice deletes answer 204 without a body). Called for failed writes too, with
+   * `output` undefined. Empty or absent: the core looks for an `arn` in the output, then `input.resourceArn`.
+   */
+  writeResources?(operation: string, input: Record<string, unknown>, output: unknown, ctx: CallContext): string[];
 }
 
 /** What validationError sees of each issue (validate-input.ts's ValidationIssue). */
 export interface ValidationIssueLike {
   path: string;
+  /** The offending value (AWS echoes it in the message). */
+  value?: unknown;
   constraint: string;
   kind: 'constraint' | 'type';
 }
@@ -104,5 +112,6 @@ export interface EmulatorEnv {
  *   src/emulator/servicediscovery/service.ts createServiceDiscoveryService
  *   src/emulator/cloudtrail/service.ts       createCloudTrailService
  *   src/emulator/events/service.ts           createEventsService
+ *   src/emulator/lattice/service.ts          latticeServiceFactory(options)
  */
 export type ServiceFactory = (env: EmulatorEnv) => ServiceImplementation;

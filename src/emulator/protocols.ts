@@ -84,6 +84,20 @@ export const PROFILES: Readonly<Record<string, ProtocolProfile>> = {
     unknownOperation: coral.unknownOperation,
     recordsWrites: false,
   },
+  // VPC Lattice (rest-json): the model's error shapes (ValidationException 400, ThrottlingException 429,
+  // InternalServerException 500); no SerializationException shape, so malformed bodies are a ValidationException.
+  'vpc-lattice': {
+    service: 'vpc-lattice',
+    protocol: 'rest-json',
+    eventSource: 'vpc-lattice.amazonaws.com',
+    validation: { type: 'ValidationException', status: 400 },
+    serialization: { type: 'ValidationException', status: 400 },
+    throttling: { type: 'ThrottlingException', status: 429, message: 'Rate exceeded' },
+    internal: { type: 'InternalServerException', status: 500 },
+    unavailable: coral.unavailable,
+    unknownOperation: { type: 'UnknownOperationException', status: 404 },
+    recordsWrites: true,
+  },
   cloudtrail: {
     service: 'cloudtrail',
     protocol: 'json',

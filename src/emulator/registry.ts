@@ -5,20 +5,26 @@
 import { appMeshServiceFactory, type AppMeshOptions } from './appmesh/service';
 import type { ServiceFactory } from './contracts';
 import { createCloudTrailService } from './cloudtrail/service';
-import { createEcsService } from './ecs/service';
+import { createEcsServiceWithOptions } from './ecs/service';
 import { createEventsService } from './events/service';
 import { createServiceDiscoveryService } from './servicediscovery/service';
+import { latticeTargetRegistryFor } from './lattice/ecs-targets';
+import { latticeServiceFactory } from './lattice/service';
+import type { LatticeOptions } from './lattice/options';
 
 export interface RegistryOptions {
   appMesh?: AppMeshOptions;
+  lattice?: LatticeOptions;
 }
 
 export function defaultServiceFactories(options: RegistryOptions = {}): ServiceFactory[] {
   return [
     appMeshServiceFactory(options.appMesh),
-    createEcsService,
+    // ECS registers its tasks' IPs in the Lattice target groups of their vpcLatticeConfigurations, as AWS does.
+    createEcsServiceWithOptions({ latticeTargets: (env) => latticeTargetRegistryFor(env, options.lattice) }),
     createServiceDiscoveryService,
     createCloudTrailService,
     createEventsService,
+    latticeServiceFactory(options.lattice),
   ];
 }

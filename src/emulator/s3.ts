@@ -2,27 +2,98 @@
  * S3 comes from s3rver (a maintained S3 server), mounted on the emulator's own port so one AWS_ENDPOINT_URL
  * serves every client. Clients must use path-style addressing (forcePathStyle: true). s3rver only knows the
  * access key 'S3RVER' and does not verify SigV4 signatures, so the credential is rewritten to that key here.
- * s3rver ignores conditional writes (If-None-Match: *): see AWS-FACTS.md.
+ *
+ * s3rver ignores conditional writes (AWS-FACTS.md), which meshward's lock and state compare-and-swap rely on, so a
+ * thin layer in front of it enforces them as S3 does (src/emulator/s3-conditions.ts): requests on one key are
+ * served one at a time, and a conditional PutObject / DeleteObject is checked against the key's current ETag
+ * before s3rver sees it. The same layer denies writes to read-only identities and injects S3 faults.
  */
 import { mkdtempSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import { accessKeyIdFrom } from './request-identity';
+import {
+  type ConditionalConflictMode,
+  type S3Call,
+  checkPreconditions,
+  parseS3Call,
+  sendS3Error,
+} from './s3-conditions';
+import type { EmulatorStats } from './stats';
+
+export interface S3Options {
+  /**
+   * A conditional write that arrives while another write to the same key is in flight: 'serialize' (default)
+   * queues it and then evaluates its condition; 'conflict' answers 409 ConditionalRequestConflict, which S3 may
+   * do ("If a conflicting operation occurs during the upload S3 returns a 409 ConditionalRequestConflict").
+   */
+  concurrentConditionalWrites?: ConditionalConflictMode;
+  /**
+   * PutObject with If-Match on a key that does not exist: 'NoSuchKey' (404, default: what the S3 user guide
+   * describes for a missing current version) or 'PreconditionFailed' (412). Unverified which S3 answers today.
+   */
+  ifMatchOnMissingKey?: 'NoSuchKey' | 'PreconditionFailed';
+  /** Access key ids whose PutObject / DeleteObject are answered 403 AccessDenied (a read-only role). */
+  readOnlyAccessKeys?: readonly string[];
+}
+
+/** Faults of the S3 layer (tests): a write to a matching key fails with the given status until `count` runs out. */
+export interface S3WriteFault {
+  /** Substring of the object key (e.g. 'current.json'); '' matches every key. */
+  keyContains: string;
+  status: 403 | 500 | 503;
+  /** How many writes fail; undefined = until cleared. */
+  count?: number;
+}
+
+export interface S3Control {
+  /** The next `count` conditional writes (any key) are answered 409 ConditionalRequestConflict. */
+  conflictNext(count: number): void;
+  failWrites(fault: S3WriteFault | undefined): void;
+  setReadOnly(accessKeys: readonly string[]): void;
+  /** Calls served per operation since the start, e.g. { PutObject: 3, GetObject: 9 }. */
+  calls(): Readonly<Record<string, number>>;
+}
 
 export interface S3Backend {
   directory: string;
+  control: S3Control;
   handle(req: IncomingMessage, res: ServerResponse): void;
   close(): Promise<void>;
 }
 
-export async function startS3(dataDir?: string): Promise<S3Backend> {
+interface ObjectMetadataStore {
+  getMetadata(bucket: string, key: string): Promise<{ etag: string }>;
+}
+
+export async function startS3(dataDir?: string, options: S3Options = {}, stats?: EmulatorStats): Promise<S3Backend> {
   const directory = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'meshward-s3-'));
   const server = new S3rver({ silent: true, directory, allowMismatchedSignatures: true, vhostBuckets: false });
   const callback = server.callback();
-  return {
-    directory,
-    handle: (req, res) => {
+  const store = (server as unknown as { store: ObjectMetadataStore }).store;
+  /** Per object: the tail of its queue of requests; one request per key at a time makes check-then-write atomic. */
+  const queues = new Map<string, Promise<void>>();
+  const inFlightWrites = new Map<string, number>();
+  const calls: Record<string, number> = {};
+  let conflicts = 0;
+  let fault: S3WriteFault | undefined;
+  let readOnly = new Set(options.readOnlyAccessKeys ?? []);
+  const conflictMode = options.concurrentConditionalWrites ?? 'serialize';
+
+  const currentEtag = async (bucket: string, key: string): Promise<string | undefined> => {
+    try {
+      return (await store.getMetadata(bucket, key)).etag;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const forward = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    new Promise<void>((resolve) => {
+      res.once('finish', resolve);
+      res.once('close', resolve);
       const auth = req.headers.authorization;
       if (typeof auth === 'string')
         req.headers.authorization = auth.replace(/Credential=[^/,\s]+\//, 'Credential=S3RVER/');
@@ -30,6 +101,101 @@ export async function startS3(dataDir?: string): Promise<S3Backend> {
         req.url = req.url.replace(/X-Amz-Credential=[^%&/]+(%2F|\/)/, 'X-Amz-Credential=S3RVER$1');
       }
       callback(req, res);
+    });
+
+  const serveObjectCall = async (call: S3Call, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const accessKey = accessKeyIdFrom(req.headers, new URL(req.url ?? '/', 'http://localhost').searchParams);
+    if (call.write && accessKey !== undefined && readOnly.has(accessKey)) {
+      stats?.record('s3', call.operation, 'error');
+      sendS3Error(res, 403, 'AccessDenied', 'Access Denied', call);
+      return;
+    }
+    if (call.write && fault && call.key.includes(fault.keyContains)) {
+      if (fault.count !== undefined && (fault.count -= 1) <= 0) {
+        const status = fault.status;
+        fault = undefined;
+        return failWith(status, call, res);
+      }
+      return failWith(fault.status, call, res);
+    }
+    if (call.conditional && conflicts > 0) {
+      conflicts -= 1;
+      stats?.record('s3', call.operation, 'error');
+      sendS3Error(
+        res,
+        409,
+        'ConditionalRequestConflict',
+        'The conditional request cannot succeed due to a conflicting operation against this resource.',
+        call,
+      );
+      return;
+    }
+    if (call.conditional) {
+      const etag = await currentEtag(call.bucket, call.key);
+      const refusal = checkPreconditions(call, etag, options.ifMatchOnMissingKey ?? 'NoSuchKey');
+      if (refusal) {
+        stats?.record('s3', call.operation, 'error');
+        sendS3Error(res, refusal.status, refusal.code, refusal.message, call);
+        return;
+      }
+    }
+    stats?.record('s3', call.operation, 'ok');
+    await forward(req, res);
+  };
+
+  const failWith = (status: number, call: S3Call, res: ServerResponse): void => {
+    stats?.record('s3', call.operation, 'error');
+    if (status === 403) sendS3Error(res, 403, 'AccessDenied', 'Access Denied', call);
+    else if (status === 503) sendS3Error(res, 503, 'SlowDown', 'Please reduce your request rate.', call);
+    else sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.', call);
+  };
+
+  return {
+    directory,
+    control: {
+      conflictNext: (count) => {
+        conflicts = count;
+      },
+      failWrites: (f) => {
+        fault = f && { ...f };
+      },
+      setReadOnly: (keys) => {
+        readOnly = new Set(keys);
+      },
+      calls: () => ({ ...calls }),
+    },
+    handle: (req, res) => {
+      const call = parseS3Call(req);
+      calls[call?.operation ?? 'Other'] = (calls[call?.operation ?? 'Other'] ?? 0) + 1;
+      if (!call) {
+        void forward(req, res);
+        return;
+      }
+      const id = `${call.bucket}/${call.key}`;
+      if (call.conditional && conflictMode === 'conflict' && (inFlightWrites.get(id) ?? 0) > 0) {
+        stats?.record('s3', call.operation, 'error');
+        sendS3Error(
+          res,
+          409,
+          'ConditionalRequestConflict',
+          'The conditional request cannot succeed due to a conflicting operation against this resource.',
+          call,
+        );
+        return;
+      }
+      if (call.write) inFlightWrites.set(id, (inFlightWrites.get(id) ?? 0) + 1);
+      const previous = queues.get(id) ?? Promise.resolve();
+      const mine = previous
+        .then(() => serveObjectCall(call, req, res))
+        .catch(() => {
+          if (!res.headersSent && !res.destroyed)
+            sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.', call);
+        })
+        .finally(() => {
+          if (call.write) inFlightWrites.set(id, (inFlightWrites.get(id) ?? 1) - 1);
+          if (queues.get(id) === mine) queues.delete(id);
+        });
+      queues.set(id, mine);
     },
     close: () => {
       server.logger.close();

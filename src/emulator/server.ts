@@ -20,9 +20,10 @@ import { pruneToShape } from './prune-input';
 import { isReadOperation, PROFILES, type ProtocolProfile } from './protocols';
 import { defaultServiceFactories } from './registry';
 import type { AppMeshOptions } from './appmesh/service';
+import type { LatticeOptions } from './lattice/options';
 import { accessKeyIdFrom, identityArnFor } from './request-identity';
 import { RestJsonRouter } from './rest-json';
-import { startS3, type S3Backend } from './s3';
+import { type S3Backend, type S3Control, type S3Options, startS3 } from './s3';
 import { EmulatorStats } from './stats';
 import { loadState, saveState } from './state-file';
 import { formatValidationMessage, validateInput } from './validate-input';
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** Serve S3 (s3rver, path-style) on the same port; its objects live under dataDir/s3 or a temp dir. */
   s3?: boolean;
+  /** Conditional-write and access behaviour of the S3 layer in front of s3rver (see src/emulator/s3.ts). */
+  s3Options?: S3Options;
   faults?: FaultConfig;
   /** Seed of the fault PRNG when the fault config has none (default 1). */
   seed?: number;
@@ -45,6 +48,8 @@ export interface EmulatorOptions {
   now?: () => number;
   /** App Mesh quotas, reference checks and unverified defaults. */
   appMesh?: AppMeshOptions;
+  /** VPC Lattice quotas, asynchronous transitions and unverified defaults (lattice/options.ts). */
+  lattice?: LatticeOptions;
   /** Replace the served services (tests of the core); default: registry.ts. */
   services?: readonly ServiceFactory[];
   /** Cap of ServedWrites kept in memory and on disk (oldest dropped first); default 10000. */
@@ -65,12 +70,14 @@ export interface Emulator {
   accountId: string;
   /** Same as endpoint when S3 is on (path-style, forcePathStyle: true), else undefined. */
   s3Endpoint?: string;
+  /** S3 faults, read-only identities and call counts, when S3 is on. */
+  s3?: S3Control;
   stop(): Promise<void>;
   stats: EmulatorStats;
   faults: FaultInjector;
   /** Drops every resource and served write (stats and faults are kept; reset those separately). */
   reset(): void;
-  /** Keyed by service id: 'appmesh', 'ecs', 'servicediscovery', 'events', 'cloudtrail'. */
+  /** Keyed by service id: 'appmesh', 'ecs', 'servicediscovery', 'events', 'cloudtrail', 'vpc-lattice'. */
   services: ReadonlyMap<string, ServiceImplementation>;
   servedWrites(): readonly ServedWrite[];
 }
@@ -103,7 +110,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const entries = new Map<string, ServiceEntry>();
   const byTarget = new Map<string, ServiceEntry>();
   let restJson: ServiceEntry[] = [];
-  for (const factory of options.services ?? defaultServiceFactories({ appMesh: options.appMesh })) {
+  for (const factory of options.services ??
+    defaultServiceFactories({ appMesh: options.appMesh, lattice: options.lattice })) {
     const impl = factory(env);
     const model = loadModel(impl.modelFile);
     const id = model.metadata.endpointPrefix;
@@ -158,7 +166,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (options.faults) faults.set(options.faults);
 
   let s3: S3Backend | undefined;
-  if (options.s3) s3 = await startS3(options.dataDir);
+  if (options.s3) s3 = await startS3(options.dataDir, options.s3Options);
 
   const reset = (): void => {
     for (const entry of entries.values()) entry.impl.reset();
@@ -176,6 +184,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!entry.profile.recordsWrites || isReadOperation(ctx.operation)) return;
     if (error && !recordFailedWrites) return;
     const arn = findArn(output) ?? (typeof input.resourceArn === 'string' ? input.resourceArn : undefined);
+    const own = entry.impl.writeResources?.(ctx.operation, input, output, ctx) ?? [];
+    const arns = own.length > 0 ? own : arn ? [arn] : [];
     writes.push({
       eventId: randomUUID(),
       eventTime: ctx.now,
@@ -186,7 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sourceIPAddress: ctx.sourceIp,
       requestParameters: structuredClone(input),
       responseElements: output === undefined ? undefined : structuredClone(output),
-      resources: arn ? [{ ARN: arn }] : [],
+      resources: arns.map((ARN) => ({ ARN })),
       ...(error ? { errorCode: error.type, errorMessage: error.message } : {}),
     });
     if (writes.length > maxServedWrites) writes = writes.slice(writes.length - maxServedWrites);
@@ -432,6 +442,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     region,
     accountId,
     s3Endpoint: s3 ? endpoint : undefined,
+    ...(s3 ? { s3: s3.control } : {}),
     stats,
     faults,
     reset,

@@ -29,6 +29,11 @@ export interface ApplyOptions {
   /** Attempts per step for errors the SDK's own retries did not absorb (throttling storms, lagging reads). */
   stepAttempts?: number;
   retryDelayMillis?: number;
+  /**
+   * Asked before each write starts: true stops starting writes (the Lambda's time is running out). Steps not
+   * started end `skipped` and stay pending, so the next run applies them; writes in flight finish.
+   */
+  shouldStop?: () => boolean;
 }
 
 function outcomeOf(step: PlanStep): ApplyOutcome {
@@ -73,6 +78,11 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
         error: { code: 'BLOCKED', message: `blocked by ${blocker}` },
       });
       ctx.progress(`${n()} ${step.op} ${step.id}: blocked by ${blocker}`);
+      return;
+    }
+    if (options.shouldStop?.()) {
+      results.set(step.id, { id: step.id, action: change.action, outcome: 'skipped' });
+      ctx.progress(`${n()} ${step.op} ${step.id}: deferred to the next run (out of time)`);
       return;
     }
     for (let attempt = 1; ; attempt++) {

@@ -16,6 +16,7 @@ import type {
 } from '../core/model';
 import { type Plan, buildPlan } from '../core/plan';
 import { type Attribution, type Report, type ReportMode, buildReport } from '../core/report';
+import { envCandidates, sealEnvironment, unsealEnvironment } from '../core/seal-env';
 import type { LoadedDocument, ManifestDocument } from '../core/types';
 import { formatIssue } from '../manifest/issues';
 import type { ValidationIssue } from '../manifest/issues';
@@ -49,8 +50,6 @@ export interface ReconcileOptions {
   revision?: string;
   /** Report mode override (the Lambda reports as enforce / detect). */
   reportMode?: ReportMode;
-  /** Write the describe cache after plan/drift too (default true: the next run spends fewer calls). */
-  saveCache?: boolean;
   now?: () => Date;
   /**
    * Who changed the drifted resources (CloudTrail). Called with the drifted resources only, after the diff; its
@@ -122,7 +121,17 @@ export function recordApplied(
   return { ...state, applied };
 }
 
-export async function reconcile(options: ReconcileOptions): Promise<ReconcileOutcome> {
+/** Every save of a reconcile goes through here: no environment value reaches a state store (seal-env.ts). */
+function sealingStore(store: StateStore): StateStore {
+  return {
+    load: (stack) => store.load(stack),
+    save: (state) => store.save(sealEnvironment(state)),
+    describe: () => store.describe(),
+  };
+}
+
+export async function reconcile(callerOptions: ReconcileOptions): Promise<ReconcileOutcome> {
+  const options = { ...callerOptions, store: sealingStore(callerOptions.store) };
   const now = options.now ?? (() => new Date());
   const registry = options.registry ?? defaultRegistry;
   const calls0 = options.clients.calls.snapshot();
@@ -159,8 +168,16 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
     documents = validation.documents;
   }
 
-  let state = await options.store.load(options.stack);
   const desired = buildDesired(documents, registry);
+  // The describe cache comes back sealed; the values are restored from what the manifests and the state know.
+  const loaded = await options.store.load(options.stack);
+  let state = unsealEnvironment(
+    loaded,
+    envCandidates(
+      desired.map((d) => d.spec),
+      loaded,
+    ),
+  );
   const ctx = createEngineContext({
     clients: options.clients,
     stack: options.stack,
@@ -195,6 +212,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
     state,
     stack: options.stack,
     immutablePaths: (kind) => registry.get(kind).immutablePaths,
+    catalog: registry,
   });
   const plan = buildPlan(changes, {
     catalog: registry,
@@ -243,21 +261,11 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
       ],
     };
   }
+  // plan and drift never write: they take no lock and must work with read-only credentials (DESIGN.md). Their
+  // describe cache is returned in `state` for a caller that holds the lock and saves (the detect-mode Lambda).
   if (options.mode === 'apply') await options.store.save(state);
-  else if (options.saveCache !== false) state = await saveCacheOnly(options.store, state);
-  return { report, issues, desired, actual, changes: plan.changes, plan, results, state };
-}
-
-/**
- * plan and drift write nothing but describes they made: merged into the state as it is now, so that a run that
- * applied meanwhile (the Lambda, another CLI) keeps its records. Stale `applied` records would misread pending
- * changes as drift and let a create reuse an old client token.
- */
-async function saveCacheOnly(store: StateStore, state: StackState): Promise<StackState> {
-  const latest = await store.load(state.stack);
-  const merged: StackState = { ...latest, versionCache: { ...latest.versionCache, ...state.versionCache } };
-  await store.save(merged);
-  return merged;
+  // The caller may save it again (the Lambda does): it leaves sealed.
+  return { report, issues, desired, actual, changes: plan.changes, plan, results, state: sealEnvironment(state) };
 }
 
 function countOutcomes(results: readonly ApplyResult[]): Record<string, number> {

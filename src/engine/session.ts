@@ -8,7 +8,7 @@ import { CreatePrivateDnsNamespaceCommand, ListNamespacesCommand } from '@aws-sd
 import { join, resolve } from 'node:path';
 import { type AwsClients, LOCAL_CREDENTIALS, createAwsClients } from '../aws/clients';
 import type { StateStore } from '../core/model';
-import type { ManifestDocument } from '../core/types';
+import { ANNOTATIONS, type ManifestDocument } from '../core/types';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import { DEFAULT_STATE_PATH, STATE_STORE_SCHEMES, openStateStore, registerStateStore } from './state-store';
 
@@ -73,7 +73,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startEmulator } = require('../emulator/server') as typeof import('../emulator/server');
   const dataDir = options.ephemeral ? undefined : resolve(options.cwd, options.localDir ?? LOCAL_DIR);
-  const emulator = await startEmulator({ port: 0, ...(dataDir ? { dataDir } : {}) });
+  // S3 too, under the same data directory as `publish --local` and `reconcile --local`: one local account, so
+  // `plan s3://... --local` reads what `publish --local` uploaded. Ephemeral runs (demo, tests) read no S3.
+  const emulator = await startEmulator({ port: 0, ...(dataDir ? { dataDir, s3: true } : {}) });
   const clients = createAwsClients({
     endpoint: emulator.endpoint,
     region: emulator.region,
@@ -108,6 +110,8 @@ export function infrastructureOf(
   // A namespace the manifests declare as a resource is meshward's to create, not infrastructure to seed.
   for (const doc of docs) {
     const ref = registry.refOf(doc);
+    // A placeholder annotated external names infrastructure someone else runs: it is seeded like any other.
+    if (doc.metadata.annotations?.[ANNOTATIONS.external] === 'true') continue;
     for (const need of ref ? (registry.find(doc.kind)?.provides?.(ref) ?? []) : []) {
       (need.type === 'ecs-cluster' ? clusters : namespaces).delete(need.name);
     }

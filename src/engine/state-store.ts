@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MeshwardError } from '../core/errors';
 import type { StackState, StateStore } from '../core/model';
+import { FileLocker, type LockingStateStore, MemoryLocker, type StackLocker } from './lock';
 
 export const DEFAULT_STATE_PATH = '.meshward/state.json';
 /** History entries kept per stack: enough to see trends, small enough to keep the file cheap to rewrite. */
@@ -35,8 +36,14 @@ interface StateFile {
   stacks: Record<string, StackState>;
 }
 
-export class FileStateStore implements StateStore {
+type HistoryEntry = StackState['history'][number];
+
+const historyKey = (h: HistoryEntry): string => JSON.stringify([h.at, h.revision ?? null, h.ok, h.summary]);
+
+export class FileStateStore implements StateStore, LockingStateStore {
   readonly path: string;
+  /** Per stack, the history as this store last loaded or saved it: what another writer added since is theirs. */
+  private readonly seenHistory = new Map<string, Set<string>>();
 
   constructor(path: string = DEFAULT_STATE_PATH, cwd: string = process.cwd()) {
     this.path = resolve(cwd, path);
@@ -44,6 +51,11 @@ export class FileStateStore implements StateStore {
 
   describe(): string {
     return this.path;
+  }
+
+  /** One lock per state file: save() rewrites the whole file, every stack in it. */
+  locker(): StackLocker {
+    return new FileLocker(this.path);
   }
 
   private async readFileState(): Promise<StateFile> {
@@ -71,28 +83,49 @@ export class FileStateStore implements StateStore {
   async load(stack: string): Promise<StackState> {
     const file = await this.readFileState();
     const state = file.stacks[stack];
-    if (state === undefined) return emptyState(stack);
+    if (state === undefined) {
+      this.seenHistory.set(stack, new Set());
+      return emptyState(stack);
+    }
     if (!isStackState(state))
       throw new MeshwardError('STATE_CORRUPT', `state of stack "${stack}" in ${this.path} is malformed`);
+    this.seenHistory.set(stack, new Set(state.history.map(historyKey)));
     return state;
   }
 
   async save(state: StackState): Promise<void> {
     const file = await this.readFileState();
-    const trimmed: StackState = { ...state, history: state.history.slice(-MAX_HISTORY) };
+    // Writers hold the stack lock (apply); one that does not (an older meshward, a script) must still not erase the
+    // records another run saved since this one loaded: those are kept, in time order.
+    const seen = this.seenHistory.get(state.stack);
+    const onDisk = file.stacks[state.stack];
+    let history = state.history;
+    if (seen && onDisk && Array.isArray(onDisk.history)) {
+      const ours = new Set(history.map(historyKey));
+      const theirs = onDisk.history.filter((h) => !seen.has(historyKey(h)) && !ours.has(historyKey(h)));
+      if (theirs.length > 0) history = [...history, ...theirs].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    }
+    const trimmed: StackState = { ...state, history: history.slice(-MAX_HISTORY) };
     file.stacks[state.stack] = trimmed;
     await mkdir(dirname(this.path), { recursive: true });
     // Write beside, then rename: a crash leaves the old file or the new one, never half of one.
     // Unique per save: two saves in one process within a millisecond must not share (and rename away) one file.
     const tmp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
+    // 0600: the state names every resource and its ARN; it is nobody else's to read.
+    await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
     await rename(tmp, this.path);
+    this.seenHistory.set(state.stack, new Set(trimmed.history.map(historyKey)));
   }
 }
 
 /** In memory: tests and the demo's throwaway runs. */
-export class MemoryStateStore implements StateStore {
+export class MemoryStateStore implements StateStore, LockingStateStore {
   private readonly stacks = new Map<string, StackState>();
+  private readonly memoryLocker = new MemoryLocker();
+
+  locker(): StackLocker {
+    return this.memoryLocker;
+  }
 
   describe(): string {
     return 'memory';

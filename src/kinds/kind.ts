@@ -6,8 +6,9 @@
 import type { AwsClients } from '../aws/clients';
 import type { ErrorClass } from '../aws/errors';
 import type { ApiFamily } from '../aws/rate-limiter';
-import type { ActualResource, DesiredResource, FieldChange, StackState } from '../core/model';
+import type { ActualResource, DesiredResource, FieldChange, ResourceChange, StackState } from '../core/model';
 import type { KindName, LoadedDocument, ManifestDocument, ResourceRef } from '../core/types';
+import type { TopologyRelation, TopologyRole } from '../core/topology';
 import type { IssueCode, IssueSeverity } from '../manifest/issues';
 
 /** What a pure conversion may know about the rest of the desired set (an EcsService reads its node's listeners). */
@@ -98,8 +99,8 @@ export interface SpecReference {
   root?: boolean;
   /** Issue code when the target is not declared (default DANGLING_REFERENCE). */
   missingCode?: IssueCode;
-  /** `meshward graph`: the edge's relation (contains, targets, provides, weighted, backend) and label. */
-  relation?: string;
+  /** `meshward graph`: the edge's relation and label (`contains` and `runs` are drawn from the target to this). */
+  relation?: TopologyRelation;
   label?: string;
 }
 
@@ -115,6 +116,8 @@ export interface SemanticChecker {
   require(pointer: string, ref: ResourceRef): LoadedDocument | undefined;
   /** The document is annotated `meshward.dev/external`. */
   readonly external: boolean;
+  /** Every declared document (first declaration of each id), for rules across the set (unique aliases). */
+  documents(): readonly LoadedDocument[];
 }
 
 /**
@@ -135,14 +138,12 @@ export interface ParentBound {
 
 /** How `meshward graph` draws a kind; kinds without it are not drawn. */
 export interface TopologyStyle {
-  /** Rank in the drawing, left to right. */
-  rank: number;
-  /** Short label: 'gateway', 'router'. */
-  label: string;
-  mermaid: readonly [string, string];
-  dot: string;
-  /** Scope key whose value groups the drawing into subgraphs ('mesh'). */
+  /** What the resource is in the picture: renderers pick shape, colour, rank and legend entry from the role. */
+  role: TopologyRole;
+  /** Scope key whose value groups the drawing into frames ('mesh', 'cluster'). */
   groupBy: string;
+  /** Lines under the name (a route's match conditions), from the manifest's spec. Pure. */
+  details?(spec: unknown): string[];
 }
 
 /** Account infrastructure a document assumes (created outside meshward; `--local` seeds it in the emulator). */
@@ -190,6 +191,25 @@ export interface KindIdentity {
   readonly documentSchema?: object;
   /** File name `meshward export` writes documents of this kind to. */
   readonly exportFile?: string;
+  /**
+   * The two specs as compared, when the kind knows more than "equal or not": AWS-defaulted members a manifest
+   * leaves out are AWS's (dropped from the actual side), fields it does not model are nobody's. Pure.
+   */
+  compareView?(desired: DesiredResource, actualSpec: unknown): { desired: unknown; actual: unknown };
+  /** A manifest pointer (`/spec/desiredCount`) as a pointer into the compared spec (`/spec/service/desiredCount`). */
+  specPointer?(manifestPointer: string): string;
+  /** An update AWS cannot make in place, given the changed fields: a one-line reason makes it a replace. */
+  replaceReason?(desired: DesiredResource, actual: ActualResource, changes: readonly FieldChange[]): string | undefined;
+  /**
+   * Named rendezvous points between resources of any kinds: a resource that `offers` a channel is applied before
+   * every resource that `uses` it (Service Connect servers before their clients).
+   */
+  channels?(ref: ResourceRef, spec: unknown): { offers: readonly string[]; uses: readonly string[] };
+  /**
+   * After this change, the users of the channels the resource offers need a new deployment (only tasks started
+   * after a new Service Connect endpoint exists resolve it): the reason, or undefined.
+   */
+  redeploysUsers?(change: ResourceChange): string | undefined;
   /** Resource ids a CloudTrail write call touched, from its event source and request parameters (best effort). */
   idsOfCall?(eventSource: string, params: Readonly<Record<string, string | undefined>>): string[];
 }

@@ -5,6 +5,7 @@
 import { MeshwardError } from '../core/errors';
 import type { KindCatalog } from '../core/kind-catalog';
 import type { KindName, ManifestDocument, ResourceRef } from '../core/types';
+import { cloudMapNamespaceKind } from './cloud-map-namespace';
 import { ecsServiceKind } from './ecs-service';
 import { gatewayRouteKind } from './gateway-route';
 import type { Kind } from './kind';
@@ -23,6 +24,7 @@ export const KINDS: readonly Kind[] = [
   virtualServiceKind,
   virtualGatewayKind,
   gatewayRouteKind,
+  cloudMapNamespaceKind,
   ecsServiceKind,
 ];
 

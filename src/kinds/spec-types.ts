@@ -486,6 +486,57 @@ export interface EcsSecret {
   valueFrom: string;
 }
 
+export interface EcsServiceConnectAccessLogConfiguration {
+  format: 'TEXT' | 'JSON';
+  includeQueryParameters?: 'DISABLED' | 'ENABLED';
+}
+
+export interface EcsServiceConnectClientAlias {
+  dnsName?: string;
+  port: number;
+  testTrafficRules?: EcsServiceConnectTestTrafficRules;
+}
+
+export interface EcsServiceConnectConfiguration {
+  accessLogConfiguration?: EcsServiceConnectAccessLogConfiguration;
+  enabled: boolean;
+  logConfiguration?: EcsLogConfiguration;
+  namespace?: string;
+  services?: EcsServiceConnectService[];
+}
+
+export interface EcsServiceConnectService {
+  clientAliases?: EcsServiceConnectClientAlias[];
+  discoveryName?: string;
+  ingressPortOverride?: number;
+  portName: string;
+  timeout?: EcsTimeoutConfiguration;
+  tls?: EcsServiceConnectTlsConfiguration;
+}
+
+export interface EcsServiceConnectTestTrafficHeaderMatchRules {
+  exact: string;
+}
+
+export interface EcsServiceConnectTestTrafficHeaderRules {
+  name: string;
+  value?: EcsServiceConnectTestTrafficHeaderMatchRules;
+}
+
+export interface EcsServiceConnectTestTrafficRules {
+  header: EcsServiceConnectTestTrafficHeaderRules;
+}
+
+export interface EcsServiceConnectTlsCertificateAuthority {
+  awsPcaAuthorityArn?: string;
+}
+
+export interface EcsServiceConnectTlsConfiguration {
+  issuerCertificateAuthority: EcsServiceConnectTlsCertificateAuthority;
+  kmsKey?: string;
+  roleArn?: string;
+}
+
 export interface EcsServiceRegistry {
   containerName?: string;
   containerPort?: number;
@@ -508,6 +559,7 @@ export interface EcsServiceSpec {
   platformVersion?: string;
   propagateTags?: 'TASK_DEFINITION' | 'SERVICE' | 'NONE';
   schedulingStrategy?: 'REPLICA' | 'DAEMON';
+  serviceConnectConfiguration?: EcsServiceConnectConfiguration;
   serviceRegistries?: EcsServiceRegistry[];
   taskDefinition: EcsTaskDefinitionSpec;
 }
@@ -543,6 +595,11 @@ export interface EcsTaskDefinitionSpec {
 export interface EcsThresholdConfiguration {
   type: 'COUNT' | 'BOUNDED_PERCENT' | 'UNBOUNDED_PERCENT';
   value: number;
+}
+
+export interface EcsTimeoutConfiguration {
+  idleTimeoutSeconds?: number;
+  perRequestTimeoutSeconds?: number;
 }
 
 export interface EcsTmpfs {

@@ -163,6 +163,9 @@ function translate(error: ErrorObject, keyErrors: ReadonlyMap<string, ErrorObjec
       if (pattern === DURATION_STRING_PATTERN) {
         return { pointer: at, message: `must be a duration like "15s" or "500ms" (got ${show(error.data)})` };
       }
+      // Name rules carry their wording as the schema's description (scripts/gen-schemas.ts NAME_RULES).
+      const rule = asObject(error.parentSchema)?.['description'];
+      if (typeof rule === 'string') return { pointer: at, message: `must be ${rule} (got ${show(error.data)})` };
       return { pointer: at, message: `must match the pattern ${pattern} (got ${show(error.data)})` };
     }
     case 'propertyNames': {

@@ -152,6 +152,7 @@ function checkDocument(checker: Checker, loaded: LoadedDocument, ref: ResourceRe
     report: (pointer, code, message, severity) => checker.report(loaded, pointer, code, message, severity),
     find: (target) => checker.find(target),
     require: (pointer, target) => checker.require(loaded, pointer, target),
+    documents: () => [...checker.declared.values()],
   };
   kind.check(api);
 }

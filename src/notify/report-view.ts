@@ -35,7 +35,17 @@ export interface ResourceView {
  * `changed`: meshward applied changes; `pending`: the manifests differ from AWS but nothing was applied (detect
  * mode); `reverted`: drift was found and every drifted resource was put back (enforce).
  */
-export type RunStatus = 'in-sync' | 'changed' | 'pending' | 'reverted' | 'drift' | 'failed' | 'invalid' | 'refused';
+export type RunStatus =
+  | 'in-sync'
+  | 'changed'
+  | 'pending'
+  | 'reverted'
+  | 'drift'
+  | 'failed'
+  | 'invalid'
+  | 'refused'
+  /** The run stopped starting writes before its deadline (Lambda timeout); the next run applies the rest. */
+  | 'partial';
 
 export interface ReportView {
   stack: string;
@@ -56,6 +66,8 @@ export interface ReportView {
   refusals?: readonly string[];
   /** What started the run: 'schedule', 'manifests published', 'CloudTrail UpdateVirtualNode', ... */
   trigger?: string;
+  /** Where the full report of this run is stored with the state (see src/operator/report-store.ts). */
+  fullReport?: { htmlUrl: string; markdownUrl?: string };
 }
 
 export const OUTCOME_OF_APPLY: Readonly<Record<ApplyOutcome, ResourceOutcome>> = {

@@ -3,6 +3,7 @@
  * characters a section, 10 fields) is folded into "and N more", so a large drift never makes Slack reject the post.
  */
 import { canonicalJson } from '../core/canonical';
+import { ABSENT, CHANGED_BY, DIRECTION_LEGEND, printable, printableDeep } from '../core/format-value';
 import type { FieldChange } from '../core/model';
 import { SLACK_LIMITS, truncate } from './slack-limits';
 import type { ReportView, ResourceView, RunStatus } from './report-view';
@@ -44,6 +45,7 @@ const STATUS_TITLE: Readonly<Record<RunStatus, string>> = {
   failed: 'reconcile failed',
   invalid: 'invalid manifests: nothing applied',
   refused: 'refused by a safety guard',
+  partial: 'partly applied: out of time, the next run continues',
 };
 
 const STATUS_ICON: Readonly<Record<RunStatus, string>> = {
@@ -55,6 +57,7 @@ const STATUS_ICON: Readonly<Record<RunStatus, string>> = {
   failed: ':x:',
   invalid: ':no_entry:',
   refused: ':octagonal_sign:',
+  partial: ':hourglass:',
 };
 
 /** Slack mrkdwn control characters; user data (names, values, ARNs) must not turn into links or mentions. */
@@ -77,7 +80,7 @@ function isDuration(value: unknown): value is { unit: 's' | 'ms'; value: number 
 
 /** Values as a reader expects them: App Mesh durations as "15s", objects with sorted keys, strings quoted. */
 export function formatValue(value: unknown): string {
-  if (value === undefined) return '(unset)';
+  if (value === undefined) return ABSENT;
   if (isDuration(value)) return `${value.value}${value.unit}`;
   const json = canonicalJson(value);
   return truncate(json === '' ? String(value) : json, VALUE_MAX);
@@ -88,17 +91,9 @@ function isPureDrift(resource: ResourceView): boolean {
   return resource.drifted && resource.cause !== 'pending';
 }
 
-function changeLine(resource: ResourceView, change: FieldChange): string {
-  const path = code(change.path);
-  // FieldChange is apply-oriented (before = AWS, after = manifests). Pure drift is told the way it happened: the
-  // declared value, then what someone changed it to. A pending change that also overwrote an outside change has
-  // both stories in one diff, so its arrow is labelled.
-  if (isPureDrift(resource))
-    return `• ${path}: ${code(formatValue(change.after))} → ${code(formatValue(change.before))}`;
-  if (resource.drifted) {
-    return `• ${path}: AWS ${code(formatValue(change.before))} → manifests ${code(formatValue(change.after))}`;
-  }
-  return `• ${path}: ${code(formatValue(change.before))} → ${code(formatValue(change.after))}`;
+/** Terraform's direction, as every meshward output: the value in AWS now -> the value after apply (manifests). */
+function changeLine(change: FieldChange): string {
+  return `• ${code(change.path)}: ${code(formatValue(change.before))} -&gt; ${code(formatValue(change.after))}`;
 }
 
 const ARN_MAX = 200;
@@ -114,8 +109,7 @@ function attributionLine(resource: ResourceView): string | undefined {
     return `${code(truncate(a.identityArn, ARN_MAX))}${extra}`;
   });
   const more = attribution.length > 3 ? ` and ${attribution.length - 3} more` : '';
-  const label = isPureDrift(resource) ? '_changed by_' : '_changed outside meshward by_';
-  return `${label} ${parts.join('; ')}${more}`;
+  return `_${CHANGED_BY}_ ${parts.join('; ')}${more}`;
 }
 
 /** What happened to the resource (the subject of the field lines that follow). */
@@ -141,6 +135,9 @@ function outcomeLine(resource: ResourceView): string {
         : 'meshward: *reported only* (not applied)';
     case 'failed':
       return drift ? 'meshward: *failed* to revert it' : 'meshward: *failed* to apply it';
+    case 'refused':
+      // The reason (prune is off, a guard) follows on the next line.
+      return 'meshward: *not applied*';
     default:
       return `meshward: *${resource.outcome}*`;
   }
@@ -165,7 +162,7 @@ export function resourceSection(resource: ResourceView): SectionBlock {
   const lines: string[] = [];
   let used = 0;
   for (const change of resource.changes) {
-    const line = changeLine(resource, change);
+    const line = changeLine(change);
     if (used + line.length + 1 > budget) break;
     lines.push(line);
     used += line.length + 1;
@@ -229,8 +226,23 @@ function listSection(title: string, items: readonly string[], noun: string): Sec
   return { type: 'section', text: { type: 'mrkdwn', text: [title, ...lines].join('\n') } };
 }
 
+/** A Slack link (`<url|label>`): the URL must not carry the characters that end one. */
+function link(url: string, label: string): string {
+  const safeUrl = url.replace(/[<>|\s]/g, (c) => encodeURIComponent(c));
+  return `<${safeUrl}|${escapeMrkdwn(label)}>`;
+}
+
+function fullReportLine(view: ReportView): string | undefined {
+  const r = view.fullReport;
+  if (!r) return undefined;
+  const md = r.markdownUrl !== undefined ? ` · ${link(r.markdownUrl, 'Markdown')}` : '';
+  return `:page_facing_up: ${link(r.htmlUrl, 'Full report')} (every resource, the topology and the diffs)${md}`;
+}
+
 /** The full report: header, context, counts, then one section per resource that is not unchanged. */
-export function renderSlackReport(view: ReportView): SlackMessage {
+export function renderSlackReport(untrusted: ReportView): SlackMessage {
+  // Every string made printable (no raw ESC, newline or bidi control from a name) before any markup is added.
+  const view = printableDeep(untrusted);
   const title = `${STATUS_ICON[view.status]} meshward ${view.stack}: ${STATUS_TITLE[view.status]}`;
   const blocks: SlackBlock[] = headerBlocks(view, title);
   const fields = countFields(view.counts);
@@ -248,6 +260,11 @@ export function renderSlackReport(view: ReportView): SlackMessage {
     blocks.push(listSection('*Refused by a safety guard:*', view.refusals, 'refusal'));
   }
   const listed = view.resources.filter((r) => r.action !== 'unchanged');
+  const full = fullReportLine(view);
+  if (full !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: full }] });
+  if (listed.some((r) => r.changes.length > 0)) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(DIRECTION_LEGEND) }] });
+  }
   if (listed.length > 0) blocks.push({ type: 'divider' });
   // Drift first: it is what the reader must act on.
   const ordered = [...listed].sort((a, b) => Number(b.drifted) - Number(a.drifted));
@@ -258,14 +275,24 @@ export function renderSlackReport(view: ReportView): SlackMessage {
   if (hidden > 0) {
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `…and ${hidden} more resource${hidden === 1 ? '' : 's'}` }],
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `…and ${hidden} more resource${hidden === 1 ? '' : 's'}${view.fullReport ? `: ${link(view.fullReport.htmlUrl, 'see the full report')}` : ''}`,
+        },
+      ],
     });
   }
   return { text: truncate(summaryText(view), SLACK_LIMITS.topLevelText), blocks };
 }
 
 /** Posted when drift that was reported before is no longer there. */
-export function renderResolved(view: Pick<ReportView, 'stack' | 'revision' | 'mode' | 'at'>, ids: readonly string[]) {
+export function renderResolved(
+  untrusted: Pick<ReportView, 'stack' | 'revision' | 'mode' | 'at'>,
+  untrustedIds: readonly string[],
+) {
+  const view = printableDeep(untrusted);
+  const ids = untrustedIds.map(printable);
   const title = `:white_check_mark: meshward ${view.stack}: drift resolved`;
   const blocks: SlackBlock[] = [
     ...headerBlocks({ ...view, status: 'in-sync', counts: {}, resources: [] }, title),

@@ -7,7 +7,7 @@
 import { digestOf } from '../core/canonical';
 import { renderResolved, renderSlackReport, type SlackMessage } from './slack-blocks';
 import type { ReportView, ResourceView } from './report-view';
-import type { SlackTransport } from './slack-transport';
+import type { PostedMessage, SlackTransport } from './slack-transport';
 
 /** Keys inside StackState.reportedDrift. */
 export const REPORTED_KEYS = {
@@ -26,6 +26,11 @@ export const REPORTED_KEYS = {
    * resources that keep failing or are refused), so they are reported when they change, not on every schedule.
    */
   standing: 'slack:standing',
+  /**
+   * The outbox (JSON): the posts of the last decision, recorded before each post and after it with the message id,
+   * so a run retried after a failed state save edits what Slack already shows instead of posting it again.
+   */
+  outbox: 'slack:outbox',
 } as const;
 
 export type NotificationKind = 'report' | 'drift-new' | 'drift-changed' | 'resolved' | 'invalid' | 'failure';
@@ -148,37 +153,116 @@ export interface NotifyResult {
   errors: string[];
 }
 
+/** Saves the memory (reportedDrift with the outbox in it) to the state store, outside the final save. */
+export type OutboxRecorder = (reported: Record<string, string>) => Promise<void>;
+
+interface OutboxEntry {
+  kind: NotificationKind;
+  state: 'pending' | 'posted';
+  channel?: string;
+  ts?: string;
+}
+
+interface Outbox {
+  /** Digest of the memory the posts were planned from: the same memory plans the same posts. */
+  decision: string;
+  entries: Record<string, OutboxEntry>;
+}
+
+function readOutbox(raw: string | undefined): Outbox | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<Outbox>;
+    return typeof v.decision === 'string' && typeof v.entries === 'object' && v.entries !== null
+      ? { decision: v.decision, entries: v.entries }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The id carried in a bot post's metadata: how a retry finds a message whose id it never recorded. */
+export function outboxMessageId(decision: string, index: number, kind: NotificationKind): string {
+  return `${decision.slice(0, 16)}:${index}:${kind}`;
+}
+
 /**
  * Posts the plan. With a bot token a drift episode is one thread: the first report is the parent, changes and the
  * resolution are replies, and the parent is edited to show the latest state. With a webhook each is a new message.
+ *
+ * With `record`, every post goes through the outbox: "pending" is saved before it, "posted" with its channel and
+ * ts after it. A later run planning from the same memory (the previous run's final save failed) edits a posted
+ * message (bot) or leaves it (webhook: no id to edit) instead of posting again; a pending one is looked up in
+ * Slack by its metadata id (bot) before anything is posted. A failed edit of the thread's parent never repeats
+ * the reply already in the thread.
  */
 export async function notifySlack(
   view: ReportView,
   transport: SlackTransport,
   reported: Readonly<Record<string, string>>,
+  record?: OutboxRecorder,
 ): Promise<NotifyResult> {
-  const plan = planNotifications(view, reported);
+  const memory: Record<string, string> = { ...reported };
+  delete memory[REPORTED_KEYS.outbox];
+  const plan = planNotifications(view, memory);
   const result: NotifyResult = { reportedDrift: { ...reported }, posted: [], skipped: plan.skipped, errors: [] };
-  let thread = parseThread(reported[REPORTED_KEYS.thread]);
-  for (const post of plan.posts) {
+  const decision = digestOf(memory);
+  const previous = readOutbox(reported[REPORTED_KEYS.outbox]);
+  const outbox: Outbox = { decision, entries: previous?.decision === decision ? { ...previous.entries } : {} };
+  const save = async (): Promise<void> => {
+    if (record) await record({ ...memory, [REPORTED_KEYS.outbox]: JSON.stringify(outbox) });
+  };
+  let thread = parseThread(memory[REPORTED_KEYS.thread]);
+  for (const [index, post] of plan.posts.entries()) {
+    const id = outboxMessageId(decision, index, post.kind);
     try {
       const episodeReply = transport.threads && thread && (post.kind === 'drift-changed' || post.kind === 'resolved');
-      if (episodeReply && thread) {
-        await transport.post(post.message, thread.ts);
-        await transport.update(thread.channel, thread.ts, post.message);
+      const replyTo = episodeReply ? thread?.ts : undefined;
+      let entry = outbox.entries[id];
+      if (entry?.state === 'pending' && record && transport.find) {
+        const found = await transport.find(id, replyTo);
+        if (found?.ts) entry = { kind: post.kind, state: 'posted', ...found };
+      }
+      let posted: PostedMessage;
+      if (entry?.state === 'posted' && entry.ts && entry.channel && transport.threads) {
+        // Already in Slack: bring it up to date instead of posting a second copy.
+        await transport.update(entry.channel, entry.ts, post.message);
+        posted = { channel: entry.channel, ts: entry.ts };
+      } else if (entry?.state === 'posted') {
+        posted = {};
       } else {
-        const posted = await transport.post(post.message);
-        if (post.kind === 'drift-new' && posted.channel && posted.ts)
-          thread = { channel: posted.channel, ts: posted.ts };
+        outbox.entries[id] = { kind: post.kind, state: 'pending' };
+        await save();
+        posted = await transport.post(post.message, replyTo, record ? id : undefined);
+        outbox.entries[id] = {
+          kind: post.kind,
+          state: 'posted',
+          ...(posted.channel ? { channel: posted.channel } : {}),
+          ...(posted.ts ? { ts: posted.ts } : {}),
+        };
+        // Best effort: if this save fails, the pending entry and the metadata id still find the message.
+        await save().catch((err: unknown) => result.errors.push(`outbox not saved: ${(err as Error).message}`));
+      }
+      if (episodeReply && thread) {
+        try {
+          await transport.update(thread.channel, thread.ts, post.message);
+        } catch (err) {
+          // The reply is in the thread: a retry would repeat it. The parent is edited again on the next change.
+          result.errors.push(`thread parent not updated: ${(err as Error).message}`);
+        }
+      } else if (post.kind === 'drift-new' && posted.channel && posted.ts) {
+        thread = { channel: posted.channel, ts: posted.ts };
       }
       result.posted.push(post.kind);
     } catch (err) {
       result.errors.push((err as Error).message);
-      // Keep the old memory so the next run posts again.
+      // Keep the old memory so the next run posts again; the outbox tells it what already went out.
+      result.reportedDrift = record ? { ...memory, [REPORTED_KEYS.outbox]: JSON.stringify(outbox) } : { ...reported };
       return result;
     }
   }
   result.reportedDrift = { ...plan.next };
+  delete result.reportedDrift[REPORTED_KEYS.outbox];
   if (plan.next[REPORTED_KEYS.episode] === undefined) delete result.reportedDrift[REPORTED_KEYS.thread];
   else if (thread) result.reportedDrift[REPORTED_KEYS.thread] = `${thread.channel} ${thread.ts}`;
   return result;

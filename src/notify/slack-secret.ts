@@ -8,6 +8,12 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { MeshwardError } from '../core/errors';
 import type { SecretRedactor } from './redact-secrets';
 
+/**
+ * What the stack puts in the Slack secret when no destination was given at deploy: Slack stays off, and every run
+ * says so in its log (instead of failing to parse a random value).
+ */
+export const SLACK_SECRET_UNSET = 'meshward:slack-not-configured';
+
 export type SlackDestination =
   { kind: 'webhook'; url: string } | { kind: 'bot'; token: string; channel: string; apiUrl?: string };
 
@@ -60,6 +66,13 @@ export async function loadSlackDestination(
   }
   if (value === undefined || value.trim() === '') {
     throw new MeshwardError('CONFIG', `the Slack secret ${secretArn} is empty`);
+  }
+  if (value.trim() === SLACK_SECRET_UNSET) {
+    throw new MeshwardError(
+      'CONFIG',
+      `Slack is off: the secret ${secretArn} still holds the placeholder the stack created; put a webhook URL or ` +
+        `{"botToken": "xoxb-...", "channel": "C..."} in it (docs/slack.md)`,
+    );
   }
   redactor.add(value.trim());
   const destination = parseSlackSecret(value, defaultChannel);

@@ -18,9 +18,15 @@ export interface SlackTransport {
   readonly kind: 'webhook' | 'bot';
   /** Whether `post` can thread and `update` works. */
   readonly threads: boolean;
-  post(message: SlackMessage, threadTs?: string): Promise<PostedMessage>;
+  /** `outboxId` travels in the message's metadata (bot token), so `find` can recognise the message later. */
+  post(message: SlackMessage, threadTs?: string, outboxId?: string): Promise<PostedMessage>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  /** The message posted with this outbox id (in the thread `threadTs`, else the channel), when Slack has it. */
+  find?(outboxId: string, threadTs?: string): Promise<PostedMessage | undefined>;
 }
+
+/** Slack message metadata event type of meshward's posts (needs no extra scope to post; reading needs *:history). */
+export const OUTBOX_EVENT_TYPE = 'meshward_report';
 
 export interface TransportOptions {
   rateLimit?: Partial<RateLimitPolicy>;
@@ -112,13 +118,14 @@ export class BotTransport implements SlackTransport {
     });
   }
 
-  async post(message: SlackMessage, threadTs?: string): Promise<PostedMessage> {
+  async post(message: SlackMessage, threadTs?: string, outboxId?: string): Promise<PostedMessage> {
     try {
       const result = await this.client.chat.postMessage({
         channel: this.channel,
         text: message.text,
         blocks: message.blocks,
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(outboxId ? { metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { outbox_id: outboxId } } } : {}),
       });
       return { channel: result.channel, ts: result.ts };
     } catch (err) {
@@ -129,6 +136,27 @@ export class BotTransport implements SlackTransport {
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
     try {
       await this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+    } catch (err) {
+      throw this.redactor.redactError(err);
+    }
+  }
+
+  /** The newest 100 messages (of the channel, or of one thread) are enough: a retry follows its run within hours. */
+  async find(outboxId: string, threadTs?: string): Promise<PostedMessage | undefined> {
+    try {
+      const page = threadTs
+        ? await this.client.conversations.replies({
+            channel: this.channel,
+            ts: threadTs,
+            limit: 100,
+            include_all_metadata: true,
+          })
+        : await this.client.conversations.history({ channel: this.channel, limit: 100, include_all_metadata: true });
+      const hit = (page.messages ?? []).find((m) => {
+        const meta = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+        return meta?.event_type === OUTBOX_EVENT_TYPE && meta.event_payload?.['outbox_id'] === outboxId;
+      });
+      return hit?.ts ? { channel: this.channel, ts: hit.ts } : undefined;
     } catch (err) {
       throw this.redactor.redactError(err);
     }

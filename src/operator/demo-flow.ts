@@ -65,10 +65,11 @@ async function changeInTheConsole(
     const spec = JSON.parse(JSON.stringify(out.virtualNode?.spec ?? {})) as VirtualNodeSpec;
     const http = spec.listeners?.[0]?.timeout?.http;
     if (!http) continue;
-    const was = http.perRequest ? `${http.perRequest.value}${http.perRequest.unit}` : '(unset)';
+    const was = http.perRequest ? `${http.perRequest.value}${http.perRequest.unit}` : '(none)';
     http.perRequest = { unit: 's', value: http.perRequest?.value === 30 ? 45 : 30 };
     await client.send(new UpdateVirtualNodeCommand({ meshName: node.mesh, virtualNodeName: node.name, spec }));
-    return `VirtualNode ${node.mesh}/${node.name}: per-request timeout ${was} -> ${http.perRequest.value}s`;
+    // Worded without an arrow: meshward's arrows all read "value in AWS now -> value after apply".
+    return `VirtualNode ${node.mesh}/${node.name}: per-request timeout set to ${http.perRequest.value}s (the manifests say ${was})`;
   }
   return undefined;
 }
@@ -99,15 +100,16 @@ export async function runLambdaDemo(options: LambdaDemoOptions): Promise<LambdaD
     write: () => undefined,
     lookupIntervalMs: 0,
   });
+  // The full report the Slack message links to lives in the emulator's S3: link there (path-style), not to the AWS
+  // console, so the link opens while the demo's emulator runs.
+  deps.reportUrlBase = `${emulator.endpoint}/${BUCKET}`;
   const consoleUser = new AppMeshClient({
     endpoint: emulator.endpoint,
     region: emulator.region,
     credentials: { accessKeyId: CONSOLE_KEY, secretAccessKey: CONSOLE_KEY },
   });
   try {
-    write(
-      `Lambda flow (${config.mode} mode): publish to S3 -> S3 event -> reconcile -> change by hand -> CloudTrail event\n`,
-    );
+    write(`Lambda flow (${config.mode} mode): publish to S3, S3 event, reconcile, change by hand, CloudTrail event\n`);
     await ensureBucket(deps.clients.s3, BUCKET);
     const paths = options.paths && options.paths.length > 0 ? options.paths : ['manifests/'];
     const validation = await validateManifests(paths, { cwd: options.cwd });
@@ -179,5 +181,12 @@ export function slackAsText(blocks: ReturnType<typeof renderSlackReport>['blocks
       if (block.fields) lines.push(`  ${block.fields.map((f) => f.text.replace('\n', ': ')).join('   ')}`);
     }
   }
-  return lines.join('\n');
+  // Slack shows its links as their labels and its entities as characters; so does the terminal (the text was made
+  // printable when rendered).
+  return lines
+    .join('\n')
+    .replace(/<([^|>\s]+)\|([^>]*)>/g, '$2 ($1)')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

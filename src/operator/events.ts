@@ -9,12 +9,69 @@ import { keyUnder } from './s3-uri';
 /** EventBridge's own limit for one event; anything larger did not come from EventBridge. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 
-export const WRITE_EVENT_PREFIXES = ['Create', 'Update', 'Delete', 'Tag', 'Untag', 'Register', 'Deregister'] as const;
+const APPMESH_KINDS = [
+  'Mesh',
+  'VirtualNode',
+  'VirtualService',
+  'VirtualRouter',
+  'Route',
+  'VirtualGateway',
+  'GatewayRoute',
+];
+const LATTICE_CRUD = ['ServiceNetwork', 'Service', 'Listener', 'Rule', 'TargetGroup', 'AccessLogSubscription'];
 
-const WATCHED_SOURCES: Readonly<Record<string, string>> = {
+/**
+ * The CloudTrail write calls (eventName) that change what meshward manages, per eventSource. Nothing else starts a
+ * reconcile or is blamed for a change: not the ECS agent (RegisterContainerInstance, Submit*StateChange), not task
+ * starts and stops, not the target and instance registrations ECS makes itself (Lattice RegisterTargets, Cloud Map
+ * RegisterInstance). Operation names from the API models in aws-models/. The infra rule forwards exactly these.
+ */
+export const WRITE_EVENT_NAMES: Readonly<Record<string, readonly string[]>> = {
+  'appmesh.amazonaws.com': [
+    ...APPMESH_KINDS.flatMap((kind) => ['Create', 'Update', 'Delete'].map((verb) => `${verb}${kind}`)),
+    'TagResource',
+    'UntagResource',
+  ],
+  'ecs.amazonaws.com': ['CreateService', 'UpdateService', 'DeleteService', 'TagResource', 'UntagResource'],
+  'servicediscovery.amazonaws.com': [
+    'CreateService',
+    'UpdateService',
+    'DeleteService',
+    'CreateHttpNamespace',
+    'CreatePrivateDnsNamespace',
+    'UpdateHttpNamespace',
+    'UpdatePrivateDnsNamespace',
+    'DeleteNamespace',
+    'TagResource',
+    'UntagResource',
+  ],
+  'vpc-lattice.amazonaws.com': [
+    ...LATTICE_CRUD.flatMap((kind) => ['Create', 'Update', 'Delete'].map((verb) => `${verb}${kind}`)),
+    'CreateServiceNetworkVpcAssociation',
+    'UpdateServiceNetworkVpcAssociation',
+    'DeleteServiceNetworkVpcAssociation',
+    'CreateServiceNetworkServiceAssociation',
+    'DeleteServiceNetworkServiceAssociation',
+    'BatchUpdateRule',
+    'PutAuthPolicy',
+    'DeleteAuthPolicy',
+    'TagResource',
+    'UntagResource',
+  ],
+};
+
+/** CloudTrail eventSource -> the EventBridge `source` its events arrive with. */
+export const WATCHED_SOURCES: Readonly<Record<string, string>> = {
   'appmesh.amazonaws.com': 'aws.appmesh',
   'ecs.amazonaws.com': 'aws.ecs',
+  'servicediscovery.amazonaws.com': 'aws.servicediscovery',
+  'vpc-lattice.amazonaws.com': 'aws.vpc-lattice',
 };
+
+/** A call that changes something meshward manages (see WRITE_EVENT_NAMES). */
+export function isWatchedWrite(eventSource: string, eventName: string): boolean {
+  return Object.hasOwn(WRITE_EVENT_NAMES, eventSource) && (WRITE_EVENT_NAMES[eventSource] ?? []).includes(eventName);
+}
 
 export interface EventEnvelope {
   id: string;
@@ -33,10 +90,15 @@ export type Trigger =
   | {
       kind: 'api-call';
       id: string;
+      /** CloudTrail's own eventID of the call (detail.eventID). */
+      cloudTrailEventId?: string;
       eventName: string;
       eventSource: string;
       attribution: Attribution;
-      /** meshward resource ids the call touched, when they can be read from its parameters. */
+      /**
+       * meshward resource ids the call names in its parameters; empty when it names none. The attribution is
+       * what the event claims: it is shown only once CloudTrail confirms it (attribution.ts).
+       */
       resourceIds: string[];
     }
   | { kind: 'deployment'; id: string; eventName?: string; resources: string[] }
@@ -55,6 +117,7 @@ export type IgnoreReason =
   | 'not-pointer'
   | 'own-call'
   | 'read-only'
+  | 'not-watched'
   | 'failed-call';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -189,8 +252,16 @@ function classifyApiCall(env: EventEnvelope, config: OperatorConfig): Classifica
   if (WATCHED_SOURCES[eventSource] !== env.source) {
     return { action: 'ignore', id: env.id, reason: 'unknown', detail: `CloudTrail event from ${eventSource}` };
   }
-  if (!WRITE_EVENT_PREFIXES.some((prefix) => eventName.startsWith(prefix)) || d.readOnly === true) {
+  if (d.readOnly === true) {
     return { action: 'ignore', id: env.id, reason: 'read-only', detail: `${eventName} changes nothing` };
+  }
+  if (!isWatchedWrite(eventSource, eventName)) {
+    return {
+      action: 'ignore',
+      id: env.id,
+      reason: 'not-watched',
+      detail: `${eventName} changes nothing meshward manages`,
+    };
   }
   if (str(d.errorCode)) {
     return {
@@ -212,6 +283,7 @@ function classifyApiCall(env: EventEnvelope, config: OperatorConfig): Classifica
     trigger: {
       kind: 'api-call',
       id: env.id,
+      ...(str(d.eventID) ? { cloudTrailEventId: str(d.eventID) } : {}),
       eventName,
       eventSource,
       attribution: {
@@ -290,6 +362,8 @@ export function classifyEvent(raw: unknown, config: OperatorConfig, rawSize?: nu
       return classifyObjectCreated(env, config);
     case 'aws.appmesh|AWS API Call via CloudTrail':
     case 'aws.ecs|AWS API Call via CloudTrail':
+    case 'aws.servicediscovery|AWS API Call via CloudTrail':
+    case 'aws.vpc-lattice|AWS API Call via CloudTrail':
       return classifyApiCall(env, config);
     case 'aws.ecs|ECS Deployment State Change':
       return {

@@ -48,9 +48,40 @@ export function pointerKey(prefix: string): string {
 }
 
 export function revisionKey(prefix: string, digest: string, name: string): string {
-  // A name relative to a directory above the working directory must not climb out of the revision folder.
-  const safe = name.replace(/^(?:\.\.?\/)+/, '').replace(/\/\.\.?\//g, '/');
-  return keyUnder(prefix, `${REVISIONS_DIR}/${digest}/${safe}`);
+  // A name relative to a directory above the working directory must not climb out of the revision folder: `.`,
+  // `..` and empty segments are dropped wherever they are (`a/../../x` -> `a/x`), backslashes count as `/`.
+  const safe = name
+    .split(/[\\/]+/)
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
+    .join('/');
+  return confineKey(prefix, `${REVISIONS_DIR}/${digest}/`, keyUnder(prefix, `${REVISIONS_DIR}/${digest}/${safe}`));
+}
+
+/** A sha256 in hex: the only form a revision folder name takes. */
+const DIGEST = /^[0-9a-f]{64}$/;
+
+/**
+ * `key` if it lies inside `<prefix>/<folder>` as S3 (and every proxy or tool on the way) would resolve it, else an
+ * INVALID_INPUT error. Refused rather than resolved: a key with `.` or `..` segments, empty segments, a
+ * leading `/`, a backslash, a control character, or a percent-escape (S3 keys are literal, but URL-decoding tools
+ * would turn `%2e%2e%2f` into `../`). A pointer is written by `meshward publish` only; anything else in it was
+ * written by hand or by an attacker, and naming another stack's files must not make this stack apply them.
+ */
+export function confineKey(prefix: string, folder: string, key: string): string {
+  const base = keyUnder(prefix, folder);
+  const refuse = (why: string): never => {
+    throw new MeshwardError('INVALID_INPUT', `key ${JSON.stringify(key)} ${why}; it must lie under ${base}`);
+  };
+  if (key.startsWith('/')) refuse('is absolute');
+  if ([...key].some((c) => c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    refuse('contains a backslash or a control character');
+  if (/%[0-9a-f]{2}/i.test(key)) refuse('contains a percent-escape');
+  const segments = key.split('/');
+  if (segments.some((s) => s === '.' || s === '..')) refuse('contains a "." or ".." segment');
+  if (segments.slice(0, -1).some((s) => s === '') || segments[segments.length - 1] === '')
+    refuse('has an empty segment');
+  if (!key.startsWith(base) || key.length === base.length) refuse('is outside the stack prefix');
+  return key;
 }
 
 function fail(message: string): never {
@@ -70,6 +101,8 @@ export function parsePointer(text: string): RevisionPointer {
   if (p.formatVersion !== 1) fail(`unsupported formatVersion ${String(p.formatVersion)}`);
   if (typeof p.revision !== 'string' || typeof p.digest !== 'string' || typeof p.publishedAt !== 'string')
     fail('missing revision, digest or publishedAt');
+  // The digest names the revision folder: anything but a sha256 could climb out of it (`../other-stack`).
+  if (!DIGEST.test(p.digest)) fail('digest is not a sha256');
   if (!Array.isArray(p.files)) fail('files is not a list');
   const files = p.files.map((f: unknown, i: number): PublishedFile => {
     const file = f as Record<string, unknown>;

@@ -1,4 +1,5 @@
 /** The engine's Report + what only the operator knows (mode, trigger, attribution) -> the notifiers' ReportView. */
+import { actionCount } from '../core/format-value';
 import type { Report, ReportResource } from '../core/report';
 import { formatIssue, type ValidationIssue } from '../manifest/issues';
 import type { Attribution, ReportView, ResourceOutcome, ResourceView, RunStatus } from '../notify/report-view';
@@ -59,8 +60,13 @@ export function toReportView(report: Report, ctx: ViewContext): ReportView {
     };
   });
   const counts: Record<string, number> = {};
+  // What the run makes of each action: a delete held back because prune is off is not a delete (it is shown as
+  // "delete with --prune"), the way every renderer counts it.
   for (const action of ['create', 'update', 'replace', 'delete', 'conflict'] as const) {
-    counts[action] = report.summary.byAction[action];
+    const c = actionCount(report.summary, action);
+    counts[action] = action === 'conflict' ? report.summary.byAction.conflict : c.count;
+    if (c.withPrune > 0) counts[`${action} with --prune`] = c.withPrune;
+    if (action !== 'conflict' && c.otherwiseSkipped > 0) counts[`${action} skipped`] = c.otherwiseSkipped;
   }
   counts.drifted = report.summary.drifted;
   counts.pending = report.summary.pending;

@@ -11,7 +11,7 @@ import {
   type SourceFactory,
   type SourceLimits,
 } from '../manifest/sources';
-import { parsePointer, pointerKey, REVISIONS_DIR, sha256Hex, type RevisionPointer } from './publish-layout';
+import { confineKey, parsePointer, pointerKey, REVISIONS_DIR, sha256Hex, type RevisionPointer } from './publish-layout';
 import { getObjectIfExists } from './s3-read';
 import { keyUnder, parseS3Uri, type S3Location } from './s3-uri';
 
@@ -52,10 +52,17 @@ export class S3ManifestSource implements ManifestSource {
     }
     // Only the revision's own folder: a pointer (hand-written, or from another tool) must not make the operator read
     // its state snapshots or another stack's files as manifests.
-    const folder = keyUnder(this.loc.prefix, `${REVISIONS_DIR}/${pointer.digest}/`);
-    const outside = pointer.files.find((f) => !f.key.startsWith(folder));
-    if (outside) {
-      throw new SourceError(outside.name, 'SOURCE_READ_FAILED', `is stored outside revision folder ${folder}`);
+    const folder = `${REVISIONS_DIR}/${pointer.digest}/`;
+    for (const file of pointer.files) {
+      try {
+        confineKey(this.loc.prefix, folder, file.key);
+      } catch (err) {
+        throw new SourceError(
+          file.name,
+          'SOURCE_READ_FAILED',
+          `is stored outside revision folder ${keyUnder(this.loc.prefix, folder)}: ${(err as Error).message}`,
+        );
+      }
     }
     const files: ManifestFile[] = [];
     for (const file of pointer.files) {

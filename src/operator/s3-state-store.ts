@@ -5,16 +5,18 @@
  *   <prefix>/current.json                  pointer to the latest snapshot, written only after it is complete
  *
  * A run that dies between the two writes leaves an orphan snapshot and the old pointer: the next run reads the
- * previous state and converges. On real S3 the pointer write is also a compare-and-swap (If-Match on the ETag
- * read at load, If-None-Match for the first one), which stops a second writer; s3rver ignores those headers
- * (AWS-FACTS.md), so locally the single-writer guarantee comes from the Lambda's reserved concurrency of 1.
+ * previous state and converges. The pointer write is a compare-and-swap (If-Match on the ETag read at load,
+ * If-None-Match for the first one): a second writer that slipped past the stack lock (`<prefix>/lock.json`, see
+ * s3-lock.ts) is refused with CONFLICT instead of overwriting records. The emulator's S3 enforces both headers.
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MeshwardError } from '../core/errors';
 import type { StackState, StateStore } from '../core/model';
 import { registerStateStore } from '../engine/state-store';
+import type { LockingStateStore, StackLocker } from '../engine/lock';
 import { getObjectIfExists } from './s3-read';
+import { S3Locker, isConditionRefused } from './s3-lock';
 import { formatS3Uri, keyUnder, parseS3Uri, type S3Location } from './s3-uri';
 
 export const STATE_POINTER = 'current.json';
@@ -49,12 +51,7 @@ export function emptyState(stack: string): StackState {
 
 const HISTORY_LIMIT = 50;
 
-function isPreconditionFailed(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'PreconditionFailed' || e.$metadata?.httpStatusCode === 412;
-}
-
-export class S3StateStore implements StateStore {
+export class S3StateStore implements StateStore, LockingStateStore {
   private seq = 0;
   private etag: string | undefined;
   private loaded = false;
@@ -77,6 +74,10 @@ export class S3StateStore implements StateStore {
 
   describe(): string {
     return formatS3Uri(this.location);
+  }
+
+  locker(): StackLocker {
+    return new S3Locker(this.client, this.location);
   }
 
   private key(rest: string): string {
@@ -175,7 +176,8 @@ export class S3StateStore implements StateStore {
       );
       this.etag = out.ETag;
     } catch (err) {
-      if (isPreconditionFailed(err)) {
+      // 412: the pointer changed since load; 404 (If-Match on a pointer deleted meanwhile); 409: a concurrent write.
+      if (isConditionRefused(err)) {
         throw new MeshwardError('CONFLICT', `${this.describe()} was written by another run; not overwriting it`, {
           cause: err,
         });

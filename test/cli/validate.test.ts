@@ -86,18 +86,18 @@ describe('meshward validate', () => {
     expect(JSON.parse(valid.out())).toEqual({ valid: true, documents: 19, issues: [] });
   });
 
-  it('treats bad flags as usage errors with exit 1', async () => {
+  it('treats bad flags as one-line usage errors with exit 1, pointing to the help', async () => {
     for (const args of [['-o', 'yaml'], ['--nope']]) {
       const { io, err } = capture();
       expect(await run(args, io)).toBe(EXIT.error);
-      expect(err()).toMatch(/^error: .*\n\nUsage: meshward validate/);
+      expect(err()).toMatch(/^error: .*\(see "meshward validate --help"\)\n$/);
     }
   });
 
   it('prints help on --help with exit 0', async () => {
     const { io, out } = capture();
     expect(await run(['--help'], io)).toBe(EXIT.ok);
-    expect(out()).toContain('Usage: meshward validate [PATH...] [-o text|json]');
+    expect(out()).toContain('Usage: meshward validate [PATH...] [-o text|json] [--local]');
   });
 
   it('reports a missing path as invalid input', async () => {
@@ -157,7 +157,9 @@ describe('meshward (dispatch)', () => {
       writeFileSync(path.join(dir, 'm.yaml'), yaml);
       const { io, out } = capture();
       expect(await run([dir], io)).toBe(EXIT.error);
-      expect(out()).toContain('Mesh "\\u001b[2Jx" is not declared');
+      // Refused by the name rule now (issue 12), the value still shown escaped.
+      expect(out()).toContain('/metadata/mesh must be an App Mesh name');
+      expect(out()).toContain('(got "\\u001b[2Jx")');
       expect(out()).not.toContain('\u001b');
     } finally {
       rmSync(dir, { recursive: true, force: true });

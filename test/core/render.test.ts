@@ -59,7 +59,7 @@ describe('renderText', () => {
     expect(lines).toContain('~ VirtualNode/shop/front  (drift)');
     expect(lines).toContain('    ~ /spec/listeners/0/timeout/http/perRequest: 60s -> 15s');
     expect(lines).toContain(
-      '    value in AWS set by arn:aws:iam::111122223333:user/alice (UpdateVirtualNode at 2026-11-25T11:58:00Z from 203.0.113.7)',
+      '    changed outside meshward by arn:aws:iam::111122223333:user/alice (UpdateVirtualNode, 2026-11-25T11:58:00Z, from 203.0.113.7)',
     );
   });
 
@@ -72,7 +72,7 @@ describe('renderText', () => {
 
   it('ends with a summary and the API calls', () => {
     expect(text).toContain(
-      'Summary: 1 to create, 1 to update, 0 to replace, 1 to delete, 12 unchanged · 1 drifted, 2 pending · exit 3',
+      'Summary: 1 to create, 1 to update, 0 to replace, 0 to delete (1 with --prune), 12 unchanged · 1 drifted, 2 pending · exit 3',
     );
     expect(text).toContain('API calls: appmesh:ListVirtualNodes 2');
   });
@@ -160,7 +160,9 @@ describe('renderMarkdown', () => {
   it('folds each resource into <details> with a before/after table', () => {
     expect(md).toContain('<details><summary><code>~ VirtualNode/shop/front</code> update · drift</summary>');
     expect(md).toContain('| `/spec/listeners/0/timeout/http/perRequest` | `60s` | `15s` |');
-    expect(md).toContain('Value in AWS set by `arn:aws:iam::111122223333:user/alice`');
+    expect(md).toContain('Changed outside meshward by `arn:aws:iam::111122223333:user/alice` (UpdateVirtualNode, ');
+    expect(md).toContain('| Field | Now (AWS) | After apply (manifests) |');
+    expect(md).toContain('| delete | 0 (1 with --prune) |');
     expect(md).toContain('Skipped: prune is off');
     expect(md.match(/<details>/g)).toHaveLength(3);
     expect(md.match(/<\/details>/g)).toHaveLength(3);

@@ -1,7 +1,15 @@
 import { diffResources } from '../../src/core/diff';
 import type { DesiredResource, ResourceChange } from '../../src/core/model';
 import { buildPlan } from '../../src/core/plan';
-import { buildReport, describeOutcome, exitCodeFor, type Report, type ReportResource } from '../../src/core/report';
+import {
+  buildReport,
+  describeOutcome,
+  exitCodeFor,
+  PRUNE_OFF_REASON,
+  renderText,
+  type Report,
+  type ReportResource,
+} from '../../src/core/report';
 import { resourceId } from '../../src/core/types';
 import { actualOf, appliedState, byId, desired, referenceTopology, refs, STACK, stateOf } from './fixtures/resources';
 
@@ -204,5 +212,35 @@ describe('report safety', () => {
       errors: [{ code: 'CONFIG', message: `bad token xoxb-1-2-3` }],
     });
     expect(JSON.stringify(report)).not.toMatch(/hooks\.slack\.com|xoxb-/);
+  });
+});
+
+describe('counting deletes the plan holds back', () => {
+  // service-b's node left the manifests; AWS still has it, owned by this stack.
+  const kept = all.filter((d) => d.id !== resourceId(refs.bNode));
+  const changes = diffResources({
+    desired: kept,
+    actual: all.map((d) => actualOf(d)),
+    state: appliedState(all),
+    stack: STACK,
+  });
+  const reportWith = (prune: boolean): Report =>
+    buildReport({ stack: STACK, generatedAt: NOW, plan: buildPlan(changes, { prune, desiredCount: kept.length }) });
+
+  it('without prune: the delete is found, skipped, and counted as what --prune would add', () => {
+    const { summary } = reportWith(false);
+    expect(summary.byAction.delete).toBe(1);
+    expect(summary.skipped).toEqual({ delete: 1 });
+    expect(summary.prunable).toBe(1);
+    // The reason buildPlan gives is the one the report counts by (they must not drift apart).
+    expect(reportWith(false).resources.find((r) => r.action === 'delete')?.skippedReason).toBe(PRUNE_OFF_REASON);
+    expect(renderText(reportWith(false))).toContain('0 to delete (1 with --prune)');
+  });
+
+  it('with prune: it is a delete', () => {
+    const report = reportWith(true);
+    expect(report.summary.skipped).toEqual({});
+    expect(report.summary.prunable).toBe(0);
+    expect(renderText(report)).toMatch(/1 to delete, /);
   });
 });

@@ -67,11 +67,21 @@ describe('CreateService', () => {
     expect(service?.serviceArn).toBe(`arn:aws:ecs:${REGION}:${ACCOUNT}:service/prod/web`);
     expect(service?.clusterArn).toBe(`arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`);
     expect(service?.status).toBe('ACTIVE');
+    // AWS-FACTS.md (ECS API): the verified defaults, strategy ROLLING included, and (ecspressoDeploymentDefaults,
+    // on by default) what ecspresso's fillDeploymentConfigurationDefaults fills.
     expect(service?.deploymentConfiguration).toEqual({
       maximumPercent: 200,
       minimumHealthyPercent: 100,
-      deploymentCircuitBreaker: { enable: false, rollback: false },
+      strategy: 'ROLLING',
+      bakeTimeInMinutes: 0,
+      deploymentCircuitBreaker: {
+        enable: false,
+        rollback: false,
+        resetOnHealthyTask: true,
+        thresholdConfiguration: { type: 'BOUNDED_PERCENT', value: 50 },
+      },
     });
+    expect(service?.availabilityZoneRebalancing).toBe('ENABLED');
     expect(service?.schedulingStrategy).toBe('REPLICA');
     expect(service?.enableECSManagedTags).toBe(false);
     expect(service?.propagateTags).toBe('NONE');
@@ -141,15 +151,32 @@ describe('CreateService', () => {
     });
   });
 
-  it('returns an identical re-create unchanged, and rejects a different one for an ACTIVE name', async () => {
-    const first = await client.send(new ecs.CreateServiceCommand(base()));
-    const same = await client.send(new ecs.CreateServiceCommand(base()));
-    expect(same.service?.deployments?.[0]?.id).toBe(first.service?.deployments?.[0]?.id);
-    expect(await failure(client.send(new ecs.CreateServiceCommand(base('web', { desiredCount: 3 }))))).toMatchObject({
-      name: 'InvalidParameterException',
-      status: 400,
-      message: 'Creation of service was not idempotent.',
-    });
+  it('refuses a second CreateService of an ACTIVE name without the creating clientToken, identical or not', async () => {
+    // The CreateService API reference: service names "must be unique within a cluster"; ECS_Idempotency.html: only
+    // a retry with the same client token and the same parameters succeeds without further action.
+    await client.send(new ecs.CreateServiceCommand(base()));
+    for (const again of [base(), base('web', { desiredCount: 3 }), base('web', { clientToken: 'new-token' })]) {
+      expect(await failure(client.send(new ecs.CreateServiceCommand(again)))).toMatchObject({
+        name: 'InvalidParameterException',
+        status: 400,
+        message: 'Creation of service was not idempotent.',
+      });
+    }
+    expect((await describe1())?.desiredCount).toBe(2);
+    expect(
+      (await client.send(new ecs.ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' })))
+        .serviceDeployments,
+    ).toHaveLength(1);
+  });
+
+  it('checks the clientToken form: up to 36 ASCII characters in 33-126', async () => {
+    // ECS_Idempotency.html: "The client token can be up to 36 ASCII characters in the range of 33-126 (inclusive)."
+    for (const clientToken of ['x'.repeat(37), 'has space']) {
+      expect((await failure(client.send(new ecs.CreateServiceCommand(base('web', { clientToken }))))).name).toBe(
+        'InvalidParameterException',
+      );
+    }
+    await client.send(new ecs.CreateServiceCommand(base('web', { clientToken: '!~'.repeat(18) })));
   });
 
   it('answers ECS errors for a missing cluster, a missing task definition and a missing network configuration', async () => {
@@ -173,10 +200,28 @@ describe('CreateService', () => {
   });
 
   it('echoes serviceConnectConfiguration under deployments[], not at the top level', async () => {
+    await cloudMap.send(new sd.CreateHttpNamespaceCommand({ Name: 'local' }));
+    await client.send(
+      new ecs.RegisterTaskDefinitionCommand({
+        family: 'named',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          { name: 'app', image: 'x', portMappings: [{ name: 'http', containerPort: 8080, appProtocol: 'http' }] },
+        ],
+      }),
+    );
     const sc = { enabled: true, namespace: 'local', services: [{ portName: 'http', discoveryName: 'web' }] };
-    await client.send(new ecs.CreateServiceCommand(base('web', { serviceConnectConfiguration: sc })));
+    await client.send(
+      new ecs.CreateServiceCommand(base('web', { taskDefinition: 'named', serviceConnectConfiguration: sc })),
+    );
     const s = await describe1();
-    expect(s?.deployments?.[0]?.serviceConnectConfiguration).toEqual(sc);
+    expect(s?.deployments?.[0]?.serviceConnectConfiguration).toMatchObject({
+      enabled: true,
+      services: [{ portName: 'http', discoveryName: 'web' }],
+    });
     expect(s).not.toHaveProperty('serviceConnectConfiguration');
   });
 });

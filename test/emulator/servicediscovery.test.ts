@@ -1,9 +1,14 @@
 /**
  * Cloud Map through the real SDK client: private DNS namespaces (async create with an operation), services,
  * instances, tags, paging and filters, and the errors AWS answers (NamespaceNotFound, ServiceNotFound,
- * ServiceAlreadyExists with the existing id, DuplicateRequest, NamespaceAlreadyExists, ResourceInUse, InvalidInput).
+ * ServiceAlreadyExists with the existing id, DuplicateRequest, NamespaceAlreadyExists, ResourceInUse, InvalidInput),
+ * HTTP namespaces and DiscoverInstances (with the SDK's `data-` host prefix).
  */
 import * as sd from '@aws-sdk/client-servicediscovery';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { lookup as dnsLookup } from 'node:dns';
+import { Agent } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import type { Emulator } from '../../src/emulator/server';
 import { createServiceDiscoveryService } from '../../src/emulator/servicediscovery/service';
 import { ACCOUNT, REGION, failure, startTestEmulator } from './helpers';
@@ -12,6 +17,8 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 let clock = T0;
 let emu: Emulator;
 let client: sd.ServiceDiscoveryClient;
+/** DiscoverInstances goes to `data-<host>`; this client sends it to the endpoint as given (see the last test). */
+let prefixless: sd.ServiceDiscoveryClient;
 
 beforeAll(async () => {
   emu = await startTestEmulator({ now: () => clock, services: [createServiceDiscoveryService] });
@@ -20,6 +27,13 @@ beforeAll(async () => {
     region: REGION,
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
     maxAttempts: 1,
+  });
+  prefixless = new sd.ServiceDiscoveryClient({
+    endpoint: emu.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+    maxAttempts: 1,
+    disableHostPrefix: true,
   });
 });
 afterAll(async () => {
@@ -284,5 +298,109 @@ describe('instances and tags', () => {
     expect((await failure(client.send(new sd.TagResourceCommand({ ResourceARN, Tags: tooMany })))).name).toBe(
       'TooManyTagsException',
     );
+  });
+});
+
+describe('HTTP namespaces and DiscoverInstances', () => {
+  async function httpNamespace(name: string): Promise<string> {
+    const { OperationId } = await client.send(new sd.CreateHttpNamespaceCommand({ Name: name, Description: 'api' }));
+    const { Operation } = await client.send(new sd.GetOperationCommand({ OperationId }));
+    expect(Operation).toMatchObject({ Type: 'CREATE_NAMESPACE', Status: 'SUCCESS' });
+    return Operation?.Targets?.NAMESPACE ?? '';
+  }
+
+  it('creates an HTTP namespace that GetNamespace finds by id or ARN, with its ARN and HttpName', async () => {
+    const id = await httpNamespace('shop.api');
+    const { Namespace } = await client.send(new sd.GetNamespaceCommand({ Id: id }));
+    expect(Namespace).toMatchObject({
+      Id: id,
+      Arn: `arn:aws:servicediscovery:${REGION}:${ACCOUNT}:namespace/${id}`,
+      Name: 'shop.api',
+      Type: 'HTTP',
+      Description: 'api',
+      Properties: { HttpProperties: { HttpName: 'shop.api' } },
+    });
+    expect((await client.send(new sd.GetNamespaceCommand({ Id: Namespace?.Arn }))).Namespace?.Id).toBe(id);
+    // An HTTP namespace has no DNS: a service in it cannot have DnsConfig.
+    expect(
+      (
+        await failure(
+          client.send(
+            new sd.CreateServiceCommand({
+              Name: 's',
+              NamespaceId: id,
+              DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 5 }] },
+            }),
+          ),
+        )
+      ).name,
+    ).toBe('InvalidInput');
+  });
+
+  it('discovers instances by namespace and service name, filtered by health and attributes', async () => {
+    const id = await httpNamespace('shop.api');
+    const { Service } = await client.send(new sd.CreateServiceCommand({ Name: 'cart', NamespaceId: id }));
+    const put = (InstanceId: string, Attributes: Record<string, string>) =>
+      client.send(new sd.RegisterInstanceCommand({ ServiceId: Service?.Id, InstanceId, Attributes }));
+    await put('a', { AWS_INSTANCE_IPV4: '10.0.0.1', stage: 'blue' });
+    await put('b', { AWS_INSTANCE_IPV4: '10.0.0.2', stage: 'green' });
+    await put('c', { AWS_INSTANCE_IPV4: '10.0.0.3', stage: 'green', AWS_INIT_HEALTH_STATUS: 'UNHEALTHY' });
+    const discover = async (extra: Partial<sd.DiscoverInstancesCommandInput> = {}): Promise<string[]> =>
+      (
+        (
+          await prefixless.send(
+            new sd.DiscoverInstancesCommand({ NamespaceName: 'shop.api', ServiceName: 'cart', ...extra }),
+          )
+        ).Instances ?? []
+      ).map((i) => i.InstanceId ?? '');
+    // The DiscoverInstances API reference: HealthStatus defaults to HEALTHY.
+    expect(await discover()).toEqual(['a', 'b']);
+    expect(await discover({ HealthStatus: 'ALL' })).toEqual(['a', 'b', 'c']);
+    expect(await discover({ QueryParameters: { stage: 'green' } })).toEqual(['b']);
+    // OptionalParameters narrow the answer only when some instance matches them.
+    expect(await discover({ OptionalParameters: { stage: 'blue' } })).toEqual(['a']);
+    expect(await discover({ OptionalParameters: { stage: 'red' } })).toEqual(['a', 'b']);
+    const first = await prefixless.send(
+      new sd.DiscoverInstancesCommand({ NamespaceName: 'shop.api', ServiceName: 'cart' }),
+    );
+    expect(first.Instances?.[0]).toEqual({
+      InstanceId: 'a',
+      NamespaceName: 'shop.api',
+      ServiceName: 'cart',
+      HealthStatus: 'HEALTHY',
+      Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1', stage: 'blue' },
+    });
+    await client.send(new sd.DeregisterInstanceCommand({ ServiceId: Service?.Id, InstanceId: 'a' }));
+    const next = await prefixless.send(
+      new sd.DiscoverInstancesCommand({ NamespaceName: 'shop.api', ServiceName: 'cart' }),
+    );
+    expect(next.InstancesRevision).toBeGreaterThan(first.InstancesRevision ?? Number.POSITIVE_INFINITY);
+    expect((await failure(discover({ ServiceName: 'nope' }))).name).toBe('ServiceNotFound');
+    expect((await failure(discover({ NamespaceName: 'nope' }))).name).toBe('NamespaceNotFound');
+  });
+
+  it('accepts the data- host prefix the SDK puts on DiscoverInstances (the model has endpoint.hostPrefix "data-")', async () => {
+    // Checked with @aws-sdk/client-servicediscovery: against endpoint http://127.0.0.1:<port> the SDK sends
+    // DiscoverInstances to data-127.0.0.1, which does not resolve (getaddrinfo ENOTFOUND) unless the client sets
+    // disableHostPrefix: true. A resolver that maps the prefixed name to 127.0.0.1 shows the emulator accepting it.
+    const id = await httpNamespace('shop.api');
+    await client.send(new sd.CreateServiceCommand({ Name: 'cart', NamespaceId: id }));
+    const hosts: string[] = [];
+    const lookup: LookupFunction = (hostname, options, callback) => {
+      hosts.push(hostname);
+      dnsLookup(hostname.replace(/^data-/, ''), options, callback);
+    };
+    const prefixed = new sd.ServiceDiscoveryClient({
+      endpoint: emu.endpoint,
+      region: REGION,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ lookup }) }),
+    });
+    const out = await prefixed.send(
+      new sd.DiscoverInstancesCommand({ NamespaceName: 'shop.api', ServiceName: 'cart' }),
+    );
+    expect(out.Instances).toEqual([]);
+    expect(hosts).toEqual(['data-127.0.0.1']);
   });
 });

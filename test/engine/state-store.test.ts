@@ -48,6 +48,34 @@ describe('file state store', () => {
     await expect(store.load('a')).rejects.toMatchObject({ code: 'STATE_CORRUPT' });
   });
 
+  it("a writer that loaded before another saved keeps the other run's history records", async () => {
+    const first = new FileStateStore('state.json', dir);
+    await first.save({ ...emptyState('a'), history: [{ at: '2026-01-01T00:00:00Z', summary: {}, ok: true }] });
+    const a = new FileStateStore('state.json', dir);
+    const b = new FileStateStore('state.json', dir);
+    const stateA = await a.load('a');
+    const stateB = await b.load('a');
+    await a.save({
+      ...stateA,
+      history: [...stateA.history, { at: '2026-01-01T00:00:01Z', summary: { created: 1 }, ok: true }],
+    });
+    await b.save({
+      ...stateB,
+      history: [...stateB.history, { at: '2026-01-01T00:00:02Z', summary: { configured: 1 }, ok: true }],
+    });
+    const final = await new FileStateStore('state.json', dir).load('a');
+    expect(final.history.map((h) => h.at)).toEqual([
+      '2026-01-01T00:00:00Z',
+      '2026-01-01T00:00:01Z',
+      '2026-01-01T00:00:02Z',
+    ]);
+    // Records a writer trims on purpose (it loaded them) are not brought back.
+    const c = new FileStateStore('state.json', dir);
+    const stateC = await c.load('a');
+    await c.save({ ...stateC, history: stateC.history.slice(1) });
+    expect((await c.load('a')).history).toHaveLength(2);
+  });
+
   it('trims history', async () => {
     const store = new FileStateStore('state.json', dir);
     const history = Array.from({ length: 80 }, (_, i) => ({ at: String(i), summary: {}, ok: true }));

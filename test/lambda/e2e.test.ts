@@ -85,7 +85,7 @@ describe('operator end to end (enforce)', () => {
     const text = h.sink.allText();
     expect(text).toContain('VirtualNode/shop/orders');
     expect(text).toContain(FIELD);
-    expect(text).toContain('`15s` → `30s`');
+    expect(text).toContain('`30s` -&gt; `15s`');
     expect(text).toContain(HUMAN_ARN);
     expect(text).toContain('UpdateVirtualNode');
     expect(text).toContain('*reverted*');
@@ -226,7 +226,7 @@ describe('operator end to end (detect)', () => {
     expect(first).toHaveLength(1);
     const text = JSON.stringify(first);
     expect(text).toContain(FIELD);
-    expect(text).toContain('`15s` → `45s`');
+    expect(text).toContain('`45s` -&gt; `15s`');
     expect(text).toContain('reported only');
     // Found by CloudTrail LookupEvents (the run was started by the schedule, not by the call).
     expect(text).toContain(HUMAN_ARN);

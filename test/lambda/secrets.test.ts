@@ -3,6 +3,7 @@
  * answering 500 / 404 / invalid_auth, and Secrets Manager holding malformed JSON. None of logs, EMF lines, the
  * run result, the Slack payloads or the EventBridge outcome events may contain it.
  */
+import { SLACK_SECRET_UNSET } from '../../src/notify/slack-secret';
 import { ENV, loadConfig } from '../../src/operator/config';
 import { createOperatorDeps } from '../../src/operator/deps';
 import { handleEvent, type OperatorDeps } from '../../src/operator/run';
@@ -95,6 +96,23 @@ describe('Slack secrets never leak', () => {
       expectNoSecret(lines, result);
     } finally {
       h.sink.apiError(undefined);
+      deps.clients.destroy();
+      deps.aws.destroy();
+    }
+  });
+
+  it('the placeholder the stack created when no Slack destination was given: Slack off, and the log says how', async () => {
+    const lines: string[] = [];
+    const deps = depsWithSecret(SLACK_SECRET_UNSET, lines);
+    try {
+      await publishChange();
+      const result = await handleEvent(h.s3Event(), deps);
+      expect(result.status).toBe('reconciled');
+      const log = lines.join('\n');
+      expect(log).toContain('slack unavailable');
+      expect(log).toContain('Slack is off');
+      expect(log).toContain('put a webhook URL');
+    } finally {
       deps.clients.destroy();
       deps.aws.destroy();
     }

@@ -34,8 +34,8 @@ describe('renderSlackReport', () => {
     expect(all).toContain('mode *detect*');
     expect(all).toContain('*drift*\n1');
     expect(all).toContain('VirtualNode/shop/orders');
-    // Drift reads as "declared -> what someone changed it to".
-    expect(all).toContain('`/spec/listeners/0/timeout/http/perRequest/value`: `15` → `30`');
+    // Drift reads as every diff does: the value in AWS now (what someone set) -> the value after apply (declared).
+    expect(all).toContain('`/spec/listeners/0/timeout/http/perRequest/value`: `30` -&gt; `15`');
     expect(all).toContain('arn:aws:iam::123456789012:user/alice');
     expect(all).toContain('UpdateVirtualNode, 2026-11-25T17:00:00Z, from 10.1.2.3');
     expect(all).toContain('*reported only*');
@@ -57,7 +57,7 @@ describe('renderSlackReport', () => {
         ],
       }),
     );
-    expect(texts(message.blocks).join('\n')).toContain('`/spec/x`: `"a"` → `"b"`');
+    expect(texts(message.blocks).join('\n')).toContain('`/spec/x`: `"a"` -&gt; `"b"`');
     expect(texts(message.blocks).join('\n')).toContain('— update from the manifests\n');
     expect(texts(message.blocks).join('\n')).toContain('meshward: *applied*');
   });
@@ -80,8 +80,10 @@ describe('renderSlackReport', () => {
     // "meshward changed 15s to 30s").
     expect(reverted.split('\n')[0]).toBe('*VirtualNode/shop/orders* — changed outside meshward');
     const lines = reverted.split('\n');
-    const arrow = lines.findIndex((l) => l.includes('`15s` → `30s`'));
-    const who = lines.findIndex((l) => l.startsWith('_changed by_ `arn:aws:iam::123456789012:user/alice`'));
+    const arrow = lines.findIndex((l) => l.includes('`30s` -&gt; `15s`'));
+    const who = lines.findIndex((l) =>
+      l.startsWith('_changed outside meshward by_ `arn:aws:iam::123456789012:user/alice`'),
+    );
     const did = lines.findIndex((l) => l.startsWith('meshward: *reverted*'));
     expect(arrow).toBeGreaterThan(0);
     expect(who).toBeGreaterThan(arrow);
@@ -91,7 +93,7 @@ describe('renderSlackReport', () => {
     expect(drift('failed')).toContain('meshward: *failed* to revert it');
   });
 
-  it('labels the direction when a pending change also overwrites a change made outside meshward', () => {
+  it('keeps the one direction when a pending change also overwrites a change made outside meshward', () => {
     const text =
       renderSlackReport(
         view({
@@ -102,7 +104,7 @@ describe('renderSlackReport', () => {
         }),
       ).blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []))[0] ?? '';
     expect(text).toContain('— update from the manifests; AWS had also been changed outside meshward');
-    expect(text).toContain('• `/spec/x`: AWS `1` → manifests `2`');
+    expect(text).toContain('• `/spec/x`: `1` -&gt; `2`');
     expect(text).toContain('_changed outside meshward by_ `arn:aws:iam::123456789012:user/alice`');
     expect(text).toContain('meshward: *applied* the manifests (overwriting that change)');
   });
@@ -140,6 +142,22 @@ describe('renderSlackReport', () => {
       if (block.type === 'section' && block.text?.text.startsWith('*VirtualNode'))
         expect(block.text.text).toMatch(/\nmeshward: \*(reverted|failed)\*/);
     }
+  });
+
+  it('links the folded "and N more" to the full report stored with the state', () => {
+    const resources = Array.from({ length: 200 }, (_, i) => driftedNode({ id: `VirtualNode/shop/node-${i}` }));
+    const htmlUrl = 'https://eu-west-1.console.aws.amazon.com/s3/object/b?region=eu-west-1&prefix=s/reports/x.html';
+    const message = renderSlackReport(
+      view({ resources, fullReport: { htmlUrl, markdownUrl: htmlUrl.replace('.html', '.md') } }),
+    );
+    assertWithinLimits(message.blocks, message.text);
+    const all = texts(message.blocks).join('\n');
+    expect(all).toMatch(
+      new RegExp(`…and \\d+ more resources: <${htmlUrl.replace(/[?.]/g, '\\$&')}\\|see the full report>`),
+    );
+    expect(all).toContain(`<${htmlUrl}|Full report>`);
+    // Without a stored report, nothing pretends to link.
+    expect(texts(renderSlackReport(view({ resources })).blocks).join('\n')).not.toContain('full report');
   });
 
   it('escapes Slack control characters in user data', () => {

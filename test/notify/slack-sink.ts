@@ -21,6 +21,8 @@ export interface ReceivedMessage {
   channel?: string;
   ts?: string;
   threadTs?: string;
+  /** chat.postMessage `metadata` (event_type, event_payload), as Slack stores it. */
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
 }
 
 export interface SlackSink {
@@ -34,6 +36,8 @@ export interface SlackSink {
   failWith(status: number | undefined): void;
   /** Answer Web API calls with `{ok: false, error}` until reset (e.g. 'invalid_auth'). */
   apiError(error: string | undefined): void;
+  /** Answer one Web API method (e.g. 'chat.update') with `{ok: false, error}` until reset with undefined. */
+  failMethod(method: string | undefined, error?: string): void;
   /** Every text Slack received, blocks included, as one string (for "contains" assertions). */
   allText(): string;
   close(): Promise<void>;
@@ -52,6 +56,7 @@ export async function startSlackSink(): Promise<SlackSink> {
   let retryAfter = 0;
   let failStatus: number | undefined;
   let apiError: string | undefined;
+  let failingMethod: { method: string; error: string } | undefined;
   let tsCounter = 1000;
   const sink = {} as SlackSink;
 
@@ -83,15 +88,39 @@ export async function startSlackSink(): Promise<SlackSink> {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: apiError }));
         return;
       }
+      if (failingMethod?.method === method) {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: false, error: failingMethod.error }));
+        return;
+      }
       const isJson = (req.headers['content-type'] ?? '').includes('json');
       const params: Record<string, string> = isJson
         ? (JSON.parse(raw) as Record<string, string>)
         : Object.fromEntries(new URLSearchParams(raw));
       const blocksRaw: unknown = params.blocks;
       const blocks = (typeof blocksRaw === 'string' ? JSON.parse(blocksRaw) : (blocksRaw ?? [])) as SlackBlockLike[];
+      if (method === 'conversations.history' || method === 'conversations.replies') {
+        // Newest first, like Slack; history holds top-level posts, replies one thread (parent included).
+        const posts = received.filter((m) => m.via === 'chat.postMessage' && m.channel === params.channel);
+        const messages = posts
+          .filter((m) =>
+            method === 'conversations.history'
+              ? m.threadTs === undefined
+              : m.ts === params.ts || m.threadTs === params.ts,
+          )
+          .reverse()
+          .map((m) => ({ ts: m.ts, text: m.text, ...(m.metadata ? { metadata: m.metadata } : {}) }));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: true, messages }));
+        return;
+      }
       if (method === 'chat.postMessage' || method === 'chat.update') {
         const ts = method === 'chat.update' ? params.ts : `${(tsCounter += 1)}.000100`;
+        const metaRaw: unknown = params.metadata;
+        const metadata = (typeof metaRaw === 'string' ? JSON.parse(metaRaw) : metaRaw) as ReceivedMessage['metadata'];
         received.push({
+          ...(metadata ? { metadata } : {}),
           via: method,
           path,
           authorization,
@@ -126,6 +155,9 @@ export async function startSlackSink(): Promise<SlackSink> {
     },
     apiError(error: string | undefined) {
       apiError = error;
+    },
+    failMethod(method: string | undefined, error = 'internal_error') {
+      failingMethod = method === undefined ? undefined : { method, error };
     },
     allText() {
       return received.map((m) => `${m.text}\n${blockText(m.blocks)}`).join('\n');

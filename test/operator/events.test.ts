@@ -95,7 +95,10 @@ describe('classifyEvent', () => {
       sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::123456789012:role/service/meshward-reconciler' } },
     };
     expect(classifyEvent(cloudTrail('UpdateVirtualNode', own), config)).toMatchObject({ reason: 'own-call' });
-    expect(classifyEvent(cloudTrail('DescribeMesh', alice), config)).toMatchObject({ reason: 'read-only' });
+    expect(classifyEvent(cloudTrail('DescribeMesh', alice), config)).toMatchObject({ reason: 'not-watched' });
+    expect(classifyEvent(cloudTrail('UpdateMesh', alice, {}, { readOnly: true }), config)).toMatchObject({
+      reason: 'read-only',
+    });
     expect(classifyEvent(cloudTrail('UpdateMesh', alice, {}, { errorCode: 'AccessDenied' }), config)).toMatchObject({
       reason: 'failed-call',
     });

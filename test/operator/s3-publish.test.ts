@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { publishCommand } from '../../src/cli/commands/publish';
 import { validateManifests } from '../../src/manifest/validate';
-import { parsePointer, sha256Hex } from '../../src/operator/publish-layout';
+import { parsePointer, revisionKey, sha256Hex } from '../../src/operator/publish-layout';
 import { S3ManifestSource, s3SourceFactory } from '../../src/operator/s3-source';
 import { MESH_YAML, manifestDir, nodeYaml, startLocalS3, type LocalS3 } from './helpers';
 
@@ -128,7 +128,7 @@ describe('meshward publish + the S3 manifest source', () => {
     const pointer = {
       formatVersion: 1,
       revision: 'r-escape',
-      digest: 'd',
+      digest: 'd'.repeat(64),
       publishedAt: new Date().toISOString(),
       files: [{ name: 'x.yaml', key: outside, sha256: sha256Hex(body), size: body.length }],
     };
@@ -140,6 +140,72 @@ describe('meshward publish + the S3 manifest source', () => {
     });
     expect(result.valid).toBe(false);
     expect(result.issues[0]?.message).toContain('outside');
+  });
+
+  // Issue 12: a pointer key with `../` passed the folder check (it starts with the folder) and applied another
+  // stack's file. Keys are resolved as S3 and URL-decoding tools would and confined to the stack's revision folder.
+  it.each([
+    [
+      '../ climbing into another stack',
+      (p: string, d: string) => `${p}/revisions/${d}/../../../other/revisions/x/a.yaml`,
+    ],
+    ['a bare ..', (p: string, d: string) => `${p}/revisions/${d}/..`],
+    ['an absolute key', (p: string, d: string) => `/${p}/revisions/${d}/a.yaml`],
+    ['a percent-encoded ../', (p: string, d: string) => `${p}/revisions/${d}/%2e%2e/%2e%2e/%2e%2e/other/a.yaml`],
+    ['a backslash ..\\', (p: string, d: string) => `${p}/revisions/${d}/..\\..\\..\\other\\a.yaml`],
+    ['a ./ segment', (p: string, d: string) => `${p}/revisions/${d}/./a.yaml`],
+  ])('refuses a pointer key with %s, reading nothing outside the prefix', async (_label, keyOf) => {
+    const prefix = 'meshward/victim';
+    const digest = 'e'.repeat(64);
+    // Another stack's file, valid on its own: the attack is to make this stack apply it.
+    const other = 'meshward/other/revisions/x/a.yaml';
+    await local.s3.send(new PutObjectCommand({ Bucket: local.bucket, Key: other, Body: MESH_YAML }));
+    const key = keyOf(prefix, digest);
+    const pointer = {
+      formatVersion: 1,
+      revision: 'r-traversal',
+      digest,
+      publishedAt: new Date().toISOString(),
+      files: [{ name: 'a.yaml', key, sha256: sha256Hex(MESH_YAML), size: MESH_YAML.length }],
+    };
+    await local.s3.send(
+      new PutObjectCommand({ Bucket: local.bucket, Key: `${prefix}/current.json`, Body: JSON.stringify(pointer) }),
+    );
+    const result = await validateManifests([`s3://${local.bucket}/${prefix}`], {
+      schemes: { s3: s3SourceFactory(local.s3) },
+    });
+    expect(result.valid).toBe(false);
+    expect(result.documents).toEqual([]);
+    expect(result.issues[0]?.message).toMatch(
+      /outside revision folder meshward\/victim\/revisions\/e{64}\/.*must lie under/,
+    );
+  });
+
+  it('refuses a pointer whose digest is not a sha256 (it names the folder: "../other" would climb out)', async () => {
+    const prefix = 'meshward/victim2';
+    const pointer = {
+      formatVersion: 1,
+      revision: 'r-digest',
+      digest: '../../other/revisions/x',
+      publishedAt: new Date().toISOString(),
+      files: [{ name: 'a.yaml', key: 'meshward/other/revisions/x/a.yaml', sha256: sha256Hex(MESH_YAML), size: 1 }],
+    };
+    await local.s3.send(
+      new PutObjectCommand({ Bucket: local.bucket, Key: `${prefix}/current.json`, Body: JSON.stringify(pointer) }),
+    );
+    const result = await validateManifests([`s3://${local.bucket}/${prefix}`], {
+      schemes: { s3: s3SourceFactory(local.s3) },
+    });
+    expect(result.valid).toBe(false);
+    expect(result.issues[0]?.message).toContain('digest is not a sha256');
+  });
+
+  it('publishes a file named with ../ inside the revision folder, never beside it', () => {
+    const digest = 'f'.repeat(64);
+    expect(revisionKey('meshward/prod', digest, '../../a/../../x.yaml')).toBe(
+      `meshward/prod/revisions/${digest}/a/x.yaml`,
+    );
+    expect(revisionKey('', digest, '..\\..\\x.yaml')).toBe(`revisions/${digest}/x.yaml`);
   });
 
   it('reports an unpublished location as a validation issue', async () => {

@@ -100,7 +100,10 @@ describe('document envelope', () => {
     expect(valid('VirtualRouter', (doc) => (metadataOf(doc)['name'] = 'r'.repeat(256)))).toEqual([
       '/metadata/name maxLength',
     ]);
-    expect(valid('VirtualRouter', (doc) => (metadataOf(doc)['name'] = ''))).toEqual(['/metadata/name minLength']);
+    expect(valid('VirtualRouter', (doc) => (metadataOf(doc)['name'] = ''))).toEqual([
+      '/metadata/name minLength',
+      '/metadata/name pattern',
+    ]);
     expect(valid('EcsService', (doc) => (metadataOf(doc)['name'] = 'web api'))).toEqual(['/metadata/name pattern']);
   });
 
@@ -192,7 +195,7 @@ describe('EcsService', () => {
         }),
       ),
     ).toEqual([]);
-    for (const field of ['serviceName', 'tags', 'role', 'serviceConnectConfiguration']) {
+    for (const field of ['serviceName', 'tags', 'role']) {
       expect(ecs((spec) => (spec[field] = 'x'))).toEqual(['/spec additionalProperties']);
     }
     expect(ecs((spec) => (spec['taskDefinition'] = 'orders:3'))).toEqual(['/spec/taskDefinition type']);

@@ -4,6 +4,7 @@
  * resource what happened. Exit 0 applied (or nothing to do), 1 failed, 4 refused by a guard.
  */
 import { createInterface } from 'node:readline/promises';
+import { LOCK_HELP, LOCK_OPTIONS, parseLockTimeout, withCliLock } from '../lock-flags';
 import { EXIT, UsageError, outputFormat, parseCommandArgs, processIO, reportFailure, writeLine } from '../output';
 import type { CliIO } from '../output';
 import {
@@ -12,13 +13,14 @@ import {
   type PreparedRun,
   parseCount,
   prepare,
-  printIssues,
+  reportUnready,
   progressTo,
   renderReport,
   runReconcile,
 } from './plan';
 
-export const USAGE = `Usage: meshward apply [PATH...] [--prune] [--max-deletes N] [--force] [--auto-approve] [--wait] [-o text|json|markdown]
+export const USAGE = `Usage: meshward apply [PATH...] [--prune] [--max-deletes N] [--force] [--auto-approve] [--wait] [--lock-timeout DURATION]
+                      [-o text|json|markdown]
 
 Make AWS match the manifests: creates and updates in dependency order, deletes (with --prune) in reverse.
 PATH defaults to manifests/.
@@ -26,14 +28,23 @@ PATH defaults to manifests/.
 Options:
   --prune              delete managed resources that left the manifests
   --max-deletes N      refuse to delete more than N resources (default 5)
-  --force              override the empty-set and max-deletes guards (never ownership or deletion protection)
+  --force              override the max-deletes guard (never ownership, deletion protection or an empty set)
   --auto-approve       do not ask before applying (required when stdin is not a terminal)
   --wait               wait for ECS deployments to finish, with progress
+${LOCK_HELP}
   -o, --output FORMAT  text (default), json or markdown
 
-Exit codes: 0 applied or nothing to do, 1 error or a failed resource, 4 refused by a safety guard.
+One writer per stack: apply holds the state's lock (a lock file beside a file state, lock.json beside an S3
+state) from reading the state to saving it; plan and drift take none.
+
+Exit codes: 0 applied or nothing to do, 1 error, a failed resource, a declined confirmation or the state
+locked by another run (LOCKED), 4 refused by a safety guard.
 
 ${COMMON_HELP}`;
+
+/** " · exit N" at the end of the summary line, before any closing color codes. */
+// eslint-disable-next-line no-control-regex
+const STATED_EXIT = / · exit \d+(?=(?:\u001b\[[0-9;]*m)*$)/m;
 
 async function confirm(): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -60,6 +71,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
         force: { type: 'boolean' },
         'auto-approve': { type: 'boolean' },
         wait: { type: 'boolean' },
+        ...LOCK_OPTIONS,
       },
     });
     if (values.help) {
@@ -68,15 +80,13 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     }
     const format = outputFormat(values.output, ['text', 'json', 'markdown'] as const, 'text');
     const maxDeletes = parseCount(values['max-deletes'], '--max-deletes');
+    const lockTimeoutMs = parseLockTimeout(values['lock-timeout']);
     const interactive = process.stdin.isTTY === true;
     if (!values['auto-approve'] && !interactive) {
       throw new UsageError('stdin is not a terminal: pass --auto-approve to apply without a confirmation');
     }
     const ready = await prepare(values, positionals, io);
-    if (!ready.run) {
-      printIssues(io, ready.issues);
-      return EXIT.error;
-    }
+    if (!ready.run) return reportUnready(io, ready, values.prune ?? false);
     prepared = ready.run;
     const common = {
       prune: values.prune ?? false,
@@ -86,26 +96,34 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     };
     if (!values['auto-approve']) {
       const preview = await runReconcile(prepared, ready.documents, { ...common, mode: 'plan' });
-      writeLine(io.stdout, renderReport(preview.report, 'text', io));
-      if (preview.report.errors.length > 0) return EXIT.error;
-      if (preview.plan?.refused) return EXIT.refused;
-      if ((preview.plan?.stages.length ?? 0) === 0) return EXIT.ok;
+      const previewCode =
+        preview.report.errors.length > 0 ? EXIT.error : preview.plan?.refused ? EXIT.refused : undefined;
+      const nothingToDo = (preview.plan?.stages.length ?? 0) === 0;
+      const code = previewCode ?? (nothingToDo ? EXIT.ok : undefined);
+      const shown = renderReport(preview.report, 'text', io, code ?? EXIT.ok);
+      // Before the prompt the exit code is not known yet (it depends on the answer): the preview states none then.
+      writeLine(io.stdout, code !== undefined ? shown : shown.replace(STATED_EXIT, ''));
+      if (code !== undefined) return code;
       if (!(await confirm())) {
-        writeLine(io.stderr, 'Apply cancelled.');
-        return EXIT.ok;
+        // As terraform: declining is not success, so a script that pipes "no" does not carry on as if applied.
+        writeLine(io.stderr, 'Apply cancelled: nothing was changed.');
+        return EXIT.error;
       }
     }
-    const outcome = await runReconcile(prepared, ready.documents, {
-      ...common,
-      mode: 'apply',
-      wait: values.wait ?? false,
-    });
-    writeLine(io.stdout, renderReport(outcome.report, format, io));
+    const run = prepared;
+    const outcome = await withCliLock(run.session.store, 'meshward apply', lockTimeoutMs, () =>
+      runReconcile(run, ready.documents, { ...common, mode: 'apply', wait: values.wait ?? false }),
+    );
     const report = outcome.report;
-    if (report.errors.length > 0) return EXIT.error;
-    if (outcome.results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked')) return EXIT.error;
-    if (report.guards.length > 0) return EXIT.refused;
-    return EXIT.ok;
+    const code =
+      report.errors.length > 0 || outcome.results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked')
+        ? EXIT.error
+        : report.guards.length > 0
+          ? EXIT.refused
+          : EXIT.ok;
+    // The report states the code this process exits with (not the plan's status), so text, JSON and $? agree.
+    writeLine(io.stdout, renderReport(report, format, io, code));
+    return code;
   } catch (error) {
     return reportFailure(io, error, USAGE);
   } finally {

@@ -28,7 +28,10 @@ import { LOCAL_CREDENTIALS } from '../../aws/clients';
 export const USAGE = `Usage: meshward demo [PATH]
 
 A guided tour on a fresh local emulator (nothing touches AWS, nothing is kept): apply the manifests (default
-manifests/), change a route weight and a timeout behind meshward's back, detect the drift, re-apply, converge.`;
+manifests/), change a route weight and a timeout behind meshward's back, detect the drift, re-apply, converge.
+
+Options:
+  -h, --help   show this help`;
 
 const STACK = 'demo';
 
@@ -148,7 +151,9 @@ export async function runDemo(io: CliIO, paths: string[]): Promise<number> {
     for (const c of await changeInTheConsole(session.endpoint ?? '', region)) {
       writeLine(
         io.stdout,
-        `   ${c.what}: ${c.before} -> ${style.yellow(c.after)} in AWS (the manifests say ${c.before})`,
+        // No arrow here: every arrow meshward prints reads "value in AWS now -> value after apply", and the drift
+        // report below shows this very edit that way (the new value, then the declared one apply puts back).
+        `   ${c.what}: set to ${style.yellow(c.after)} in AWS (the manifests say ${c.before})`,
       );
     }
 

@@ -13,7 +13,7 @@ import {
   COMMON_OPTIONS,
   type PreparedRun,
   prepare,
-  printIssues,
+  reportUnready,
   renderReport,
   runReconcile,
 } from './plan';
@@ -22,8 +22,9 @@ export const USAGE = `Usage: meshward drift [PATH...] [-o text|json|markdown|sla
 
 Report what differs between the manifests and AWS, separating drift (AWS changed outside meshward) from pending
 changes (the manifests changed since the last apply). Reads AWS, writes nothing there. PATH defaults to manifests/.
-A differing field reads "value in AWS -> value in the manifests": for drift, the value on the left is the one set
-outside meshward ("value in AWS set by" names who set it), the one on the right is what apply would restore.
+A differing field reads "value in AWS now -> value after apply", as in plan: for drift, the value on the left is
+the one set outside meshward (the line "changed outside meshward by" names who set it), the one on the right the
+declared value that apply puts back.
 
 Options:
   -o, --output FORMAT  text (default), json, markdown or slack (Block Kit JSON, as the operator posts it)
@@ -112,10 +113,7 @@ export async function run(argv: string[], io: CliIO = processIO(), slack?: Slack
     }
     const format = outputFormat(values.output, ['text', 'json', 'markdown', 'slack'] as const, 'text');
     const ready = await prepare(values, positionals, io);
-    if (!ready.run) {
-      printIssues(io, ready.issues);
-      return EXIT.error;
-    }
+    if (!ready.run) return reportUnready(io, ready, false);
     prepared = ready.run;
     const session = prepared.session;
     const attribute = cloudTrailAttribution({

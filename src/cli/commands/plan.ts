@@ -5,9 +5,11 @@
 import type { ValidationIssue } from '../../manifest/issues';
 import { formatIssue } from '../../manifest/issues';
 import { type Report, renderJson, renderMarkdown, renderText } from '../../core/report';
+import { DIRECTION_LEGEND } from '../../core/format-value';
 import { type ReconcileOptions, type ReconcileOutcome, reconcile } from '../../engine/reconcile';
 import { type Session, openSession, seedLocalInfrastructure } from '../../engine/session';
-import { manifestSchemes } from '../manifest-schemes';
+import { type S3Settings, manifestSchemes } from '../manifest-schemes';
+import { LOCAL_CREDENTIALS } from '../../aws/clients';
 import { validateManifests } from '../../manifest/validate';
 import {
   EXIT,
@@ -62,39 +64,105 @@ export interface PreparedRun {
   refresh: boolean;
 }
 
-/**
- * Validates first (invalid manifests never open AWS clients), then opens the session; in --local mode it also
- * creates the clusters and namespaces the manifests assume.
- */
-export async function prepare(
-  values: CommonValues,
-  positionals: string[],
-  io: CliIO,
-): Promise<{ run?: PreparedRun; issues: ValidationIssue[]; valid: boolean; documents: ReconcileOptions['documents'] }> {
-  const paths = positionals.length > 0 ? positionals : ['manifests/'];
-  const validation = await validateManifests(paths, { cwd: io.cwd, schemes: manifestSchemes() });
-  if (!validation.valid) return { issues: validation.issues, valid: false, documents: [] };
-  const session = await openSession({
+/** Why a run could not start: the manifests are invalid, could not be read, or there are none. */
+export type Unready = 'invalid' | 'unreadable' | 'empty';
+
+export interface Prepared {
+  run?: PreparedRun;
+  issues: ValidationIssue[];
+  valid: boolean;
+  documents: ReconcileOptions['documents'];
+  /** Set when `run` is not. */
+  unready?: Unready;
+}
+
+/** Issue codes of a source that could not be read (as opposed to manifests that were read and are wrong). */
+const READ_FAILURES: ReadonlySet<string> = new Set(['SOURCE_NOT_FOUND', 'SOURCE_READ_FAILED']);
+
+export function unreadyReason(issues: readonly ValidationIssue[]): Unready {
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0 && errors.every((i) => i.code === 'NO_DOCUMENTS')) return 'empty';
+  if (errors.some((i) => READ_FAILURES.has(i.code))) return 'unreadable';
+  return 'invalid';
+}
+
+function openFrom(values: CommonValues, io: CliIO): Promise<Session> {
+  return openSession({
     cwd: io.cwd,
     ...(values.local ? { local: true } : {}),
     ...(values.state !== undefined ? { stateUri: values.state } : {}),
   });
-  if (values.local)
-    await seedLocalInfrastructure(
-      session.clients,
-      validation.documents.map((d) => d.doc),
-    );
-  return {
-    run: { session, stack: values.stack ?? 'default', paths, refresh: values.refresh ?? false },
-    issues: validation.issues,
-    valid: true,
-    documents: validation.documents,
-  };
 }
 
-export function printIssues(io: CliIO, issues: readonly ValidationIssue[]): void {
+/**
+ * Validates first (invalid manifests never open AWS clients), then opens the session; in --local mode it also
+ * creates the clusters and namespaces the manifests assume. With --local, s3:// manifests are the emulator's (what
+ * `meshward publish --local` uploaded), so there the emulator starts before validation.
+ */
+export async function prepare(values: CommonValues, positionals: string[], io: CliIO): Promise<Prepared> {
+  const paths = positionals.length > 0 ? positionals : ['manifests/'];
+  let session: Session | undefined;
+  try {
+    if (values.local && paths.some((p) => p.startsWith('s3://'))) session = await openFrom(values, io);
+    const validation = await validateManifests(paths, {
+      cwd: io.cwd,
+      schemes: manifestSchemes(session?.endpoint !== undefined ? localS3(session) : undefined),
+    });
+    if (!validation.valid) {
+      await session?.close();
+      session = undefined;
+      return { issues: validation.issues, valid: false, documents: [], unready: unreadyReason(validation.issues) };
+    }
+    session ??= await openFrom(values, io);
+    if (values.local)
+      await seedLocalInfrastructure(
+        session.clients,
+        validation.documents.map((d) => d.doc),
+      );
+    return {
+      run: { session, stack: values.stack ?? 'default', paths, refresh: values.refresh ?? false },
+      issues: validation.issues,
+      valid: true,
+      documents: validation.documents,
+    };
+  } catch (error) {
+    await session?.close();
+    throw error;
+  }
+}
+
+/** The S3 settings of the embedded emulator a --local session runs. */
+export function localS3(session: Session): S3Settings {
+  return { endpoint: session.endpoint, region: session.clients.region, credentials: LOCAL_CREDENTIALS };
+}
+
+export function printIssues(io: CliIO, issues: readonly ValidationIssue[], unready: Unready = 'invalid'): void {
   for (const issue of issues) writeLine(io.stderr, formatIssue(issue));
-  writeLine(io.stderr, `manifests are invalid: nothing was planned or applied (run "meshward validate" for details)`);
+  const what =
+    unready === 'unreadable'
+      ? 'manifests could not be read'
+      : unready === 'empty'
+        ? 'no manifests found'
+        : 'manifests are invalid';
+  writeLine(io.stderr, `${what}: nothing was planned or applied (run "meshward validate" for details)`);
+}
+
+/**
+ * The exit code and message when `prepare` returned no run. An empty set with --prune means "delete everything the
+ * stack owns": the empty-set guard refuses it (exit 4) and names the command that does that on purpose.
+ */
+export function reportUnready(io: CliIO, ready: Prepared, prune: boolean): number {
+  if (ready.unready === 'empty' && prune) {
+    for (const issue of ready.issues) writeLine(io.stderr, formatIssue(issue));
+    writeLine(
+      io.stderr,
+      'refused by the empty-set guard: with --prune an empty manifest set would delete everything the stack owns. ' +
+        'Nothing was changed. To delete a stack on purpose, run "meshward destroy".',
+    );
+    return EXIT.refused;
+  }
+  printIssues(io, ready.issues, ready.unready);
+  return EXIT.error;
 }
 
 export type ReportFormat = 'text' | 'json' | 'markdown';
@@ -103,7 +171,7 @@ export type ReportFormat = 'text' | 'json' | 'markdown';
  * FieldChange.before is AWS's value and after the manifests'. For drift that is the reverse of the edit that caused
  * it ("30s -> 10s, changed by X" when X set 30s), so text output states the direction once.
  */
-export const FIELD_DIRECTION_NOTE = 'Fields read: value in AWS now -> value in the manifests (what apply sets).';
+export const FIELD_DIRECTION_NOTE = DIRECTION_LEGEND;
 
 /** The text report, followed by FIELD_DIRECTION_NOTE when it shows any "before -> after" field. */
 export function withDirectionNote(report: Report, text: string): string {
@@ -111,10 +179,19 @@ export function withDirectionNote(report: Report, text: string): string {
   return a.update + a.replace > 0 ? `${text.trimEnd()}\n${FIELD_DIRECTION_NOTE}\n` : text;
 }
 
-export function renderReport(report: Report, format: ReportFormat, io: CliIO): string {
-  if (format === 'json') return renderJson(report);
-  if (format === 'markdown') return renderMarkdown(report);
-  return withDirectionNote(report, renderText(report, { color: colorEnabled(io.stdout, io.env) }));
+/**
+ * The report as the user reads it. `exitCode` is the code this process exits with, when it differs from the
+ * report's status (plain plan, apply): JSON and text then state that code, never the status's. Markdown keeps the
+ * status as its headline ("pending changes") and states the real code beside it.
+ */
+export function renderReport(report: Report, format: ReportFormat, io: CliIO, exitCode?: Report['exitCode']): string {
+  const stated = exitCode === undefined ? report : { ...report, exitCode };
+  if (format === 'json') return renderJson(stated);
+  if (format === 'markdown') {
+    const markdown = renderMarkdown(report);
+    return exitCode === undefined ? markdown : markdown.replace(`(exit ${report.exitCode})`, `(exit ${exitCode})`);
+  }
+  return withDirectionNote(stated, renderText(stated, { color: colorEnabled(io.stdout, io.env) }));
 }
 
 export async function runReconcile(
@@ -132,17 +209,28 @@ export async function runReconcile(
   });
 }
 
-export const USAGE = `Usage: meshward plan [PATH...] [-o text|json|markdown] [--detailed-exitcode] [--prune] [--max-deletes N]
+/**
+ * Plain plan: 0 when it could plan (changes or not, as terraform), 1 error, 4 refused by a guard (a refused plan is
+ * not one apply would carry out). --detailed-exitcode adds 2 pending and 3 drift.
+ */
+export function planExitCode(report: Report, detailed: boolean): Report['exitCode'] {
+  if (detailed || report.exitCode === EXIT.error || report.exitCode === EXIT.refused) return report.exitCode;
+  return EXIT.ok;
+}
 
-Show what "meshward apply" would change in AWS, field by field (value in AWS -> value in the manifests). Reads AWS,
+export const USAGE = `Usage: meshward plan [PATH...] [-o text|json|markdown] [--detailed-exitcode] [--prune] [--max-deletes N] [--force]
+
+Show what "meshward apply" would change in AWS, field by field (value in AWS now -> value after apply). Reads AWS,
 writes nothing there. PATH defaults to manifests/.
 
 Options:
   -o, --output FORMAT    text (default), json or markdown (a pull-request comment)
-  --detailed-exitcode    exit 0 in sync, 2 pending changes only, 3 drift, 4 refused by a safety guard, 1 error
+  --detailed-exitcode    exit 0 in sync, 2 pending changes only, 3 drift (plain plan exits 0 whatever it shows)
   --prune                include deletes of managed resources that left the manifests
   --max-deletes N        refuse a plan that deletes more than N resources (default 5)
-  --force                override the empty-set and max-deletes guards
+  --force                override the max-deletes guard (an empty set with --prune stays refused: use destroy)
+
+Exit codes: 0 planned, 1 error or invalid manifests, 4 refused by a safety guard; 2 and 3 with --detailed-exitcode.
 
 ${COMMON_HELP}`;
 
@@ -169,10 +257,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     const format = outputFormat(values.output, ['text', 'json', 'markdown'] as const, 'text');
     const maxDeletes = parseCount(values['max-deletes'], '--max-deletes');
     const ready = await prepare(values, positionals, io);
-    if (!ready.run) {
-      printIssues(io, ready.issues);
-      return EXIT.error;
-    }
+    if (!ready.run) return reportUnready(io, ready, values.prune ?? false);
     prepared = ready.run;
     const outcome = await runReconcile(prepared, ready.documents, {
       mode: 'plan',
@@ -181,9 +266,10 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       force: values.force ?? false,
       progress: io.stderr.isTTY ? progressTo(io) : () => undefined,
     });
-    writeLine(io.stdout, renderReport(outcome.report, format, io));
-    if (outcome.report.errors.length > 0) return EXIT.error;
-    return values['detailed-exitcode'] ? outcome.report.exitCode : EXIT.ok;
+    const code = planExitCode(outcome.report, values['detailed-exitcode'] ?? false);
+    // The report states the code this process exits with, so text, JSON and $? never disagree.
+    writeLine(io.stdout, renderReport(outcome.report, format, io, code));
+    return code;
   } catch (error) {
     return reportFailure(io, error, USAGE);
   } finally {

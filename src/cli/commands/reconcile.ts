@@ -16,7 +16,8 @@ import { ensureBucket, LOCAL_BUCKET, startLocalOperatorAws, type LocalOperatorAw
 import { handleEvent } from '../../operator/run';
 import { S3ManifestSource } from '../../operator/s3-source';
 import { formatS3Uri } from '../../operator/s3-uri';
-import { EXIT, parseCommandArgs, processIO, reportFailure, UsageError, writeLine } from '../output';
+import { createLogger } from '../../operator/log';
+import { EXIT, exitCodeFor, parseCommandArgs, processIO, UsageError, writeLine } from '../output';
 import type { CliIO } from '../output';
 
 export const USAGE = `Usage: meshward reconcile --event FILE [--local] [--stack NAME] [--manifests s3://bucket/prefix]
@@ -40,7 +41,27 @@ Options:
 Exit codes: as "meshward drift": 0 in sync (or the event was ignored / a duplicate), 1 error or invalid
 manifests, 2 pending changes, 3 drift, 4 refused by a safety guard.`;
 
+/**
+ * stderr is a JSON-lines log (one object a line, as the Lambda's CloudWatch log), so a failure is logged there too,
+ * and so are Node.js process warnings, which Node would otherwise print as free text.
+ */
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const log = createLogger({ write: (line) => io.stderr.write(`${line}\n`), base: { command: 'reconcile' } });
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error) => {
+    log.warn('node warning', { warning: warning instanceof Error ? warning.message : String(warning) });
+  }) as typeof process.emitWarning;
+  try {
+    return await reconcileCommand(argv, io);
+  } catch (error) {
+    log.error(error instanceof Error ? error.message : String(error), { error });
+    return exitCodeFor(error);
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+async function reconcileCommand(argv: string[], io: CliIO): Promise<number> {
   let local: LocalOperatorAws | undefined;
   try {
     const { values } = parseCommandArgs({
@@ -119,8 +140,6 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       deps.clients.destroy();
       deps.aws.destroy();
     }
-  } catch (error) {
-    return reportFailure(io, error, USAGE);
   } finally {
     await local?.stop();
   }

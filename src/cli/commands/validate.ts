@@ -12,7 +12,7 @@ import type { CliIO, Style } from '../output';
 
 export const summary = 'Check manifests against the schemas and the cross-resource rules';
 
-export const USAGE = `Usage: meshward validate [PATH...] [-o text|json]
+export const USAGE = `Usage: meshward validate [PATH...] [-o text|json] [--local]
 
 ${summary}.
 PATH is a file, a directory (searched recursively for *.yaml and *.yml) or s3://bucket/prefix;
@@ -20,6 +20,7 @@ it defaults to manifests/.
 
 Options:
   -o, --output FORMAT  text (default) or json
+  --local              read s3:// paths from the embedded emulator's S3 (what "publish --local" uploaded)
   -h, --help           show this help
 
 Exit codes: 0 valid (warnings allowed), 1 invalid or unusable input.
@@ -84,6 +85,26 @@ export function renderText(result: ValidationResult, style: Style): string {
   return lines.join('\n');
 }
 
+/**
+ * --local is the same setup as for plan: s3:// paths are the emulator's S3 under .meshward/local/. The emulator (and
+ * the SDK) load only then, so validating folders stays fast and needs no AWS at all.
+ */
+async function validateIn(paths: string[], io: CliIO, local: boolean): Promise<ValidationResult> {
+  if (!local || !paths.some((p) => p.startsWith('s3://'))) {
+    return validateManifests(paths, { cwd: io.cwd, schemes: manifestSchemes() });
+  }
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { openSession } = require('../../engine/session') as typeof import('../../engine/session');
+  const { localS3 } = require('./plan') as typeof import('./plan');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const session = await openSession({ cwd: io.cwd, local: true });
+  try {
+    return await validateManifests(paths, { cwd: io.cwd, schemes: manifestSchemes(localS3(session)) });
+  } finally {
+    await session.close();
+  }
+}
+
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   try {
     const { values, positionals } = parseCommandArgs({
@@ -92,6 +113,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       strict: true,
       options: {
         output: { type: 'string', short: 'o' },
+        local: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -100,7 +122,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       return EXIT.ok;
     }
     const format = outputFormat(values.output, FORMATS, 'text');
-    const result = await validateManifests(positionals, { cwd: io.cwd, schemes: manifestSchemes() });
+    const result = await validateIn(positionals, io, values.local ?? false);
     if (format === 'json') writeLine(io.stdout, JSON.stringify(toJson(result), null, 2));
     else writeLine(io.stdout, renderText(result, styleFor(io.stdout, io.env)));
     return result.valid ? EXIT.ok : EXIT.error;

@@ -51,6 +51,22 @@ export function resourceTypeOf(arn: string): string | undefined {
     const name = path[0] ? names[path[0]] : undefined;
     return name ? `AWS::ECS::${name}` : undefined;
   }
+  if (service === 'vpc-lattice') {
+    // servicenetwork/sn-x, service/svc-x, service/svc-x/listener/listener-y, .../rule/rule-z, targetgroup/tg-x, ...
+    const kind = path.length >= 2 ? path[path.length - 2] : undefined;
+    const names: Record<string, string> = {
+      servicenetwork: 'ServiceNetwork',
+      service: 'Service',
+      listener: 'Listener',
+      rule: 'Rule',
+      targetgroup: 'TargetGroup',
+      servicenetworkvpcassociation: 'ServiceNetworkVpcAssociation',
+      servicenetworkserviceassociation: 'ServiceNetworkServiceAssociation',
+      accesslogsubscription: 'AccessLogSubscription',
+    };
+    const name = kind ? names[kind] : undefined;
+    return name ? `AWS::VpcLattice::${name}` : undefined;
+  }
   if (service === 'servicediscovery') {
     const names: Record<string, string> = { namespace: 'Namespace', service: 'Service' };
     const name = path[0] ? names[path[0]] : undefined;

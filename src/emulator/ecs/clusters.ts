@@ -1,14 +1,20 @@
 import type { CallContext } from '../contracts';
 import { clusterArn, clusterNameOf } from './arns';
 import { ecsErrors } from './errors';
-import { clone, optNumber, optString, stringList, type JsonObject } from './input';
+import type { CloudMapRegistry } from '../servicediscovery/ecs-registry';
+import { clone, optNumber, optObject, optString, stringList, type JsonObject } from './input';
 import { paginate } from './paging';
 import type { ClusterRecord, EcsState } from './state';
 import { mergeTags, readTags } from './tags';
 
 const CLUSTER_NAME_RE = /^[a-zA-Z0-9_-]{1,255}$/;
 
-export function createCluster(state: EcsState, input: JsonObject, ctx: CallContext): JsonObject {
+export function createCluster(
+  state: EcsState,
+  input: JsonObject,
+  ctx: CallContext,
+  registry?: CloudMapRegistry,
+): JsonObject {
   const name = optString(input, 'clusterName') ?? 'default';
   if (!CLUSTER_NAME_RE.test(name)) {
     throw ecsErrors.invalidParameter(
@@ -21,6 +27,14 @@ export function createCluster(state: EcsState, input: JsonObject, ctx: CallConte
   const request = clone(input);
   delete request['clusterName'];
   delete request['tags'];
+  const defaults = optObject(request, 'serviceConnectDefaults');
+  const namespace = defaults && optString(defaults, 'namespace');
+  if (registry && defaults && namespace) {
+    // A default namespace Cloud Map does not have is created, as an HTTP namespace (the CreateCluster API
+    // reference; aws-cdk #25616 shows ECS doing it), and the cluster shows its ARN.
+    const ns = registry.findNamespace(namespace) ?? registry.createHttpNamespace(namespace, ctx);
+    defaults['namespace'] = ns.arn;
+  }
   const record: ClusterRecord = {
     clusterArn: clusterArn(ctx, name),
     clusterName: name,

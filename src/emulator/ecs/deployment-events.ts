@@ -3,7 +3,8 @@ import type { EmulatorEnv } from '../contracts';
 import { awsEventSink } from '../events/aws-events';
 import type { DeploymentRecord, ServiceRecord } from './state';
 
-export type DeploymentEventName = 'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED';
+export type DeploymentEventName =
+  'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED' | 'SERVICE_DEPLOYMENT_FAILED';
 
 /** Emits one `ECS Deployment State Change` event for a deployment's transition. */
 export type DeploymentEventSink = (
@@ -31,14 +32,16 @@ export function deploymentEventSink(env: EmulatorEnv): DeploymentEventSink {
       region: env.region,
       resources: [service.serviceArn],
       detail: {
-        eventType: 'INFO',
+        eventType: name === 'SERVICE_DEPLOYMENT_FAILED' ? 'ERROR' : 'INFO',
         eventName: name,
         deploymentId: deployment.id,
         updatedAt: new Date(now).toISOString(),
         reason:
           name === 'SERVICE_DEPLOYMENT_COMPLETED'
             ? `ECS deployment ${deployment.id} completed.`
-            : `ECS deployment ${deployment.id} in progress.`,
+            : name === 'SERVICE_DEPLOYMENT_FAILED'
+              ? `ECS deployment ${deployment.id} failed: ${deployment.failureReason ?? 'rolled back'}`
+              : `ECS deployment ${deployment.id} in progress.`,
       },
       receivedAt: now,
     });

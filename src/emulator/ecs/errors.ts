@@ -7,6 +7,12 @@ export const ecsErrors = {
   clusterNotFound: () => new AwsApiError('ClusterNotFoundException', 400, 'Cluster not found.'),
   serviceNotFound: () => new AwsApiError('ServiceNotFoundException', 400, 'Service not found.'),
   serviceNotActive: () => new AwsApiError('ServiceNotActiveException', 400, 'Service was not ACTIVE.'),
+  serviceDeploymentNotFound: () =>
+    new AwsApiError('ServiceDeploymentNotFoundException', 400, 'The service deployment does not exist.'),
+  conflict: (message: string) => new AwsApiError('ConflictException', 400, message),
+  // As ECS words it (terraform-aws-modules/terraform-aws-ecs#116: "Failed to retrieve namespace for example").
+  namespaceNotFound: (namespace: string) =>
+    new AwsApiError('NamespaceNotFoundException', 400, `Failed to retrieve namespace for ${namespace}`),
   resourceNotFound: () =>
     new AwsApiError('ResourceNotFoundException', 400, 'The specified resource could not be found.'),
 };

@@ -1,16 +1,22 @@
 import type { CloudMapRegistry } from '../servicediscovery/ecs-registry';
 import { nextId } from './arns';
 import type { DeploymentEventSink } from './deployment-events';
-import { findTaskDefinition } from './task-definitions';
-import { objectList, optNumber, optString } from './input';
+import type { EcsEmulatorOptions } from './options';
+import { advanceServiceDeployment, type LifecycleActions } from './service-deployments';
 import type { DeploymentRecord, EcsState, ServiceRecord } from './state';
+import type { EcsEventBus, LatticeTargetSink } from './task-events';
+import { startTasks, stopTasks, tasksOf } from './tasks';
 
 const MAX_EVENTS = 100;
 
-/** What moving services forward touches outside ECS: Cloud Map registrations and EventBridge. */
+/** What moving services forward touches outside ECS: Cloud Map registrations, EventBridge, the task event bus. */
 export interface RolloutDeps {
   registry: CloudMapRegistry;
   emitDeploymentEvent: DeploymentEventSink;
+  events: EcsEventBus;
+  options: EcsEmulatorOptions;
+  /** The Lattice target groups, when EcsEmulatorOptions.latticeTargets connects them. */
+  latticeTargets?: LatticeTargetSink;
 }
 
 export function addEvent(state: EcsState, s: ServiceRecord, now: number, message: string): void {
@@ -19,123 +25,114 @@ export function addEvent(state: EcsState, s: ServiceRecord, now: number, message
   s.events.length = Math.min(s.events.length, MAX_EVENTS);
 }
 
+function lifecycleActions(state: EcsState, deps: RolloutDeps, region: string): LifecycleActions {
+  return {
+    scaleUp(s, d, at) {
+      const missing = d.desiredCount - tasksOf(s, d.id);
+      if (missing > 0) startTasks(state, s, d, missing, at, deps, region);
+      d.runningCount = d.desiredCount;
+      d.updatedAt = at;
+      if (missing > 0) {
+        const started = s.taskIds
+          .filter((t) => s.tasks?.[t]?.event.deploymentId === d.id)
+          .map((t) => `(task ${t})`)
+          .join(' ');
+        addEvent(state, s, at, `has started ${missing} tasks: ${started}.`);
+      }
+    },
+    complete(s, d, at) {
+      d.rolloutState = 'COMPLETED';
+      d.runningCount = d.desiredCount;
+      d.updatedAt = at;
+      // The old revisions' tasks go away in CLEAN_UP, and with them their Cloud Map registrations.
+      stopTasks(s, at, deps, (id) => id !== d.id);
+      s.deployments = [d];
+      addEvent(state, s, at, `(deployment ${d.id}) deployment completed.`);
+      addEvent(state, s, at, 'has reached a steady state.');
+      deps.emitDeploymentEvent(s, d, 'SERVICE_DEPLOYMENT_COMPLETED', at);
+    },
+    rollBack(s, d, sd, at) {
+      stopTasks(s, at, deps, (id) => id === d.id);
+      const source = s.deployments.find((x) => x.id !== d.id && x.serviceRevisionArn === sd.sourceRevisionArns[0]);
+      d.rolloutState = 'FAILED';
+      d.failureReason = sd.statusReason ?? 'rolled back';
+      d.runningCount = 0;
+      deps.emitDeploymentEvent(s, d, 'SERVICE_DEPLOYMENT_FAILED', at);
+      if (!source) return;
+      // The previous revision serves again: it becomes the PRIMARY deployment and the service's task definition.
+      s.deployments = [source];
+      source.status = 'PRIMARY';
+      source.updatedAt = at;
+      // A source that was itself superseded mid-way settles as it is; the steady-state check resizes its tasks.
+      source.rolloutState = 'COMPLETED';
+      source.desiredCount = s.desiredCount;
+      source.completesAt = Math.min(source.completesAt, at);
+      s.taskDefinition = source.taskDefinition;
+      addEvent(state, s, at, `(deployment ${d.id}) deployment failed: ${d.failureReason}`);
+      addEvent(state, s, at, `rolled back to deployment ${source.id}.`);
+    },
+    abort(s, d, sd, at) {
+      d.rolloutState = 'FAILED';
+      d.failureReason = sd.statusReason ?? 'stopped';
+      d.updatedAt = at;
+      deps.emitDeploymentEvent(s, d, 'SERVICE_DEPLOYMENT_FAILED', at);
+    },
+    trafficShifted(s, sd, at) {
+      const target = state.serviceRevisions[sd.targetRevisionArn];
+      const configs = target?.body['vpcLatticeConfigurations'];
+      deps.events.emit({
+        type: 'TRAFFIC_SHIFTED',
+        serviceArn: s.serviceArn,
+        serviceDeploymentArn: sd.arn,
+        targetServiceRevisionArn: sd.targetRevisionArn,
+        productionWeight: sd.productionWeight,
+        testWeight: sd.testWeight,
+        vpcLatticeConfigurations: Array.isArray(configs) ? (configs as Record<string, unknown>[]) : [],
+        at,
+      });
+    },
+  };
+}
+
+/** A deployment without a service deployment (snapshots from before they existed) completes when its time comes. */
+function advanceLegacy(s: ServiceRecord, d: DeploymentRecord, now: number, actions: LifecycleActions): void {
+  if (d.rolloutState !== 'IN_PROGRESS' || d.completesAt > now) return;
+  actions.scaleUp(s, d, d.completesAt);
+  actions.complete(s, d, d.completesAt);
+}
+
 /**
- * Moves every service forward to `now`: completes rollouts whose time has come (runningCount reaches desiredCount,
- * older deployments go away, tasks are (de)registered in Cloud Map) and turns DRAINING services INACTIVE.
+ * Moves every service forward to `now`: walks service deployments through their lifecycle (tasks start at the end
+ * of SCALE_UP, old ones stop in CLEAN_UP, Cloud Map and the task event bus follow), settles desired-count changes
+ * and turns DRAINING services INACTIVE.
  */
 export function advance(state: EcsState, now: number, deps: RolloutDeps, region: string): void {
-  const registry = deps.registry;
+  const actions = lifecycleActions(state, deps, region);
   for (const s of Object.values(state.services)) {
     if (s.status === 'DRAINING' && s.inactiveAt !== undefined && s.inactiveAt <= now) {
       s.status = 'INACTIVE';
       for (const d of s.deployments) d.runningCount = 0;
-      syncTasks(state, s, 0, now, registry, region);
+      stopTasks(s, s.inactiveAt, deps);
       continue;
     }
     if (s.status !== 'ACTIVE') continue;
     const primary = s.deployments.find((d) => d.status === 'PRIMARY');
-    if (!primary || primary.completesAt > now) continue;
+    if (!primary) continue;
     if (primary.rolloutState === 'IN_PROGRESS') {
-      completeDeployment(state, s, primary, now, registry, region);
-      deps.emitDeploymentEvent(s, primary, 'SERVICE_DEPLOYMENT_COMPLETED', now);
-    } else if (primary.runningCount !== primary.desiredCount) {
+      if (primary.serviceDeploymentArn) advanceServiceDeployment(state, s, primary, now, deps, actions);
+      else advanceLegacy(s, primary, now, actions);
+      continue;
+    }
+    if (primary.completesAt > now) continue;
+    const running = tasksOf(s, primary.id);
+    if (primary.rolloutState === 'COMPLETED' && running !== primary.desiredCount) {
+      // A desired-count change without a new deployment: scale the PRIMARY deployment in or out.
+      if (running < primary.desiredCount)
+        startTasks(state, s, primary, primary.desiredCount - running, now, deps, region);
+      else stopTasks(s, now, deps, (id) => id === primary.id, running - primary.desiredCount);
       primary.runningCount = primary.desiredCount;
       primary.updatedAt = now;
-      syncTasks(state, s, primary.desiredCount, now, registry, region);
       addEvent(state, s, now, 'has reached a steady state.');
     }
   }
-}
-
-function completeDeployment(
-  state: EcsState,
-  s: ServiceRecord,
-  primary: DeploymentRecord,
-  now: number,
-  registry: CloudMapRegistry,
-  region: string,
-): void {
-  primary.rolloutState = 'COMPLETED';
-  primary.runningCount = primary.desiredCount;
-  primary.updatedAt = now;
-  s.deployments = [primary];
-  // A new deployment replaces every task, so drop the old ones from Cloud Map before registering new ones.
-  syncTasks(state, s, 0, now, registry, region);
-  syncTasks(state, s, primary.desiredCount, now, registry, region);
-  if (primary.desiredCount > 0) {
-    const started = s.taskIds.map((t) => `(task ${t})`).join(' ');
-    addEvent(state, s, now, `has started ${primary.desiredCount} tasks: ${started}.`);
-  }
-  addEvent(state, s, now, `(deployment ${primary.id}) deployment completed.`);
-  addEvent(state, s, now, 'has reached a steady state.');
-}
-
-/** Grows or shrinks the service's task list to `count`, keeping Cloud Map registrations in step. */
-function syncTasks(
-  state: EcsState,
-  s: ServiceRecord,
-  count: number,
-  now: number,
-  registry: CloudMapRegistry,
-  region: string,
-): void {
-  while (s.taskIds.length > count) {
-    const taskId = s.taskIds.pop();
-    if (taskId === undefined) break;
-    for (const arn of s.registeredIn) registry.deregister(arn, taskId);
-  }
-  if (s.taskIds.length === 0) {
-    // Tasks started from here on register where the service's current deployment says.
-    s.registeredIn = objectList(s.fields, 'serviceRegistries').map((r) => optString(r, 'registryArn') ?? '');
-  }
-  const entries = objectList(s.fields, 'serviceRegistries');
-  while (s.taskIds.length < count) {
-    const taskId = nextId(state, 'task');
-    const index = s.taskIds.length;
-    s.taskIds.push(taskId);
-    for (const r of entries) {
-      const arn = optString(r, 'registryArn') ?? '';
-      const found = s.registeredIn.includes(arn) ? registry.findService(arn) : undefined;
-      if (!found) continue;
-      registry.register(arn, taskId, instanceAttributes(state, s, r, found.usesSrv, index, region), now);
-    }
-  }
-}
-
-function instanceAttributes(
-  state: EcsState,
-  s: ServiceRecord,
-  registryEntry: Record<string, unknown>,
-  usesSrv: boolean,
-  index: number,
-  region: string,
-): Record<string, string> {
-  const td = findTaskDefinition(state, s.taskDefinition)?.taskDefinition;
-  const family = td ? String(td['family']) : '';
-  const zones = ['a', 'b', 'c'];
-  const attributes: Record<string, string> = {
-    AWS_INSTANCE_IPV4: `10.0.${Math.floor(index / 250) + 1}.${(index % 250) + 4}`,
-    AWS_INIT_HEALTH_STATUS: 'HEALTHY',
-    AVAILABILITY_ZONE: `${region}${zones[index % zones.length] ?? 'a'}`,
-    REGION: region,
-    ECS_CLUSTER_NAME: s.clusterName,
-    ECS_SERVICE_NAME: s.serviceName,
-    ECS_TASK_DEFINITION_FAMILY: family,
-  };
-  if (usesSrv) {
-    const port = optNumber(registryEntry, 'containerPort') ?? optNumber(registryEntry, 'port') ?? firstPort(td);
-    if (port !== undefined) attributes['AWS_INSTANCE_PORT'] = String(port);
-  }
-  return attributes;
-}
-
-function firstPort(td: Record<string, unknown> | undefined): number | undefined {
-  if (!td) return undefined;
-  for (const c of objectList(td, 'containerDefinitions')) {
-    for (const pm of objectList(c, 'portMappings')) {
-      const port = optNumber(pm, 'containerPort');
-      if (port !== undefined) return port;
-    }
-  }
-  return undefined;
 }

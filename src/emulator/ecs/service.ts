@@ -7,9 +7,18 @@ import { isObject, type JsonObject } from './input';
 import { DEFAULT_ECS_OPTIONS, type EcsEmulatorOptions } from './options';
 import { listTagsForResource, tagResource, untagResource } from './resource-tags';
 import { advance } from './rollout';
+import {
+  continueServiceDeployment,
+  describeServiceDeployments,
+  describeServiceRevisions,
+  listServiceDeployments,
+  stopServiceDeployment,
+} from './service-deployments';
 import { describeServices, listServices } from './service-queries';
 import { createService, deleteService, updateService, type ServiceDeps } from './services';
 import { emptyEcsState, type EcsState } from './state';
+import { connectLatticeTargets, ecsEventBusFor } from './task-events';
+import { runningTaskEvents } from './tasks';
 import {
   deregisterTaskDefinition,
   describeTaskDefinition,
@@ -21,10 +30,10 @@ import {
 type Handler = (state: EcsState, input: JsonObject, ctx: CallContext, deps: ServiceDeps) => unknown;
 
 const HANDLERS: Record<string, Handler> = {
-  CreateCluster: (s, i, c) => createCluster(s, i, c),
+  CreateCluster: (s, i, c, d) => createCluster(s, i, c, d.registry),
   DescribeClusters: (s, i, c) => describeClusters(s, i, c),
   ListClusters: (s, i) => listClusters(s, i),
-  RegisterTaskDefinition: (s, i, c) => registerTaskDefinition(s, i, c),
+  RegisterTaskDefinition: (s, i, c, d) => registerTaskDefinition(s, i, c, d.options),
   DescribeTaskDefinition: (s, i) => describeTaskDefinition(s, i),
   DeregisterTaskDefinition: (s, i, c) => deregisterTaskDefinition(s, i, c),
   ListTaskDefinitions: (s, i) => listTaskDefinitions(s, i),
@@ -37,6 +46,11 @@ const HANDLERS: Record<string, Handler> = {
   TagResource: (s, i) => tagResource(s, i),
   UntagResource: (s, i) => untagResource(s, i),
   ListTagsForResource: (s, i) => listTagsForResource(s, i),
+  ListServiceDeployments: (s, i) => listServiceDeployments(s, i),
+  DescribeServiceDeployments: (s, i) => describeServiceDeployments(s, i),
+  DescribeServiceRevisions: (s, i) => describeServiceRevisions(s, i),
+  ContinueServiceDeployment: continueServiceDeployment,
+  StopServiceDeployment: stopServiceDeployment,
 };
 
 function isEcsState(value: unknown): value is EcsState {
@@ -55,11 +69,18 @@ export function createEcsServiceWithOptions(options: Partial<EcsEmulatorOptions>
   const resolved: EcsEmulatorOptions = { ...DEFAULT_ECS_OPTIONS, ...options };
   return (env: EmulatorEnv): ServiceImplementation => {
     let state = emptyEcsState();
+    const events = ecsEventBusFor(env);
+    events.setRunningTasksSource(() => runningTaskEvents(state));
     const deps: ServiceDeps = {
       options: resolved,
       registry: cloudMapRegistryFor(env),
       emitDeploymentEvent: deploymentEventSink(env),
+      events,
     };
+    if (resolved.latticeTargets) {
+      deps.latticeTargets = resolved.latticeTargets(env);
+      connectLatticeTargets(events, deps.latticeTargets);
+    }
     return {
       modelFile: 'ecs-2014-11-13.json',
       operations: new Set(Object.keys(HANDLERS)),
@@ -75,6 +96,9 @@ export function createEcsServiceWithOptions(options: Partial<EcsEmulatorOptions>
         if (!isEcsState(snapshot)) throw new Error('ECS emulator state is not in the expected format');
         // Snapshots written before a field existed get its empty value.
         for (const s of Object.values(snapshot.services)) s.registeredIn ??= [];
+        snapshot.serviceDeployments ??= {};
+        snapshot.serviceRevisions ??= {};
+        snapshot.taskAddresses ??= 0;
         state = snapshot;
       },
       reset() {

@@ -16,6 +16,8 @@ import {
 } from './input';
 import type { EcsEmulatorOptions } from './options';
 import { addEvent, type RolloutDeps } from './rollout';
+import { normalizeServiceConnect, normalizeVpcLattice, type ServiceConnectResult } from './service-connect';
+import { effectiveStrategy, startServiceDeployment } from './service-deployments';
 import { serviceView } from './service-view';
 import type { DeploymentRecord, EcsState, ServiceRecord } from './state';
 import { mergeTags, readTags } from './tags';
@@ -23,9 +25,10 @@ import { findTaskDefinition } from './task-definitions';
 
 const SERVICE_NAME_RE = /^[a-zA-Z0-9_-]{1,255}$/;
 
-export interface ServiceDeps extends RolloutDeps {
-  options: EcsEmulatorOptions;
-}
+export type ServiceDeps = RolloutDeps;
+
+/** The API reference (ECS_Idempotency.html): "up to 36 ASCII characters in the range of 33-126 (inclusive)". */
+const CLIENT_TOKEN_RE = /^[\x21-\x7e]{1,36}$/;
 
 export const serviceKey = (cluster: string, name: string): string => `${cluster}/${name}`;
 
@@ -89,20 +92,75 @@ function isFargate(launchType: string | undefined, capacityProviders: JsonObject
   return launchType === 'FARGATE' || capacityProviders.some((c) => String(c['capacityProvider']).startsWith('FARGATE'));
 }
 
-function withDeploymentDefaults(given: JsonObject | undefined, daemon: boolean): JsonObject {
+/**
+ * The deploymentConfiguration DescribeServices shows: AWS-FACTS.md's verified defaults (maximumPercent 200,
+ * minimumHealthyPercent 100, circuit breaker {enable false, rollback false}, strategy ROLLING) and, with
+ * `ecspressoDeploymentDefaults`, the ones ecspresso's fillDeploymentConfigurationDefaults fills.
+ */
+export function withDeploymentDefaults(
+  given: JsonObject | undefined,
+  daemon: boolean,
+  options: Pick<EcsEmulatorOptions, 'ecspressoDeploymentDefaults'>,
+): JsonObject {
   const g = given ?? {};
-  return {
+  const out: JsonObject = {
     ...clone(g),
-    deploymentCircuitBreaker: optObject(g, 'deploymentCircuitBreaker') ?? { enable: false, rollback: false },
+    deploymentCircuitBreaker: clone(optObject(g, 'deploymentCircuitBreaker') ?? { enable: false, rollback: false }),
     maximumPercent: optNumber(g, 'maximumPercent') ?? (daemon ? 100 : 200),
     minimumHealthyPercent: optNumber(g, 'minimumHealthyPercent') ?? (daemon ? 0 : 100),
+    strategy: optString(g, 'strategy') ?? 'ROLLING',
   };
+  if (!options.ecspressoDeploymentDefaults) return out;
+  const cb = optObject(out, 'deploymentCircuitBreaker') ?? {};
+  cb['resetOnHealthyTask'] ??= true;
+  cb['thresholdConfiguration'] ??= { type: 'BOUNDED_PERCENT', value: 50 };
+  out['bakeTimeInMinutes'] ??= 0;
+  const early = optObject(out, 'earlySuccessCriteria');
+  if (early) {
+    early['healthyPercent'] ??= 100;
+    early['sourceServiceRevisionCleanup'] ??= 'BLOCKING';
+  }
+  out['lifecycleHooks'] = objectList(out, 'lifecycleHooks').map((h) => ({
+    ...h,
+    targetType: optString(h, 'targetType') ?? 'AWS_LAMBDA',
+    timeoutConfiguration: {
+      action: 'ROLLBACK',
+      timeoutInMinutes: 1440,
+      ...optObject(h, 'timeoutConfiguration'),
+    },
+  }));
+  if (objectList(g, 'lifecycleHooks').length === 0 && g['lifecycleHooks'] === undefined) delete out['lifecycleHooks'];
+  const e = effectiveStrategy(out);
+  if (e.strategy === 'LINEAR') out['linearConfiguration'] = { ...e.linear };
+  if (e.strategy === 'CANARY') out['canaryConfiguration'] = { ...e.canary };
+  return out;
+}
+
+/** ECS's checks of the deployment strategy (AWS-FACTS.md, ECS deployments). */
+function checkStrategy(dc: JsonObject, controller: string, traffic: boolean): void {
+  const strategy = optString(dc, 'strategy') ?? 'ROLLING';
+  if (strategy !== 'ROLLING' && controller !== 'ECS') {
+    throw ecsErrors.invalidParameter(
+      `The ${strategy} deployment strategy is only supported with the ECS deployment controller.`,
+    );
+  }
+  if (strategy !== 'ROLLING' && !traffic) {
+    throw ecsErrors.invalidParameter(
+      `The ${strategy} deployment strategy requires a load balancer, Service Connect or VPC Lattice.`,
+    );
+  }
+  for (const h of objectList(dc, 'lifecycleHooks')) {
+    if (optString(h, 'targetType') !== 'PAUSE' && optString(h, 'hookTargetArn') === undefined) {
+      throw ecsErrors.invalidParameter('A lifecycle hook with targetType AWS_LAMBDA requires hookTargetArn.');
+    }
+  }
 }
 
 function newDeployment(
   state: EcsState,
   s: Pick<ServiceRecord, 'fields' | 'desiredCount' | 'taskDefinition'>,
-  serviceConnect: JsonObject | undefined,
+  serviceConnect: ServiceConnectResult | undefined,
+  lattice: JsonObject[] | undefined,
   now: number,
   options: EcsEmulatorOptions,
 ): DeploymentRecord {
@@ -126,9 +184,22 @@ function newDeployment(
     ...(platformVersion ? { platformVersion } : {}),
     ...(platformFamily ? { platformFamily } : {}),
     ...(network ? { networkConfiguration: network } : {}),
-    ...(serviceConnect ? { serviceConnectConfiguration: serviceConnect } : {}),
+    ...(serviceConnect ? { serviceConnectConfiguration: serviceConnect.configuration } : {}),
+    ...(serviceConnect && serviceConnect.resources.length > 0
+      ? { serviceConnectResources: serviceConnect.resources }
+      : {}),
+    ...(lattice ? { vpcLatticeConfigurations: lattice } : {}),
     ...(capacity ? { capacityProviderStrategy: objectList(f, 'capacityProviderStrategy') } : {}),
   };
+}
+
+/** Linear, canary and blue/green deployments need something in front that shifts traffic. */
+function hasTrafficControl(fields: JsonObject, serviceConnect: JsonObject | undefined, lattice: unknown): boolean {
+  return (
+    objectList(fields, 'loadBalancers').length > 0 ||
+    serviceConnect?.['enabled'] === true ||
+    (Array.isArray(lattice) && lattice.length > 0)
+  );
 }
 
 export function createService(state: EcsState, input: JsonObject, ctx: CallContext, deps: ServiceDeps): JsonObject {
@@ -141,7 +212,14 @@ export function createService(state: EcsState, input: JsonObject, ctx: CallConte
   }
   const request = canonicalJson({ ...input, clientToken: undefined });
   const clientToken = optString(input, 'clientToken');
+  if (clientToken !== undefined && !CLIENT_TOKEN_RE.test(clientToken)) {
+    throw ecsErrors.invalidParameter(
+      'clientToken can be up to 36 ASCII characters in the range of 33-126 (inclusive).',
+    );
+  }
   if (clientToken !== undefined) {
+    // ECS_Idempotency.html: a retry "using the same client token and the same parameters" succeeds without
+    // performing any further actions; the same token with other parameters is refused.
     const seen = state.clientTokens[clientToken];
     if (seen) {
       const prior = state.services[seen.serviceKey];
@@ -151,13 +229,12 @@ export function createService(state: EcsState, input: JsonObject, ctx: CallConte
     }
   }
   const existing = state.services[serviceKey(cluster.clusterName, name)];
-  if (existing && existing.status !== 'INACTIVE') {
-    // ECS treats an identical re-create of an ACTIVE service as a no-op; anything else is an error.
-    if (existing.status === 'ACTIVE' && existing.createRequest === request) {
-      return { service: serviceView(existing, cluster.clusterArn, true) };
-    }
-    throw ecsErrors.invalidParameter('Creation of service was not idempotent.');
+  // The API reference: service names "must be unique within a cluster". Without the creating clientToken, a second
+  // CreateService of an existing name is refused, identical or not.
+  if (existing?.status === 'DRAINING') {
+    throw ecsErrors.invalidParameter('Unable to Start a service that is still Draining.');
   }
+  if (existing?.status === 'ACTIVE') throw ecsErrors.invalidParameter('Creation of service was not idempotent.');
 
   const scheduling = optString(input, 'schedulingStrategy') ?? 'REPLICA';
   const daemon = scheduling === 'DAEMON';
@@ -185,7 +262,7 @@ export function createService(state: EcsState, input: JsonObject, ctx: CallConte
     ...(launchType ? { launchType } : {}),
     ...(capacity.length > 0 ? { capacityProviderStrategy: clone(capacity) } : {}),
     ...(fargate ? { platformVersion: optString(input, 'platformVersion') ?? 'LATEST', platformFamily: 'Linux' } : {}),
-    deploymentConfiguration: withDeploymentDefaults(optObject(input, 'deploymentConfiguration'), daemon),
+    deploymentConfiguration: withDeploymentDefaults(optObject(input, 'deploymentConfiguration'), daemon, deps.options),
     placementConstraints: clone(objectList(input, 'placementConstraints')),
     placementStrategy: clone(objectList(input, 'placementStrategy')),
     ...(optObject(input, 'networkConfiguration') ? { networkConfiguration: clone(input['networkConfiguration']) } : {}),
@@ -198,10 +275,25 @@ export function createService(state: EcsState, input: JsonObject, ctx: CallConte
     enableECSManagedTags: optBoolean(input, 'enableECSManagedTags') ?? false,
     propagateTags: optString(input, 'propagateTags') ?? 'NONE',
     enableExecuteCommand: optBoolean(input, 'enableExecuteCommand') ?? false,
-    ...(optString(input, 'availabilityZoneRebalancing')
-      ? { availabilityZoneRebalancing: optString(input, 'availabilityZoneRebalancing') }
+    // AWS-FACTS.md: services created since 2025-09 without it come back with availabilityZoneRebalancing ENABLED
+    // (a DAEMON service has one task per instance, nothing to rebalance).
+    ...(optString(input, 'availabilityZoneRebalancing') || !daemon
+      ? { availabilityZoneRebalancing: optString(input, 'availabilityZoneRebalancing') ?? 'ENABLED' }
       : {}),
   };
+  const lattice = normalizeVpcLattice(input['vpcLatticeConfigurations'], td, deps.latticeTargets, ctx.now);
+  checkStrategy(
+    optObject(fields, 'deploymentConfiguration') ?? {},
+    optString(optObject(fields, 'deploymentController') ?? {}, 'type') ?? 'ECS',
+    hasTrafficControl(fields, optObject(input, 'serviceConnectConfiguration'), lattice),
+  );
+  const serviceConnect = normalizeServiceConnect(
+    optObject(input, 'serviceConnectConfiguration'),
+    td,
+    cluster,
+    ctx,
+    deps,
+  );
   const record: ServiceRecord = {
     serviceArn: serviceArn(ctx, cluster.clusterName, name),
     serviceName: name,
@@ -219,16 +311,11 @@ export function createService(state: EcsState, input: JsonObject, ctx: CallConte
     taskIds: [],
     registeredIn: [],
   };
-  const deployment = newDeployment(
-    state,
-    record,
-    optObject(input, 'serviceConnectConfiguration'),
-    ctx.now,
-    deps.options,
-  );
+  const deployment = newDeployment(state, record, serviceConnect, lattice, ctx.now, deps.options);
   record.deployments.push(deployment);
-  deps.emitDeploymentEvent(record, deployment, 'SERVICE_DEPLOYMENT_IN_PROGRESS', ctx.now);
   state.services[serviceKey(cluster.clusterName, name)] = record;
+  startServiceDeployment(state, record, deployment, ctx, deps);
+  deps.emitDeploymentEvent(record, deployment, 'SERVICE_DEPLOYMENT_IN_PROGRESS', ctx.now);
   if (clientToken !== undefined) {
     state.clientTokens[clientToken] = { request, serviceKey: serviceKey(cluster.clusterName, name) };
   }
@@ -273,20 +360,58 @@ export function updateService(state: EcsState, input: JsonObject, ctx: CallConte
       ? resolveTaskDefinition(state, tdRef)
       : findTaskDefinition(state, s.taskDefinition)?.taskDefinition;
   const launchType = optString(s.fields, 'launchType');
+  // UpdateService replaces serviceConnectConfiguration whole (AWS-FACTS.md); left out, the current one stays and is
+  // checked again against a new task definition.
+  const scInput = optObject(input, 'serviceConnectConfiguration') ?? primary?.serviceConnectConfiguration;
   const merged: JsonObject = {
     networkConfiguration: input['networkConfiguration'] ?? s.fields['networkConfiguration'],
     serviceRegistries: input['serviceRegistries'] ?? s.fields['serviceRegistries'],
-    serviceConnectConfiguration: input['serviceConnectConfiguration'] ?? primary?.serviceConnectConfiguration,
+    serviceConnectConfiguration: scInput,
   };
   if (td) checkCompatibility(td, launchType, merged, deps);
+  const latticeGiven = input['vpcLatticeConfigurations'] !== undefined;
+  const lattice = td
+    ? normalizeVpcLattice(
+        latticeGiven ? input['vpcLatticeConfigurations'] : primary?.vpcLatticeConfigurations,
+        td,
+        deps.latticeTargets,
+        ctx.now,
+      )
+    : primary?.vpcLatticeConfigurations;
+  const deploymentConfiguration = optObject(input, 'deploymentConfiguration');
+  const nextConfiguration = deploymentConfiguration
+    ? withDeploymentDefaults(
+        { ...optObject(s.fields, 'deploymentConfiguration'), ...clone(deploymentConfiguration) },
+        s.fields['schedulingStrategy'] === 'DAEMON',
+        deps.options,
+      )
+    : optObject(s.fields, 'deploymentConfiguration');
+  const nextFields = { ...s.fields, loadBalancers: input['loadBalancers'] ?? s.fields['loadBalancers'] };
+  checkStrategy(
+    nextConfiguration ?? {},
+    optString(optObject(input, 'deploymentController') ?? optObject(s.fields, 'deploymentController') ?? {}, 'type') ??
+      'ECS',
+    hasTrafficControl(nextFields, scInput, lattice),
+  );
+  const desired = optNumber(input, 'desiredCount');
+  if (desired !== undefined && desired < 0) {
+    throw ecsErrors.invalidParameter('Desired count must be greater than or equal to 0.');
+  }
+  const serviceConnect = td ? normalizeServiceConnect(scInput, td, cluster, ctx, deps) : undefined;
 
   const newTd = td ? String(td['taskDefinitionArn']) : s.taskDefinition;
+  const current = (f: string): unknown => currentValue(s, primary, f);
+  const changed = (f: string, next: unknown): boolean => canonicalJson(next) !== canonicalJson(current(f));
   const redeploy =
     optBoolean(input, 'forceNewDeployment') === true ||
     newTd !== s.taskDefinition ||
-    REDEPLOY_FIELDS.some(
-      (f) => input[f] !== undefined && canonicalJson(input[f]) !== canonicalJson(currentValue(s, primary, f)),
-    );
+    REDEPLOY_FIELDS.some((f) => {
+      if (f === 'serviceConnectConfiguration') {
+        return input[f] !== undefined && changed(f, serviceConnect?.configuration);
+      }
+      if (f === 'vpcLatticeConfigurations') return latticeGiven && changed(f, sortedConfigs(lattice));
+      return input[f] !== undefined && changed(f, input[f]);
+    });
 
   for (const f of [
     'networkConfiguration',
@@ -307,25 +432,16 @@ export function updateService(state: EcsState, input: JsonObject, ctx: CallConte
   if (input['platformVersion'] !== undefined && s.fields['platformVersion'] !== undefined) {
     s.fields['platformVersion'] = input['platformVersion'];
   }
-  const deploymentConfiguration = optObject(input, 'deploymentConfiguration');
-  if (deploymentConfiguration) {
-    s.fields['deploymentConfiguration'] = {
-      ...optObject(s.fields, 'deploymentConfiguration'),
-      ...clone(deploymentConfiguration),
-    };
-  }
-  const desired = optNumber(input, 'desiredCount');
-  if (desired !== undefined) {
-    if (desired < 0) throw ecsErrors.invalidParameter('Desired count must be greater than or equal to 0.');
-    s.desiredCount = desired;
-  }
+  // Changing deploymentConfiguration alone starts no deployment (AWS-FACTS.md); the next deployment uses it.
+  if (nextConfiguration) s.fields['deploymentConfiguration'] = nextConfiguration;
+  if (desired !== undefined) s.desiredCount = desired;
   s.taskDefinition = newTd;
 
   if (redeploy || !primary) {
     for (const d of s.deployments) d.status = 'ACTIVE';
-    const serviceConnect = optObject(input, 'serviceConnectConfiguration') ?? primary?.serviceConnectConfiguration;
-    const deployment = newDeployment(state, s, serviceConnect, ctx.now, deps.options);
+    const deployment = newDeployment(state, s, serviceConnect, lattice, ctx.now, deps.options);
     s.deployments.unshift(deployment);
+    startServiceDeployment(state, s, deployment, ctx, deps);
     deps.emitDeploymentEvent(s, deployment, 'SERVICE_DEPLOYMENT_IN_PROGRESS', ctx.now);
   } else if (desired !== undefined && desired !== primary.desiredCount) {
     primary.desiredCount = desired;
@@ -336,8 +452,14 @@ export function updateService(state: EcsState, input: JsonObject, ctx: CallConte
   return { service: serviceView(s, cluster.clusterArn, false) };
 }
 
+/** The order of vpcLatticeConfigurations has no meaning (AWS-FACTS.md). */
+function sortedConfigs(configs: JsonObject[] | undefined): JsonObject[] | undefined {
+  return configs ? [...configs].sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b))) : undefined;
+}
+
 function currentValue(s: ServiceRecord, primary: DeploymentRecord | undefined, field: string): unknown {
   if (field === 'serviceConnectConfiguration') return primary?.serviceConnectConfiguration;
+  if (field === 'vpcLatticeConfigurations') return sortedConfigs(primary?.vpcLatticeConfigurations);
   return s.fields[field];
 }
 

@@ -1,4 +1,5 @@
 import type { JsonObject } from './input';
+import type { EcsTaskEvent } from './task-events';
 
 /** ECS tags use lower-case keys on the wire. */
 export interface EcsTag {
@@ -32,12 +33,94 @@ export interface DeploymentRecord {
   /** When the rollout completes (ms); evaluated lazily when the emulator's clock passes it. */
   completesAt: number;
   rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  /** Why the rollout failed (rollback, stop), shown as rolloutStateReason. */
+  failureReason?: string;
   launchType?: string;
   platformVersion?: string;
   platformFamily?: string;
   networkConfiguration?: JsonObject;
   serviceConnectConfiguration?: JsonObject;
+  /** The Cloud Map services Service Connect uses ({discoveryName, discoveryArn}). */
+  serviceConnectResources?: JsonObject[];
+  vpcLatticeConfigurations?: JsonObject[];
   capacityProviderStrategy?: JsonObject[];
+  /** The service deployment and service revision this deployment is (absent in older snapshots). */
+  serviceDeploymentArn?: string;
+  serviceRevisionArn?: string;
+}
+
+/** One planned step of a service deployment's lifecycle (see service-deployments.ts). */
+export interface LifecycleStep {
+  stage: string;
+  /** Lifecycle hook stages run when the step is entered (PRE_PRODUCTION_TRAFFIC_SHIFT has no lifecycleStage). */
+  hookStages: string[];
+  durationMs: number;
+  /** Traffic weights of the target revision from this step on. */
+  productionWeight?: number;
+  testWeight?: number;
+  /** The step that starts the target revision's tasks (they run when it ends). */
+  scaleUp?: boolean;
+}
+
+export interface LifecycleHookRecord {
+  hookId: string;
+  targetType: 'AWS_LAMBDA' | 'PAUSE';
+  targetArn?: string;
+  stage: string;
+  status: 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  timeoutAction: 'ROLLBACK' | 'CONTINUE';
+  expiresAt: number;
+}
+
+export interface ServiceDeploymentRecord {
+  arn: string;
+  serviceKey: string;
+  serviceArn: string;
+  clusterArn: string;
+  /** The ECS deployment (`deployments[]` entry) that carries the target revision. */
+  deploymentId: string;
+  targetRevisionArn: string;
+  sourceRevisionArns: string[];
+  status:
+    | 'PENDING'
+    | 'IN_PROGRESS'
+    | 'SUCCESSFUL'
+    | 'STOPPED'
+    | 'STOP_REQUESTED'
+    | 'ROLLBACK_REQUESTED'
+    | 'ROLLBACK_IN_PROGRESS'
+    | 'ROLLBACK_SUCCESSFUL'
+    | 'ROLLBACK_FAILED';
+  statusReason?: string;
+  lifecycleStage: string;
+  deploymentConfiguration: JsonObject;
+  steps: LifecycleStep[];
+  stepIndex: number;
+  /** When the current step was entered and when it ends (undefined while a hook awaits action). */
+  stepStartedAt: number;
+  stepEndsAt?: number;
+  stepEntered: boolean;
+  hooks: LifecycleHookRecord[];
+  productionWeight: number;
+  testWeight: number;
+  createdAt: number;
+  startedAt: number;
+  updatedAt: number;
+  finishedAt?: number;
+  stoppedAt?: number;
+  /** When a requested rollback or stop completes. */
+  settlesAt?: number;
+  rollback?: { reason: string; startedAt: number; serviceRevisionArn?: string };
+}
+
+/** A service revision: the configuration one deployment runs (DescribeServiceRevisions). */
+export interface ServiceRevisionRecord {
+  arn: string;
+  serviceArn: string;
+  clusterArn: string;
+  createdAt: number;
+  /** The ServiceRevision shape's configuration members, as DescribeServiceRevisions shows them. */
+  body: JsonObject;
 }
 
 export interface ServiceEventRecord {
@@ -68,6 +151,14 @@ export interface ServiceRecord {
   taskIds: string[];
   /** The Cloud Map services the running tasks are registered in (a new deployment may point elsewhere). */
   registeredIn: string[];
+  /** Per running task: its deployment, address, Lattice targets and Cloud Map registrations (absent in old snapshots). */
+  tasks?: Record<string, RunningTask>;
+}
+
+export interface RunningTask {
+  event: EcsTaskEvent;
+  /** Cloud Map service ARNs the task is registered in. */
+  registeredIn: string[];
 }
 
 export interface EcsState {
@@ -80,8 +171,22 @@ export interface EcsState {
   clientTokens: Record<string, { request: string; serviceKey: string }>;
   /** Monotonic counter for ids, so restored state keeps producing unique ids. */
   sequence: number;
+  /** Service deployments and revisions by ARN (absent in older snapshots). */
+  serviceDeployments: Record<string, ServiceDeploymentRecord>;
+  serviceRevisions: Record<string, ServiceRevisionRecord>;
+  /** Counter of task addresses, unique across services (Lattice target groups hold IPs of several services). */
+  taskAddresses: number;
 }
 
 export function emptyEcsState(): EcsState {
-  return { clusters: {}, taskDefinitions: {}, services: {}, clientTokens: {}, sequence: 0 };
+  return {
+    clusters: {},
+    taskDefinitions: {},
+    services: {},
+    clientTokens: {},
+    sequence: 0,
+    serviceDeployments: {},
+    serviceRevisions: {},
+    taskAddresses: 0,
+  };
 }

@@ -1,5 +1,6 @@
 import { clone, objectList, optArray, optNumber, optObject, optString, type JsonObject } from './input';
 import { ecsErrors } from './errors';
+import type { EcsEmulatorOptions } from './options';
 import { assertFargateSize, isFargateSize, normalizeCpu, normalizeMemory } from './task-size';
 
 /** Container list fields that DescribeTaskDefinition returns as [] when they were not given. */
@@ -10,9 +11,15 @@ const CONTAINER_EMPTY_LISTS = ['portMappings', 'environment', 'mountPoints', 'vo
  * consistency) and returns the task definition body with ECS's server defaults filled in. Server-only fields
  * (arn, revision, status, registeredAt, ...) are added by the caller.
  */
-export function buildTaskDefinitionBody(input: JsonObject): JsonObject {
+export function buildTaskDefinitionBody(
+  input: JsonObject,
+  options: Pick<EcsEmulatorOptions, 'bridgeHostPort'>,
+): JsonObject {
   const body = clone(input);
   delete body['tags'];
+  // DescribeTaskDefinition shows `enableFaultInjection: false` on every task definition, given or not
+  // (since 2025-01; aws-actions/amazon-ecs-deploy-task-definition #701, #706).
+  body['enableFaultInjection'] = input['enableFaultInjection'] === true;
 
   const networkMode = optString(body, 'networkMode');
   const requires = (optArray(body, 'requiresCompatibilities') ?? []).filter((v) => typeof v === 'string');
@@ -57,7 +64,7 @@ export function buildTaskDefinitionBody(input: JsonObject): JsonObject {
     if (networkMode === 'awsvpc' && optString(c, 'hostname') !== undefined) {
       throw ecsErrors.client('hostname is not supported on container when networkMode=awsvpc.');
     }
-    return containerWithDefaults(c, networkMode);
+    return containerWithDefaults(c, networkMode, options);
   });
 
   body['volumes'] = optArray(body, 'volumes') ?? [];
@@ -65,7 +72,11 @@ export function buildTaskDefinitionBody(input: JsonObject): JsonObject {
   return body;
 }
 
-function containerWithDefaults(container: JsonObject, networkMode: string | undefined): JsonObject {
+function containerWithDefaults(
+  container: JsonObject,
+  networkMode: string | undefined,
+  options: Pick<EcsEmulatorOptions, 'bridgeHostPort'>,
+): JsonObject {
   const c: JsonObject = { ...container };
   if (c['essential'] === undefined) c['essential'] = true;
   // ECS reports an unset container cpu as 0 units.
@@ -82,6 +93,10 @@ function containerWithDefaults(container: JsonObject, networkMode: string | unde
         );
       }
       out['hostPort'] = containerPort;
+    } else if ((networkMode === undefined || networkMode === 'bridge') && hostPort === undefined) {
+      // Bridge mode (the default on EC2) without a hostPort means a dynamic host port; what Describe shows for it
+      // is unverified (EcsEmulatorOptions.bridgeHostPort).
+      if (containerPort !== undefined && options.bridgeHostPort === 'zero') out['hostPort'] = 0;
     }
     if (out['protocol'] === undefined) out['protocol'] = 'tcp';
     return out;

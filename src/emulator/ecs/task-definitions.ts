@@ -2,6 +2,7 @@ import type { CallContext } from '../contracts';
 import { callerArn, parseEcsArn, taskDefinitionArn } from './arns';
 import { ecsErrors } from './errors';
 import { epochSeconds, optArray, optNumber, optString, stringList, type JsonObject } from './input';
+import type { EcsEmulatorOptions } from './options';
 import { paginate } from './paging';
 import type { EcsState, TaskDefinitionRecord } from './state';
 import { buildTaskDefinitionBody, compatibilities, requiresAttributes } from './task-definition-defaults';
@@ -10,7 +11,12 @@ import { mergeTags, readTags } from './tags';
 const FAMILY_RE = /^[a-zA-Z0-9_-]{1,255}$/;
 const MAX_TASK_DEFINITION_BYTES = 65536;
 
-export function registerTaskDefinition(state: EcsState, input: JsonObject, ctx: CallContext): JsonObject {
+export function registerTaskDefinition(
+  state: EcsState,
+  input: JsonObject,
+  ctx: CallContext,
+  options: Pick<EcsEmulatorOptions, 'bridgeHostPort'>,
+): JsonObject {
   const family = optString(input, 'family') ?? '';
   if (!FAMILY_RE.test(family)) {
     throw ecsErrors.client(
@@ -24,7 +30,7 @@ export function registerTaskDefinition(state: EcsState, input: JsonObject, ctx: 
   if (length > MAX_TASK_DEFINITION_BYTES) {
     throw ecsErrors.client(`Actual length: '${length}'. Max allowed length is '${MAX_TASK_DEFINITION_BYTES}' bytes.`);
   }
-  const body = buildTaskDefinitionBody(input);
+  const body = buildTaskDefinitionBody(input, options);
   const revisions = (state.taskDefinitions[family] ??= []);
   const revision = revisions.length + 1;
   // The ARN leads the object: the core attributes a write to the first ARN it finds in the output.

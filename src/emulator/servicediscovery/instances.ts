@@ -22,6 +22,7 @@ export function putInstance(
     CreatedAt: service.instances[instanceId]?.CreatedAt ?? now,
     ...(creatorRequestId !== undefined ? { CreatorRequestId: creatorRequestId } : {}),
   };
+  service.revision = (service.revision ?? 1) + 1;
   const operationId = newOperationId(state);
   recordOperation(state, operationId, 'REGISTER_INSTANCE', { SERVICE: service.Id, INSTANCE: instanceId }, now);
   return operationId;
@@ -59,6 +60,7 @@ export function deregisterInstance(state: CloudMapState, input: JsonObject, ctx:
   const instanceId = optString(input, 'InstanceId') ?? '';
   if (!service.instances[instanceId]) throw cloudMapErrors.instanceNotFound(instanceId);
   delete service.instances[instanceId];
+  service.revision = (service.revision ?? 1) + 1;
   const operationId = newOperationId(state);
   recordOperation(state, operationId, 'DEREGISTER_INSTANCE', { SERVICE: service.Id, INSTANCE: instanceId }, ctx.now);
   return { OperationId: operationId };
@@ -99,5 +101,67 @@ export function getInstance(state: CloudMapState, input: JsonObject): JsonObject
 
 /** Removes an instance without an operation record; used when ECS stops a task. */
 export function dropInstance(service: ServiceRecord, instanceId: string): void {
+  if (!service.instances[instanceId]) return;
   delete service.instances[instanceId];
+  service.revision = (service.revision ?? 1) + 1;
+}
+
+const HEALTH_FILTERS = ['HEALTHY', 'UNHEALTHY', 'ALL', 'HEALTHY_OR_ELSE_ALL'];
+
+/** An instance's health as DiscoverInstances reports it: custom health starts at AWS_INIT_HEALTH_STATUS. */
+function healthOf(attributes: Record<string, string>): 'HEALTHY' | 'UNHEALTHY' {
+  return attributes['AWS_INIT_HEALTH_STATUS'] === 'UNHEALTHY' ? 'UNHEALTHY' : 'HEALTHY';
+}
+
+function attributesMatch(attributes: Record<string, string>, wanted: Record<string, string>): boolean {
+  return Object.entries(wanted).every(([k, v]) => attributes[k] === v);
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObject(value)) for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/**
+ * DiscoverInstances (the data plane; the SDK sends it to the `data-` host prefix, see README): instances of the
+ * service named `ServiceName` in the namespace named `NamespaceName`, filtered by health (default HEALTHY),
+ * `QueryParameters` (all must match) and `OptionalParameters` (applied only when some instance matches them).
+ */
+export function discoverInstances(state: CloudMapState, input: JsonObject): JsonObject {
+  const namespaceName = optString(input, 'NamespaceName') ?? '';
+  const serviceName = optString(input, 'ServiceName') ?? '';
+  const ns = Object.values(state.namespaces).find((n) => n.Name === namespaceName);
+  if (!ns) throw cloudMapErrors.namespaceNotFound(namespaceName);
+  const service = Object.values(state.services).find((s) => s.NamespaceId === ns.Id && s.Name === serviceName);
+  if (!service) throw cloudMapErrors.serviceNotFound(serviceName);
+  const health = optString(input, 'HealthStatus') ?? 'HEALTHY';
+  if (!HEALTH_FILTERS.includes(health)) throw cloudMapErrors.invalidInput(`HealthStatus ${health} is not valid.`);
+  const query = stringMap(input['QueryParameters']);
+  const optional = stringMap(input['OptionalParameters']);
+  const all = Object.values(service.instances)
+    .sort((a, b) => a.CreatedAt - b.CreatedAt || a.Id.localeCompare(b.Id))
+    .filter((i) => attributesMatch(i.Attributes, query));
+  const healthy = all.filter((i) => healthOf(i.Attributes) === 'HEALTHY');
+  let chosen =
+    health === 'ALL'
+      ? all
+      : health === 'UNHEALTHY'
+        ? all.filter((i) => healthOf(i.Attributes) === 'UNHEALTHY')
+        : health === 'HEALTHY_OR_ELSE_ALL' && healthy.length === 0
+          ? all
+          : healthy;
+  const withOptional = chosen.filter((i) => attributesMatch(i.Attributes, optional));
+  if (withOptional.length > 0) chosen = withOptional;
+  const max = optNumber(input, 'MaxResults') ?? 100;
+  return {
+    Instances: chosen.slice(0, max).map((i) => ({
+      InstanceId: i.Id,
+      NamespaceName: ns.Name,
+      ServiceName: service.Name,
+      HealthStatus: healthOf(i.Attributes),
+      Attributes: i.Attributes,
+    })),
+    InstancesRevision: service.revision ?? 1,
+  };
 }

@@ -18,6 +18,20 @@ import { mergeTags, readTags } from './tags';
 const DEFAULT_SOA_TTL = 15;
 
 export function createPrivateDnsNamespace(state: CloudMapState, input: JsonObject, ctx: CallContext): JsonObject {
+  return createNamespace(state, input, ctx, 'DNS_PRIVATE');
+}
+
+/** CreateHttpNamespace: an API-only namespace (no hosted zone, no VPC); instances are found with DiscoverInstances. */
+export function createHttpNamespace(state: CloudMapState, input: JsonObject, ctx: CallContext): JsonObject {
+  return createNamespace(state, input, ctx, 'HTTP');
+}
+
+function createNamespace(
+  state: CloudMapState,
+  input: JsonObject,
+  ctx: CallContext,
+  type: NamespaceRecord['Type'],
+): JsonObject {
   const name = (optString(input, 'Name') ?? '').replace(/\.$/, '');
   const creatorRequestId = optString(input, 'CreatorRequestId');
   const request = canonicalJson({ ...input, CreatorRequestId: undefined });
@@ -45,7 +59,7 @@ export function createPrivateDnsNamespace(state: CloudMapState, input: JsonObjec
     Id: id,
     Arn: namespaceArn(ctx, id),
     Name: name,
-    Type: 'DNS_PRIVATE',
+    Type: type,
     CreateDate: ctx.now,
     SoaTtl: (soa && optNumber(soa, 'TTL')) ?? DEFAULT_SOA_TTL,
     HostedZoneId: newHostedZoneId(state),

@@ -1,8 +1,15 @@
 import type { CallContext, ServiceFactory, ServiceImplementation } from '../contracts';
 import { isObject, optString, stringList, type JsonObject } from '../ecs/input';
 import { cloudMapErrors } from './errors';
-import { deregisterInstance, getInstance, listInstances, registerInstance } from './instances';
-import { createPrivateDnsNamespace, deleteNamespace, getNamespace, getOperation, listNamespaces } from './namespaces';
+import { deregisterInstance, discoverInstances, getInstance, listInstances, registerInstance } from './instances';
+import {
+  createHttpNamespace,
+  createPrivateDnsNamespace,
+  deleteNamespace,
+  getNamespace,
+  getOperation,
+  listNamespaces,
+} from './namespaces';
 import { createService, deleteService, getService, listServices, updateService } from './services';
 import { cloudMapStoreFor, emptyCloudMapState, type CloudMapState, type CloudMapTag } from './state';
 import { mergeTags, readTags } from './tags';
@@ -11,6 +18,8 @@ type Handler = (state: CloudMapState, input: JsonObject, ctx: CallContext) => un
 
 const HANDLERS: Record<string, Handler> = {
   CreatePrivateDnsNamespace: createPrivateDnsNamespace,
+  CreateHttpNamespace: createHttpNamespace,
+  DiscoverInstances: (s, i) => discoverInstances(s, i),
   GetNamespace: (s, i) => getNamespace(s, i),
   ListNamespaces: (s, i) => listNamespaces(s, i),
   DeleteNamespace: deleteNamespace,

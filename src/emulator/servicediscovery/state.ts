@@ -44,6 +44,10 @@ export interface ServiceRecord {
   HealthCheckCustomConfig?: Record<string, unknown>;
   tags: CloudMapTag[];
   instances: Record<string, InstanceRecord>;
+  /** Grows on every instance change (DiscoverInstances' InstancesRevision); absent in older snapshots. */
+  revision?: number;
+  /** Set on the services ECS created for Service Connect (`discoveryName` of a serviceConnectConfiguration). */
+  createdByEcs?: boolean;
 }
 
 export interface OperationRecord {

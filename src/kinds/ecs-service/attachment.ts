@@ -6,6 +6,7 @@
  * contract in prose.
  */
 import type { InfrastructureNeed, KindContext, SemanticChecker, SpecReference, ConvertContext } from '../kind';
+import type { FieldChange, ResourceChange } from '../../core/model';
 import type { ManifestDocument, ResourceRef } from '../../core/types';
 
 /** The normalized shape both sides are compared in. */
@@ -46,6 +47,19 @@ export interface EcsAttachment {
   fromApi?(c: EcsComparable): { comparable: EcsComparable; member: Record<string, unknown> } | undefined;
   /** At apply: the task definition to register, with whatever the pure side could not know (ARNs) filled in. */
   expandTaskDefinition?(ctx: KindContext, td: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Observe: what DescribeServices answers for the member, where ECS keeps it (Service Connect under the PRIMARY
+   * deployment), in the form manifests use (a namespace ARN as its name). Every attachment, every service.
+   */
+  readBack?(ctx: KindContext, service: Record<string, unknown>, c: EcsComparable): Promise<EcsComparable>;
+  /** Pointers into the compared spec (`/service/...`) under which a member the manifest leaves out is AWS's. */
+  readonly awsDefaulted?: readonly string[];
+  /** A change ECS cannot make in place while the member is in use: the reason (a replace), or undefined. */
+  replaceReason?(desired: EcsComparable, actual: EcsComparable, changes: readonly FieldChange[]): string | undefined;
+  /** Channels the service offers and uses through the member (core/graph orders offers before uses). */
+  channels?(c: EcsComparable): { offers: string[]; uses: string[] };
+  /** After this change, the users of what the service offers need a new deployment: why, or undefined. */
+  redeploysUsers?(change: ResourceChange, desired: EcsComparable): string | undefined;
   /** Account infrastructure the member assumes. */
   infrastructure?(doc: ManifestDocument): InfrastructureNeed[];
   /** Whether an exported service belongs to the export's scope (`--mesh shop`). */

@@ -39,7 +39,7 @@ function once<T>(ctx: KindContext, key: string, fn: () => Promise<T>): Promise<T
   return started;
 }
 
-async function namespaceName(ctx: KindContext, id: string): Promise<string | undefined> {
+export async function namespaceName(ctx: KindContext, id: string): Promise<string | undefined> {
   const key = `${NAMESPACE_ID_CACHE_PREFIX}${id}`;
   const hit = ctx.cache[key];
   if (hit && typeof hit.data === 'string') return hit.data;

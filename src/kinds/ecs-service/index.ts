@@ -23,7 +23,9 @@ import { mapLimit } from '../../aws/concurrency';
 import { classifyAwsError, errorName, isNotFound, toMeshwardError } from '../../aws/errors';
 import { fromTagList, ownershipOf, ownershipTags, tagChanges, toTagList, userTags } from '../../aws/ownership';
 import { MeshwardError } from '../../core/errors';
-import type { ActualResource, DesiredResource } from '../../core/model';
+import { ignoredPointers, withoutPointer } from '../../core/diff';
+import { type ActualResource, type DesiredResource, type FieldChange, REDEPLOY_PATH } from '../../core/model';
+import { parsePointer } from '../../core/pointer';
 import { declaredTags } from '../../core/ownership';
 import { API_VERSION, type ManifestDocument, type ResourceRef, resourceId } from '../../core/types';
 import type { ConvertContext, Kind, KindContext, KindIdentity, ObserveScope, WriteResult } from '../kind';
@@ -31,6 +33,7 @@ import { clone, deepEqual, getPath, getString, isRecord, stripEmpty } from '../s
 import type { EcsAttachment, EcsComparable } from './attachment';
 import { ECS_ATTACHMENTS } from './attachments';
 import { cloudMapNameOf, ensureCloudMapService } from './cloud-map';
+import { pruneToModel, withoutUndeclared } from './compare';
 import { SERVICE_FIELDS } from './service-fields';
 import {
   TASK_DEFINITION_FIELDS,
@@ -122,6 +125,38 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** Members ECS fills with its own values when a manifest leaves them out (autoscaling owns a missing desiredCount). */
+const AWS_DEFAULTED = ['/service/desiredCount', '/service/deploymentConfiguration'];
+
+function subtree(value: unknown, segments: readonly string[]): unknown {
+  return segments.reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), value);
+}
+
+function withSubtree(value: unknown, segments: readonly string[], next: unknown): unknown {
+  if (segments.length === 0 || !isRecord(value)) return value;
+  const [head = '', ...rest] = segments;
+  const out = { ...value };
+  if (rest.length === 0) {
+    if (next === undefined) delete out[head];
+    else out[head] = next;
+  } else out[head] = withSubtree(out[head], rest, next);
+  return out;
+}
+
+/** The two sides as compared: under AWS-defaulted members, the actual keeps only what the manifest declares. */
+function compareView(desired: DesiredResource, actualSpec: unknown): { desired: unknown; actual: unknown } {
+  let actual = actualSpec;
+  const pointers = [...AWS_DEFAULTED, ...ECS_ATTACHMENTS.flatMap((a) => a.awsDefaulted ?? [])];
+  for (const pointer of pointers) {
+    const segments = parsePointer(pointer);
+    const wanted = subtree(desired.spec, segments);
+    const have = subtree(actual, segments);
+    if (have === undefined) continue;
+    actual = withSubtree(actual, segments, wanted === undefined ? undefined : withoutUndeclared(have, wanted));
+  }
+  return { desired: desired.spec, actual };
+}
+
 /** Identity: `EcsService/<cluster>/<name>`, the cluster ECS calls `default` when none is given. */
 const identity: KindIdentity = {
   kind: KIND,
@@ -136,6 +171,7 @@ const identity: KindIdentity = {
     return { kind: KIND, parent: parts[1], name: parts[2] };
   },
   scopeKeys: (ref) => (ref.parent === undefined ? [] : [['cluster', ref.parent]]),
+  topology: { role: 'task', groupBy: 'cluster' },
   references: (ref, spec) =>
     isRecord(spec) ? attachmentsOf(spec).flatMap((a) => a.references?.(ref, spec) ?? []) : [],
   check(checker) {
@@ -160,6 +196,43 @@ const identity: KindIdentity = {
       return isRecord(member) && (a.inExport?.(member, scopes) ?? false);
     }),
   exportFile: 'ecs-services.yaml',
+  compareView,
+  specPointer(pointer) {
+    const [, spec, member, ...rest] = pointer.split('/');
+    if (spec !== 'spec' || member === undefined || !(SERVICE_FIELDS as readonly string[]).includes(member)) {
+      return pointer;
+    }
+    return ['', 'spec', 'service', member, ...rest].join('/');
+  },
+  replaceReason(desired, actual, changes) {
+    const d = asComparable(desired.spec);
+    const a = asComparable(actual.spec);
+    for (const attachment of ECS_ATTACHMENTS) {
+      const reason = attachment.replaceReason?.(d, a, changes);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  },
+  channels(_ref, spec) {
+    const c = asComparable(spec);
+    const offers: string[] = [];
+    const uses: string[] = [];
+    for (const attachment of ECS_ATTACHMENTS) {
+      const ch = attachment.channels?.(c);
+      offers.push(...(ch?.offers ?? []));
+      uses.push(...(ch?.uses ?? []));
+    }
+    return { offers, uses };
+  },
+  redeploysUsers(change) {
+    if (!change.desired) return undefined;
+    const c = asComparable(change.desired.spec);
+    for (const attachment of ECS_ATTACHMENTS) {
+      const reason = attachment.redeploysUsers?.(change, c);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  },
   idsOfCall(eventSource, p) {
     if (eventSource !== 'ecs.amazonaws.com') return [];
     const service = p['service'] ?? p['serviceName'];
@@ -187,7 +260,14 @@ async function toActual(ctx: KindContext, cluster: string, svc: Service): Promis
   const tdArn = svc.taskDefinition ?? '';
   const td = tdArn ? await describeTaskDefinition(ctx, tdArn) : {};
   const raw = JSON.parse(JSON.stringify(svc)) as Record<string, unknown>;
-  const spec: EcsComparable = { service: pick(raw, SERVICE_FIELDS), taskDefinition: td };
+  let spec: EcsComparable = {
+    service: pruneToModel(pick(raw, SERVICE_FIELDS), 'EcsServiceSpec'),
+    taskDefinition: pruneToModel(td, 'EcsTaskDefinitionSpec'),
+  };
+  for (const attachment of ECS_ATTACHMENTS) {
+    if (attachment.readBack) spec = await attachment.readBack(ctx, raw, spec);
+  }
+  if (isRecord(spec.service)) spec.service = pruneToModel(spec.service, 'EcsServiceSpec');
   const registryArn = getString(svc.serviceRegistries?.[0], 'registryArn');
   if (registryArn) {
     const name = await cloudMapNameOf(ctx, registryArn);
@@ -281,7 +361,7 @@ async function reusableRevision(ctx: KindContext, desired: EcsComparable): Promi
     if (!arn || latest.taskDefinition?.status !== 'ACTIVE') return undefined;
     const data = pick(stripEmpty(JSON.parse(JSON.stringify(latest.taskDefinition))), TASK_DEFINITION_FIELDS);
     ctx.cache[arn] = { version: latest.taskDefinition.revision ?? 0, data };
-    const comparable = asComparable(normalize({ taskDefinition: data }));
+    const comparable = asComparable(normalize({ taskDefinition: pruneToModel(data, 'EcsTaskDefinitionSpec') }));
     return deepEqual(comparable.taskDefinition, desired.taskDefinition) ? arn : undefined;
   } catch (err) {
     if (classifyAwsError(err) === 'retry') throw err;
@@ -397,14 +477,29 @@ function updateFields(desired: Record<string, unknown>, current: Record<string, 
   return fields;
 }
 
-async function update(ctx: KindContext, desired: DesiredResource, actual: ActualResource): Promise<WriteResult> {
-  const spec = asComparable(desired.spec);
-  const current = asComparable(actual.spec);
+async function update(
+  ctx: KindContext,
+  desired: DesiredResource,
+  actual: ActualResource,
+  delta: readonly FieldChange[],
+): Promise<WriteResult> {
+  // Compared as the diff compares: members AWS defaults and the manifest leaves out, and ignored fields, are not
+  // meshward's, so they neither start a deployment nor are written.
+  const view = compareView(desired, actual.spec);
+  let spec = asComparable(view.desired);
+  let current = asComparable(view.actual);
+  for (const pointer of ignoredPointers(desired)) {
+    const segments = parsePointer(pointer).slice(1);
+    spec = asComparable(withoutPointer(spec, segments));
+    current = asComparable(withoutPointer(current, segments));
+  }
   const cluster = desired.ref.parent ?? 'default';
   const taskDefinition = await taskDefinitionFor(ctx, spec, actual);
   const cloudMapChanged = !deepEqual(spec.cloudMap, current.cloudMap);
   const serviceChanged = !deepEqual(spec.service, current.service) || cloudMapChanged;
-  const deploys = serviceChanged || taskDefinition !== runningTaskDefinition.get(actual);
+  // The plan asks for a new deployment when a Service Connect server this service calls appeared.
+  const redeploy = delta.some((c) => c.path === REDEPLOY_PATH);
+  const deploys = serviceChanged || redeploy || taskDefinition !== runningTaskDefinition.get(actual);
   if (deploys) {
     // Without a Cloud Map binding, the manifest's own serviceRegistries (in `fields`) stand; only a manifest
     // with neither removes the registry. Observe reads a declared registry ARN back as a binding by name, so
@@ -419,6 +514,7 @@ async function update(ctx: KindContext, desired: DesiredResource, actual: Actual
       service: desired.ref.name,
       taskDefinition,
       ...(serviceRegistries ? { serviceRegistries } : {}),
+      ...(redeploy && !serviceChanged ? { forceNewDeployment: true } : {}),
     };
     await ctx.clients.ecs.send(new UpdateServiceCommand(input));
   }

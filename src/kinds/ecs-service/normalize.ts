@@ -63,6 +63,8 @@ const TASK_DEFINITION_LISTS: UnorderedList[] = [
 
 const TASK_DEFINITION_DEFAULTS: FieldDefault[] = [
   { path: '/networkMode', value: 'awsvpc' },
+  // DescribeTaskDefinition answers it on every revision since 2025-01, given or not (AWS-FACTS.md).
+  { path: '/enableFaultInjection', value: false },
   { path: '/containerDefinitions/*/essential', value: true },
   // ECS reports an unset container cpu as 0 units.
   { path: '/containerDefinitions/*/cpu', value: 0 },
@@ -81,6 +83,11 @@ const TASK_DEFINITION_DEFAULTS: FieldDefault[] = [
     },
   },
 ];
+
+/** `{}` under a strategy that has settings, so their defaults are filled (ECS answers them). */
+function strategyIs(ancestors: readonly Record<string, unknown>[], strategy: string): unknown {
+  return ancestors[ancestors.length - 1]?.['strategy'] === strategy ? {} : undefined;
+}
 
 function isDaemon(service: Record<string, unknown> | undefined): boolean {
   return service?.['schedulingStrategy'] === 'DAEMON';
@@ -105,6 +112,17 @@ const SERVICE_DEFAULTS: FieldDefault[] = [
   { path: '/deploymentConfiguration/maximumPercent', compute: (a) => (isDaemon(a[0]) ? 100 : 200) },
   { path: '/deploymentConfiguration/minimumHealthyPercent', compute: (a) => (isDaemon(a[0]) ? 0 : 100) },
   { path: '/deploymentConfiguration/deploymentCircuitBreaker', value: { enable: false, rollback: false } },
+  // The ECS deployment controller's strategies and their settings (AWS-FACTS.md "ECS deployments").
+  { path: '/deploymentConfiguration/strategy', value: 'ROLLING' },
+  { path: '/deploymentConfiguration/linearConfiguration', compute: (a) => strategyIs(a, 'LINEAR') },
+  { path: '/deploymentConfiguration/linearConfiguration/stepPercent', value: 10 },
+  { path: '/deploymentConfiguration/linearConfiguration/stepBakeTimeInMinutes', value: 6 },
+  { path: '/deploymentConfiguration/canaryConfiguration', compute: (a) => strategyIs(a, 'CANARY') },
+  { path: '/deploymentConfiguration/canaryConfiguration/canaryPercent', value: 5 },
+  { path: '/deploymentConfiguration/canaryConfiguration/canaryBakeTimeInMinutes', value: 10 },
+  { path: '/deploymentConfiguration/lifecycleHooks/*/targetType', value: 'AWS_LAMBDA' },
+  { path: '/deploymentConfiguration/lifecycleHooks/*/timeoutConfiguration/timeoutInMinutes', value: 1440 },
+  { path: '/deploymentConfiguration/lifecycleHooks/*/timeoutConfiguration/action', value: 'ROLLBACK' },
   { path: '/schedulingStrategy', value: 'REPLICA' },
   { path: '/enableECSManagedTags', value: false },
   { path: '/propagateTags', value: 'NONE' },
@@ -118,6 +136,9 @@ const SERVICE_LISTS: UnorderedList[] = [
   { path: '/networkConfiguration/awsvpcConfiguration/securityGroups' },
   { path: '/serviceRegistries' },
   { path: '/capacityProviderStrategy', key: (c) => getString(c, 'capacityProvider') ?? '' },
+  { path: '/deploymentConfiguration/alarms/alarmNames' },
+  { path: '/deploymentConfiguration/lifecycleHooks', key: (h) => getString(h, 'hookTargetArn') ?? '' },
+  { path: '/deploymentConfiguration/lifecycleHooks/*/lifecycleStages' },
 ];
 
 /** "1 vCPU" -> "1024", "0.5 vcpu" -> "512", "2 GB" -> "2048", 512 -> "512": the forms ECS stores. */

@@ -18,6 +18,8 @@ export const ECS_SERVICE_MEMBERS = [
   'enableExecuteCommand',
   'healthCheckGracePeriodSeconds',
   'schedulingStrategy',
+  // Owned by the Service Connect attachment (attachments/service-connect), compared and sent as part of the service.
+  'serviceConnectConfiguration',
 ] as const;
 
 /** The members compared and sent on update: all but `cluster`, which is part of the service's identity. */

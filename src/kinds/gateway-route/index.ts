@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-app-mesh';
 import type { ManifestDocument, ResourceRef } from '../../core/types';
 import type { Kind, SemanticChecker, SpecReference } from '../kind';
+import { routeDetails } from '../shared/route-details';
 import { type AppMeshListItem, appMeshTopology, createAppMeshKind, meshRef } from '../shared/app-mesh-kind';
 import { checkRouteOnParent, checkTargetPort, get } from '../shared/app-mesh-checks';
 import { virtualServiceProvider } from '../virtual-service';
@@ -68,7 +69,7 @@ export const gatewayRouteKind: Kind = createAppMeshKind({
   parent: { kind: 'VirtualGateway', field: 'virtualGateway', param: 'virtualGatewayName' },
   nameParam: 'gatewayRouteName',
   exportFile: 'gateway-routes.yaml',
-  topology: appMeshTopology(1, 'gateway route', ['[[', ']]'], 'cds'),
+  topology: appMeshTopology('entry-route', routeDetails),
   specReferences: gatewayRouteReferences,
   check: checkGatewayRoute,
   defaults: [],

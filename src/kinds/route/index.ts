@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-app-mesh';
 import type { ManifestDocument, ResourceRef } from '../../core/types';
 import type { Kind, SemanticChecker, SpecReference } from '../kind';
+import { routeDetails } from '../shared/route-details';
 import { type AppMeshListItem, appMeshTopology, createAppMeshKind, meshRef } from '../shared/app-mesh-kind';
 import { checkRouteOnParent, checkTargetPort, get, list } from '../shared/app-mesh-checks';
 import { routeUnorderedLists } from '../shared/route-lists';
@@ -82,7 +83,7 @@ export const routeKind: Kind = createAppMeshKind({
   parent: { kind: 'VirtualRouter', field: 'virtualRouter', param: 'virtualRouterName' },
   nameParam: 'routeName',
   exportFile: 'routes.yaml',
-  topology: appMeshTopology(4, 'route', ['>', ']'], 'rarrow'),
+  topology: appMeshTopology('route', routeDetails),
   specReferences: routeReferences,
   check: checkRoute,
   parentBound: {

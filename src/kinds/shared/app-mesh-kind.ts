@@ -14,6 +14,7 @@ import { mapLimit } from '../../aws/concurrency';
 import { classifyAwsError, isNotFound, toMeshwardError } from '../../aws/errors';
 import { fromTagList, ownershipOf, ownershipTags, tagChanges, toTagList, userTags } from '../../aws/ownership';
 import { declaredTags } from '../../core/ownership';
+import type { TopologyRole } from '../../core/topology';
 import type { ActualResource, DesiredResource } from '../../core/model';
 import { API_VERSION, type KindName, type ManifestDocument, type ResourceRef, resourceId } from '../../core/types';
 import type {
@@ -410,6 +411,7 @@ export function parentMesh(parent: ActualResource | undefined): string {
 }
 
 /** How `meshward graph` draws App Mesh kinds: grouped by mesh. */
-export function appMeshTopology(rank: number, label: string, mermaid: [string, string], dot: string): TopologyStyle {
-  return { rank, label, mermaid, dot, groupBy: 'mesh' };
+/** App Mesh resources are drawn in the frame of their mesh. */
+export function appMeshTopology(role: TopologyRole, details?: (spec: unknown) => string[]): TopologyStyle {
+  return { role, groupBy: 'mesh', ...(details ? { details } : {}) };
 }

@@ -16,7 +16,7 @@ export const virtualGatewayKind: Kind = createAppMeshKind({
   parentKind: 'Mesh',
   nameParam: 'virtualGatewayName',
   exportFile: 'virtual-gateways.yaml',
-  topology: appMeshTopology(0, 'gateway', ['[/', '\\]'], 'trapezium'),
+  topology: appMeshTopology('entry'),
   check: checkListenerSettings,
   defaults: [listenerHealthCheckPortDefault],
   lists: [],

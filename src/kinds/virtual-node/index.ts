@@ -20,6 +20,15 @@ import { getString } from '../shared/spec-utils';
  */
 function nodeReferences(ref: ResourceRef, spec: unknown): SpecReference[] {
   const out: SpecReference[] = [];
+  // A namespace the manifests declare is created first; one they do not is infrastructure (not validated).
+  const namespace = str(get(spec, 'serviceDiscovery', 'awsCloudMap', 'namespaceName'));
+  if (namespace !== undefined) {
+    out.push({
+      pointer: '/spec/serviceDiscovery/awsCloudMap/namespaceName',
+      target: { kind: 'CloudMapNamespace', name: namespace },
+      byName: true,
+    });
+  }
   list(get(spec, 'backends')).forEach((backend, i) => {
     const name = str(get(backend, 'virtualService', 'virtualServiceName'));
     if (name === undefined || ref.mesh === undefined) return;
@@ -53,7 +62,7 @@ export const virtualNodeKind: Kind = createAppMeshKind({
   parentKind: 'Mesh',
   nameParam: 'virtualNodeName',
   exportFile: 'virtual-nodes.yaml',
-  topology: appMeshTopology(5, 'node', ['[', ']'], 'box'),
+  topology: appMeshTopology('workload'),
   specReferences: nodeReferences,
   check(checker) {
     checkListenerSettings(checker);

@@ -14,7 +14,7 @@ export const virtualRouterKind: Kind = createAppMeshKind({
   parentKind: 'Mesh',
   nameParam: 'virtualRouterName',
   exportFile: 'virtual-routers.yaml',
-  topology: appMeshTopology(3, 'router', ['{', '}'], 'diamond'),
+  topology: appMeshTopology('router'),
   defaults: [],
   lists: [],
   dependencies: meshRef,

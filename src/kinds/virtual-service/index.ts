@@ -59,7 +59,7 @@ export const virtualServiceKind: Kind = createAppMeshKind({
   parentKind: 'Mesh',
   nameParam: 'virtualServiceName',
   exportFile: 'virtual-services.yaml',
-  topology: appMeshTopology(2, 'service', ['([', '])'], 'ellipse'),
+  topology: appMeshTopology('service'),
   specReferences: serviceReferences,
   defaults: [],
   lists: [],

@@ -130,11 +130,21 @@ export const appMeshAttachment: EcsAttachment = {
         missingCode: 'UNDECLARED_MESH',
       });
     }
+    const namespace = getString(appMesh, 'cloudMapService', 'namespaceName');
+    if (namespace !== undefined) {
+      out.push({
+        pointer: '/spec/appMesh/cloudMapService/namespaceName',
+        target: { kind: 'CloudMapNamespace', name: namespace },
+        byName: true,
+      });
+    }
     if (member) {
       out.push({
         pointer: member.pointer,
         target: { kind: member.kind, name: member.name, ...(mesh !== undefined ? { mesh } : {}) },
         ...(mesh === undefined ? { byName: true } : {}),
+        // Drawn from the node or gateway to this service: its tasks run that Envoy.
+        relation: 'runs',
       });
     }
     return out;
