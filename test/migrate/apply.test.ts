@@ -8,7 +8,8 @@ import type { ManifestDocument } from '../../src/core/types';
 import { seedLocalInfrastructure } from '../../src/engine/session';
 import type { MigrationTarget } from '../../src/migrate';
 import { changedIds, startHarness, type Harness } from '../engine/harness';
-import { loadReference, migrateWithInputs } from './helpers';
+import { join } from 'node:path';
+import { loadDir, loadReference, migrateWithInputs, ROOT } from './helpers';
 import { schemaKnowsKinds } from './schema-kinds';
 
 const LATTICE_KINDS = [
@@ -21,8 +22,8 @@ const LATTICE_KINDS = [
   'LatticeTargetGroup',
 ];
 const READY: Record<MigrationTarget, boolean> = {
-  'service-connect': schemaKnowsKinds(['CloudMapNamespace', 'EcsService']),
-  'vpc-lattice': schemaKnowsKinds([...LATTICE_KINDS, 'EcsService']),
+  'service-connect': schemaKnowsKinds(['CloudMapNamespace', 'EcsService'], ['serviceConnectConfiguration']),
+  'vpc-lattice': schemaKnowsKinds([...LATTICE_KINDS, 'EcsService'], ['vpcLatticeConfigurations']),
 };
 
 let h: Harness;
@@ -47,5 +48,17 @@ describe.each(['service-connect', 'vpc-lattice'] as const)('reference -> %s on t
     expect(changedIds(await h.run('plan', successor, { stack: 'test-successor' }))).toEqual([]);
     // The App Mesh side is untouched by the successor's apply.
     expect(changedIds(await h.run('plan', h.docs))).toEqual([]);
+  });
+
+  (READY[target] ? it : it.skip)('the unseen topology, in new clusters, applies and converges too', async () => {
+    await h.reset();
+    const source = await loadDir(join(ROOT, 'test', 'migrate', 'fixtures', 'unseen'));
+    const result = migrateWithInputs(source, target, 'new-cluster', { 'vpc.id': 'vpc-0a1b2c3d4e5f67890' });
+    const successor = result.documents.map((d) => d.doc as unknown as ManifestDocument);
+    await seedLocalInfrastructure(h.clients, successor);
+    const applied = await h.run('apply', successor, { stack: 'test-unseen' });
+    expect(applied.report.errors).toEqual([]);
+    expect(applied.results.filter((r) => r.outcome !== 'created').map((r) => [r.id, r.outcome])).toEqual([]);
+    expect(changedIds(await h.run('plan', successor, { stack: 'test-unseen' }))).toEqual([]);
   });
 });

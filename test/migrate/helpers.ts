@@ -54,7 +54,10 @@ export const APP_MESH_KINDS = [
 /** Validates the rendered successor manifests with meshward's own validate, when the schemas know the target kinds. */
 export function validateOutput(result: MigrationResult): { checked: boolean; problems: string[] } {
   const kinds = [...new Set(result.documents.map((d) => d.doc.kind))];
-  if (!schemaKnowsKinds(kinds)) return { checked: false, problems: [] };
+  const members = ['serviceConnectConfiguration', 'vpcLatticeConfigurations'].filter((m) =>
+    result.documents.some((d) => d.doc.spec[m] !== undefined),
+  );
+  if (!schemaKnowsKinds(kinds, members)) return { checked: false, problems: [] };
   const files: ManifestFile[] = renderManifests(result).map(
     (f) => ({ name: f.name, bytes: Buffer.from(f.text) }) as unknown as ManifestFile,
   );

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/gen-schemas';
+import { defaultRegistry } from '../../src/kinds/registry';
 
 function ecsServiceSpec(): { properties?: Record<string, unknown>; required?: string[] } | undefined {
   const file = join(repoRoot(), 'schemas', 'ecs-service.schema.json');
@@ -22,19 +23,15 @@ export function schemaAllowsPlainEcs(): boolean {
   return spec !== undefined && !(spec.required ?? []).includes('appMesh');
 }
 
-/** EcsService with serviceConnectConfiguration and vpcLatticeConfigurations validates. */
-export function schemaKnowsServiceConnect(): boolean {
+/** The EcsService schema accepts these members (serviceConnectConfiguration, vpcLatticeConfigurations). */
+export function schemaKnowsEcsMembers(members: readonly string[]): boolean {
   const spec = ecsServiceSpec();
-  return (
-    schemaAllowsPlainEcs() &&
-    spec?.properties?.['serviceConnectConfiguration'] !== undefined &&
-    spec.properties['vpcLatticeConfigurations'] !== undefined
-  );
+  return schemaAllowsPlainEcs() && members.every((m) => spec?.properties?.[m] !== undefined);
 }
 
-export function schemaKnowsKinds(kinds: readonly string[]): boolean {
-  // The any-document schema selects a kind's schema by `"const": "<Kind>"`, whatever its layout.
-  const text = readFileSync(join(repoRoot(), 'schemas', 'meshward.schema.json'), 'utf8').replace(/\s+/g, '');
-  const knowsServiceConnect = !kinds.includes('EcsService') || schemaKnowsServiceConnect();
-  return knowsServiceConnect && kinds.every((k) => k === 'EcsService' || text.includes(`"const":"${k}"`));
+/** Every kind is registered (its schema comes with it) and the EcsService schema takes the members used. */
+export function schemaKnowsKinds(kinds: readonly string[], ecsMembers: readonly string[] = []): boolean {
+  return (
+    kinds.every((k) => defaultRegistry.has(k)) && (!kinds.includes('EcsService') || schemaKnowsEcsMembers(ecsMembers))
+  );
 }
