@@ -82,7 +82,8 @@ export interface EmittedDocument {
 export interface OutputDocument {
   apiVersion: ManifestDocument['apiVersion'];
   kind: string;
-  metadata: Record<string, unknown> & { name: string };
+  /** `name` for most kinds; associations are identified by what they associate (`serviceNetwork`, `service`). */
+  metadata: Record<string, unknown> & { name?: string };
   spec: Record<string, unknown>;
 }
 

@@ -40,6 +40,7 @@ export function outputId(doc: OutputDocument): string {
   const parts = [
     doc.kind,
     typeof doc.spec['cluster'] === 'string' ? doc.spec['cluster'] : undefined,
+    typeof m['serviceNetwork'] === 'string' ? m['serviceNetwork'] : undefined,
     typeof m['service'] === 'string' ? m['service'] : undefined,
     typeof m['listener'] === 'string' ? m['listener'] : undefined,
     m.name,

@@ -67,7 +67,7 @@ export const ROOTS: Record<string, Root> = {
   LatticeServiceNetworkServiceAssociation: {
     shapes: lattice.shapes,
     shape: inputOf(lattice, 'CreateServiceNetworkServiceAssociation'),
-    excluded: [...LATTICE_COMMON, 'serviceNetworkIdentifier'],
+    excluded: [...LATTICE_COMMON, 'serviceNetworkIdentifier', 'serviceIdentifier'],
     byName: LATTICE_IDS,
   },
   LatticeListener: {
@@ -90,7 +90,7 @@ export const ROOTS: Record<string, Root> = {
   LatticeAccessLogSubscription: {
     shapes: lattice.shapes,
     shape: inputOf(lattice, 'CreateAccessLogSubscription'),
-    excluded: ['clientToken', 'tags'],
+    excluded: ['clientToken', 'tags', 'resourceIdentifier'],
     byName: LATTICE_IDS,
   },
   LatticeAuthPolicy: {

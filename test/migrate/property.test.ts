@@ -35,7 +35,7 @@ function references(result: MigrationResult): string[] {
       !listeners.has(`${String(d.metadata['service'])}/${String(d.metadata['listener'])}`)
     )
       problems.push(`rule ${d.metadata.name}: listener`);
-    if (d.kind === 'LatticeServiceNetworkServiceAssociation' && !services.has(String(d.spec['serviceIdentifier'])))
+    if (d.kind === 'LatticeServiceNetworkServiceAssociation' && !services.has(String(d.metadata['service'])))
       problems.push('association: service');
     const sc = d.spec['serviceConnectConfiguration'] as { namespace?: string } | undefined;
     if (sc && !namespaces.has(sc.namespace ?? '')) problems.push(`${d.metadata.name}: namespace ${sc.namespace}`);

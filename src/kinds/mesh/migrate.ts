@@ -100,7 +100,7 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
     {
       apiVersion: API_VERSION,
       kind: 'LatticeServiceNetworkVpcAssociation',
-      metadata: { name: `${network}-vpc`, serviceNetwork: network },
+      metadata: { serviceNetwork: network },
       spec: { vpcIdentifier: vpcId(run) },
     },
     source,
@@ -114,8 +114,8 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
         {
           apiVersion: API_VERSION,
           kind: 'LatticeAccessLogSubscription',
-          metadata: { name: `${network}-access-logs` },
-          spec: { resourceIdentifier: network, destinationArn: destination },
+          metadata: { serviceNetwork: network },
+          spec: { destinationArn: destination },
         },
         source,
         ["replaces the virtual nodes' Envoy access logs"],

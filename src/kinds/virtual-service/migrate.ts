@@ -237,8 +237,8 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
     {
       apiVersion: API_VERSION,
       kind: 'LatticeServiceNetworkServiceAssociation',
-      metadata: { name: `${network}-${name}`.slice(0, 63), serviceNetwork: network },
-      spec: { serviceIdentifier: name },
+      metadata: { serviceNetwork: network, service: name },
+      spec: {},
     },
     source,
   );
