@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import { readModel, repoRoot } from '../../scripts/gen-schemas';
 import { KIND_MIGRATIONS } from '../../src/kinds/migrations';
-import { MIGRATION_TARGETS } from '../../src/migrate/model';
+import type { LoadedDocument } from '../../src/core/types';
+import { migrateDocuments } from '../../src/migrate';
+import { MIGRATION_TARGETS, STATUSES } from '../../src/migrate/model';
 import { covers } from '../../src/migrate/rules';
 import { ModelWalker, type PathNode } from '../schemas/model-walk';
 
@@ -72,4 +74,39 @@ describe('every App Mesh spec field is classified for both targets', () => {
     const missing = members.filter((m) => !ecs?.rules.some((r) => covers(r.path, `/appMesh/${m}`)));
     expect(missing).toEqual([]);
   });
+});
+
+describe('every rule answers for a document that has only its field (no other resource declared)', () => {
+  for (const migration of migrations) {
+    const shape = migration.specShape ?? '';
+    it(`${migration.kind}: each rule gives one entry with a status and a detail, for both targets, without throwing`, () => {
+      for (const rule of migration.rules) {
+        const steps = rule.path
+          .slice(1)
+          .split('/')
+          .map((t) => (t === '*' ? { item: true as const } : { member: t }));
+        const spec = walker.specAlong(shape, steps, (s) => walker.minimal(s)) as Record<string, unknown>;
+        const doc: LoadedDocument = {
+          doc: {
+            apiVersion: 'meshward.dev/v1alpha1',
+            kind: migration.kind,
+            metadata: { name: 'x', mesh: 'm', virtualRouter: 'r', virtualGateway: 'g' },
+            spec,
+          },
+          file: 'f.yaml',
+          index: 0,
+          position: { file: 'f.yaml', line: 1, column: 1 },
+          pointerPositions: new Map(),
+        };
+        const pointer = `/spec${rule.path.replace(/\*/g, '0')}`;
+        for (const target of MIGRATION_TARGETS) {
+          const result = migrateDocuments([doc], { target });
+          const entries = result.report.entries.filter((e) => e.source.endsWith(`:${pointer}`));
+          expect({ rule: rule.path, target, entries: entries.length }).toEqual({ rule: rule.path, target, entries: 1 });
+          expect(STATUSES).toContain(entries[0]?.status);
+          expect(entries[0]?.detail.length).toBeGreaterThan(10);
+        }
+      }
+    });
+  }
 });
