@@ -204,7 +204,8 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
     };
   }
   if (touched) reason = `immutable field ${touched.path} changed: delete and create`;
-  const kindReason = touched || adopting ? undefined : catalog.find(desired.ref.kind)?.replaceReason?.(desired, actual, changes);
+  const kindReason =
+    touched || adopting ? undefined : catalog.find(desired.ref.kind)?.replaceReason?.(desired, actual, changes);
   if (kindReason !== undefined) reason = kindReason;
   return {
     ...base,
