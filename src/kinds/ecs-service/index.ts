@@ -437,7 +437,7 @@ async function create(ctx: KindContext, desired: DesiredResource): Promise<Write
   const serviceRegistries = await registries(ctx, spec);
   const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
   const input: CreateServiceCommandInput = {
-    ...(spec.service as unknown as CreateServiceCommandInput),
+    ...((await expandService(ctx, spec.service)) as unknown as CreateServiceCommandInput),
     cluster,
     serviceName: desired.ref.name,
     taskDefinition,
@@ -467,7 +467,20 @@ const NOT_UPDATABLE = new Set(['launchType', 'schedulingStrategy']);
  * as its "none" value. Every other service field is always present on both sides once normalized (a default, or
  * required), except capacityProviderStrategy, whose removal changes launchType: a replace.
  */
-const CLEARED_BY: Readonly<Record<string, unknown>> = { loadBalancers: [], healthCheckGracePeriodSeconds: 0 };
+const CLEARED_BY: Readonly<Record<string, unknown>> = {
+  loadBalancers: [],
+  healthCheckGracePeriodSeconds: 0,
+  // ECS keeps the Lattice attachments unless it is sent `[]` (null is not a removal).
+  vpcLatticeConfigurations: [],
+};
+
+/** The service members as ECS wants them: every attachment resolves what it names. */
+async function expandService(ctx: KindContext, service: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let out = service;
+  for (const attachment of ECS_ATTACHMENTS)
+    if (attachment.expandService) out = await attachment.expandService(ctx, out);
+  return out;
+}
 
 function updateFields(desired: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
   const fields = Object.fromEntries(Object.entries(desired).filter(([k]) => !NOT_UPDATABLE.has(k)));
@@ -509,7 +522,10 @@ async function update(
       ? ((await registries(ctx, spec)) ?? (Array.isArray(declared) ? undefined : []))
       : undefined;
     const input: UpdateServiceCommandInput = {
-      ...(updateFields(spec.service, current.service) as unknown as UpdateServiceCommandInput),
+      ...((await expandService(
+        ctx,
+        updateFields(spec.service, current.service),
+      )) as unknown as UpdateServiceCommandInput),
       cluster,
       service: desired.ref.name,
       taskDefinition,

@@ -10,6 +10,8 @@ import {
   type TargetGroupConfig,
   UpdateTargetGroupCommand,
 } from '@aws-sdk/client-vpc-lattice';
+import { errorMessage, errorName } from '../../aws/errors';
+import { MeshwardError } from '../../core/errors';
 import type { Kind } from '../kind';
 import { normalizeHealthCheck } from '../shared/lattice-defaults';
 import { READ_TIME, createLatticeKind, isoTime, latticeTopology, targetGroups } from '../shared/lattice-kind';
@@ -109,7 +111,28 @@ export const latticeTargetGroupKind: Kind = createLatticeKind({
       );
     },
     async delete(ctx, actual) {
-      await ctx.clients.lattice.send(new DeleteTargetGroupCommand({ targetGroupIdentifier: actual.arn }));
+      // An ECS service that let go of the group (its update or delete came first in the plan) still has tasks
+      // registered until they drain: Lattice answers ConflictException meanwhile. Wait for that with --wait, else
+      // say that the next reconcile deletes it.
+      const deadline = Date.now() + ctx.waitTimeoutMillis;
+      for (;;) {
+        try {
+          await ctx.clients.lattice.send(new DeleteTargetGroupCommand({ targetGroupIdentifier: actual.arn }));
+          return;
+        } catch (err) {
+          const inUseByEcs = errorName(err) === 'ConflictException' && /ECS service/.test(errorMessage(err));
+          if (!inUseByEcs) throw err;
+          if (!ctx.wait || Date.now() > deadline) {
+            throw new MeshwardError(
+              'AWS_RETRYABLE',
+              `${actual.id}: ECS tasks are still registered (draining after their service let go); it is deleted once they are gone (re-run, or apply with --wait)`,
+              { cause: err },
+            );
+          }
+          ctx.progress(`${actual.id}: waiting for ECS tasks to leave the target group`);
+          await new Promise((r) => setTimeout(r, Math.min(ctx.pollMillis, 2000)));
+        }
+      }
     },
     async status(ctx, arn) {
       try {

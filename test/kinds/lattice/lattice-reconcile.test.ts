@@ -7,7 +7,7 @@ import * as vl from '@aws-sdk/client-vpc-lattice';
 import { resolve } from 'node:path';
 import type { ManifestDocument } from '../../../src/core/types';
 import { validateManifests } from '../../../src/manifest/validate';
-import { type Harness, changedIds, startHarness } from '../../engine/harness';
+import { type Harness, changedIds, clone, startHarness } from '../../engine/harness';
 
 let h: Harness;
 let docs: ManifestDocument[];
@@ -105,13 +105,21 @@ it('sees a console change to a rule weight and a health check as drift naming th
 
 it('prunes every Lattice kind when the manifests are gone, dependents first', async () => {
   await h.run('apply', docs);
-  const networkOnly = docs.filter((d) => d.kind === 'LatticeServiceNetwork');
+  // The ECS services stay, detached from Lattice (a target group in use by one cannot be deleted).
+  const networkOnly = clone(docs).filter((d) => d.kind === 'LatticeServiceNetwork' || d.kind === 'EcsService');
+  for (const d of networkOnly) if (d.kind === 'EcsService') delete d.spec['vpcLatticeConfigurations'];
   const refused = await h.run('apply', networkOnly, { prune: true });
   expect(refused.results.filter((r) => r.outcome === 'deleted')).toEqual([]);
-  const pruned = await h.run('apply', networkOnly, { prune: true, maxDeletes: 50 });
+  const pruned = await h.run('apply', networkOnly, {
+    prune: true,
+    maxDeletes: 50,
+    wait: true,
+    pollMillis: 10,
+    waitTimeoutMillis: 10000,
+  });
   expect(pruned.report.errors).toEqual([]);
-  expect(pruned.results.filter((r) => r.outcome !== 'deleted')).toEqual([]);
-  expect(pruned.results).toHaveLength(docs.length - 1);
+  expect(pruned.results.filter((r) => r.outcome !== 'deleted' && !r.id.startsWith('EcsService/'))).toEqual([]);
+  expect(pruned.results.filter((r) => r.outcome === 'deleted')).toHaveLength(docs.length - networkOnly.length);
   expect((await console_.send(new vl.ListServicesCommand({}))).items).toEqual([]);
   expect((await console_.send(new vl.ListTargetGroupsCommand({}))).items).toEqual([]);
   expect((await console_.send(new vl.ListServiceNetworksCommand({}))).items).toHaveLength(1);
