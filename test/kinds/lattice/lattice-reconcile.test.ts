@@ -115,7 +115,6 @@ it('prunes every Lattice kind when the manifests are gone, dependents first', as
     maxDeletes: 50,
     wait: true,
     pollMillis: 10,
-    waitTimeoutMillis: 10000,
   });
   expect(pruned.report.errors).toEqual([]);
   expect(pruned.results.filter((r) => r.outcome !== 'deleted' && !r.id.startsWith('EcsService/'))).toEqual([]);
