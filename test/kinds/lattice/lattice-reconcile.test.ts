@@ -124,3 +124,20 @@ it('prunes every Lattice kind when the manifests are gone, dependents first', as
   expect((await console_.send(new vl.ListServiceNetworksCommand({}))).items).toHaveLength(1);
   expect(changedIds(await h.run('plan', networkOnly, { prune: true }))).toEqual([]);
 });
+
+it('treats a same-named Lattice resource someone else created as a conflict and leaves it alone', async () => {
+  // Another team's target group, untagged, with the name the manifests use.
+  const theirs = await console_.send(
+    new vl.CreateTargetGroupCommand({
+      name: 'service-b-v1',
+      type: 'IP',
+      config: { port: 9000, protocol: 'HTTP', vpcIdentifier: 'vpc-0a1b2c3d4e5f60718' },
+    }),
+  );
+  const plan = await h.run('plan', docs);
+  expect(plan.changes.find((c) => c.id === 'LatticeTargetGroup/service-b-v1')?.action).toBe('conflict');
+  await h.run('apply', docs);
+  const after = await console_.send(new vl.GetTargetGroupCommand({ targetGroupIdentifier: theirs.id }));
+  expect(after.config?.port).toBe(9000);
+  expect((await console_.send(new vl.ListTagsForResourceCommand({ resourceArn: theirs.arn }))).tags).toEqual({});
+});
