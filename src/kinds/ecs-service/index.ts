@@ -193,7 +193,11 @@ const identity: KindIdentity = {
   inExport: (_ref, doc, scopes) =>
     attachmentsOf(doc.spec).some((a) => {
       const member = doc.spec[a.member];
-      return isRecord(member) && (a.inExport?.(member, scopes) ?? false);
+      // A member is an object (appMesh) or a list (vpcLatticeConfigurations).
+      return (
+        (isRecord(member) || Array.isArray(member)) &&
+        (a.inExport?.(member as Record<string, unknown>, scopes) ?? false)
+      );
     }),
   exportFile: 'ecs-services.yaml',
   compareView,

@@ -15,7 +15,7 @@ import { isNotFound } from '../../aws/errors';
 import { MeshwardError } from '../../core/errors';
 import type { ResourceRef } from '../../core/types';
 import type { Kind } from '../kind';
-import { allPages, READ_TIME, createLatticeKind, isoTime, resourceArnByName } from '../shared/lattice-kind';
+import { allPages, READ_TIME, createLatticeKind, everyOwner, isoTime, resourceArnByName } from '../shared/lattice-kind';
 import { getString, isRecord } from '../shared/spec-utils';
 
 const KIND = 'LatticeAccessLogSubscription';
@@ -64,6 +64,7 @@ export const latticeAccessLogSubscriptionKind: Kind = createLatticeKind({
         const [k, type, name] = id.split('/');
         if (k === KIND && type && name) owners.set(`${type}/${name}`, { type, name });
       }
+      if (scope.all) for (const o of await everyOwner(ctx)) owners.set(`${o.type}/${o.name}`, o);
       const out = [];
       for (const { type, name } of owners.values()) {
         const owner = await resourceArnByName(ctx, type, name);

@@ -7,7 +7,7 @@ import { DeleteAuthPolicyCommand, GetAuthPolicyCommand, PutAuthPolicyCommand } f
 import { isNotFound } from '../../aws/errors';
 import type { ResourceRef } from '../../core/types';
 import type { Kind } from '../kind';
-import { cachedTags, createLatticeKind, isoTime, resourceArnByName } from '../shared/lattice-kind';
+import { cachedTags, createLatticeKind, everyOwner, isoTime, resourceArnByName } from '../shared/lattice-kind';
 import { getString, stableJson } from '../shared/spec-utils';
 import { MeshwardError } from '../../core/errors';
 
@@ -58,6 +58,9 @@ export const latticeAuthPolicyKind: Kind = createLatticeKind({
         const [k, parent, name] = id.split('/');
         return k === KIND && parent && name ? [{ kind: KIND, parent, name }] : [];
       });
+      // An export reads the policy of every service and network (one GetAuthPolicy each).
+      if (scope.all)
+        refs.push(...(await everyOwner(ctx)).map(({ type, name }) => ({ kind: KIND, parent: type, name })));
       const out = [];
       for (const ref of refs) {
         const owner = await resourceArnByName(ctx, ref.parent, ref.name);

@@ -228,6 +228,13 @@ export function forgetLatticeLists(ctx: KindContext): void {
   targetGroupLists.delete(ctx);
 }
 
+/** Every service and service network of the Region, as policy and access-log owners (export lists them all). */
+export async function everyOwner(ctx: KindContext): Promise<{ type: string; name: string }[]> {
+  const services = (await latticeServices(ctx)).map((s) => ({ type: 'service', name: s.name ?? '' }));
+  const networks = (await latticeNetworks(ctx)).map((n) => ({ type: 'serviceNetwork', name: n.name ?? '' }));
+  return [...services, ...networks].filter((o) => o.name !== '');
+}
+
 /** The ARN of a service (`service`) or service network (`serviceNetwork`) by name: known this run, else listed. */
 export async function resourceArnByName(ctx: KindContext, type: string, name: string): Promise<string | undefined> {
   const kind = type === 'service' ? 'LatticeService' : 'LatticeServiceNetwork';

@@ -5,6 +5,8 @@
  */
 import * as vl from '@aws-sdk/client-vpc-lattice';
 import { resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { exportManifests, toYaml } from '../../../src/cli/commands/export';
 import type { ManifestDocument } from '../../../src/core/types';
 import { validateManifests } from '../../../src/manifest/validate';
 import { type Harness, changedIds, clone, startHarness } from '../../engine/harness';
@@ -140,4 +142,16 @@ it('treats a same-named Lattice resource someone else created as a conflict and 
   const after = await console_.send(new vl.GetTargetGroupCommand({ targetGroupIdentifier: theirs.id }));
   expect(after.config?.port).toBe(9000);
   expect((await console_.send(new vl.ListTagsForResourceCommand({ resourceArn: theirs.arn }))).tags).toEqual({});
+});
+
+it('exports a service network with everything it reaches, and the export re-creates the same resources', async () => {
+  await h.run('apply', docs);
+  const { documents } = await exportManifests(h, undefined, 'shop', () => undefined, 'shop');
+  expect(documents.map((d) => d.kind).sort()).toEqual(docs.map((d) => d.kind).sort());
+  const reparsed = parseAllDocuments(toYaml(documents)).map((d) => d.toJS() as ManifestDocument);
+  await h.reset();
+  const applied = await h.run('apply', reparsed);
+  expect(applied.report.errors).toEqual([]);
+  expect(applied.results.filter((r) => r.outcome !== 'created')).toEqual([]);
+  expect(changedIds(await h.run('plan', docs, { cacheMaxAgeMillis: 0 }))).toEqual([]);
 });

@@ -122,5 +122,6 @@ export const vpcLatticeAttachment: EcsAttachment = {
     return next;
   },
 
-  inExport: () => true,
+  // Exported with a service network (export --lattice-network ... --cluster ...).
+  inExport: (_member, scopes) => (scopes['serviceNetwork'] ?? []).length > 0,
 };
