@@ -78,7 +78,8 @@ export async function exportManifests(
   // target groups they forward to): included when linked to an included resource and in no scope of its own.
   const included = new Set(documents.map((d) => resourceId(defaultRegistry.refOfDocument(d))));
   const scoped = new Set(Object.keys(scopes));
-  for (let changed = true; changed;) {
+  // Only a network export reaches further: a mesh export is its scope as the kinds define it.
+  for (let changed = latticeNetwork !== undefined; changed;) {
     changed = false;
     for (const c of candidates) {
       if (included.has(c.a.id)) continue;
