@@ -5,6 +5,7 @@
 import { AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { CallCounter } from './call-counter';
 import { type ApiFamily, type BucketLimit, RateLimiter, mergeRateLimits } from './rate-limiter';
 
@@ -26,6 +27,7 @@ export interface AwsClients {
   appMesh: AppMeshClient;
   ecs: ECSClient;
   cloudMap: ServiceDiscoveryClient;
+  lattice: VPCLatticeClient;
   calls: CallCounter;
   destroy(): void;
 }
@@ -84,19 +86,23 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
   const appMesh = new AppMeshClient(common);
   const ecs = new ECSClient(common);
   const cloudMap = new ServiceDiscoveryClient(common);
+  const lattice = new VPCLatticeClient(common);
   instrument(appMesh, 'appmesh', limiter, calls);
   instrument(ecs, 'ecs', limiter, calls);
   instrument(cloudMap, 'servicediscovery', limiter, calls);
+  instrument(lattice, 'vpc-lattice', limiter, calls);
   return {
     region,
     appMesh,
     ecs,
     cloudMap,
+    lattice,
     calls,
     destroy() {
       appMesh.destroy();
       ecs.destroy();
       cloudMap.destroy();
+      lattice.destroy();
     },
   };
 }

@@ -193,7 +193,11 @@ const identity: KindIdentity = {
   inExport: (_ref, doc, scopes) =>
     attachmentsOf(doc.spec).some((a) => {
       const member = doc.spec[a.member];
-      return isRecord(member) && (a.inExport?.(member, scopes) ?? false);
+      // A member is an object (appMesh) or a list (vpcLatticeConfigurations).
+      return (
+        (isRecord(member) || Array.isArray(member)) &&
+        (a.inExport?.(member as Record<string, unknown>, scopes) ?? false)
+      );
     }),
   exportFile: 'ecs-services.yaml',
   compareView,
@@ -444,7 +448,7 @@ async function create(ctx: KindContext, desired: DesiredResource): Promise<Write
       : {};
   const input: CreateServiceCommandInput = {
     ...initialCount,
-    ...(spec.service as unknown as CreateServiceCommandInput),
+    ...((await expandService(ctx, spec.service)) as unknown as CreateServiceCommandInput),
     cluster,
     serviceName: desired.ref.name,
     taskDefinition,
@@ -482,7 +486,20 @@ const NOT_UPDATABLE = new Set(['launchType', 'schedulingStrategy']);
  * as its "none" value. Every other service field is always present on both sides once normalized (a default, or
  * required), except capacityProviderStrategy, whose removal changes launchType: a replace.
  */
-const CLEARED_BY: Readonly<Record<string, unknown>> = { loadBalancers: [], healthCheckGracePeriodSeconds: 0 };
+const CLEARED_BY: Readonly<Record<string, unknown>> = {
+  loadBalancers: [],
+  healthCheckGracePeriodSeconds: 0,
+  // ECS keeps the Lattice attachments unless it is sent `[]` (null is not a removal).
+  vpcLatticeConfigurations: [],
+};
+
+/** The service members as ECS wants them: every attachment resolves what it names. */
+async function expandService(ctx: KindContext, service: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let out = service;
+  for (const attachment of ECS_ATTACHMENTS)
+    if (attachment.expandService) out = await attachment.expandService(ctx, out);
+  return out;
+}
 
 function updateFields(desired: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
   const fields = Object.fromEntries(Object.entries(desired).filter(([k]) => !NOT_UPDATABLE.has(k)));
@@ -524,7 +541,10 @@ async function update(
       ? ((await registries(ctx, spec)) ?? (Array.isArray(declared) ? undefined : []))
       : undefined;
     const input: UpdateServiceCommandInput = {
-      ...(updateFields(spec.service, current.service) as unknown as UpdateServiceCommandInput),
+      ...((await expandService(
+        ctx,
+        updateFields(spec.service, current.service),
+      )) as unknown as UpdateServiceCommandInput),
       cluster,
       service: desired.ref.name,
       taskDefinition,
