@@ -4,7 +4,7 @@
  * edges (observe, apply, the state store).
  */
 import type { AwsClients } from '../aws/clients';
-import { diffResources, isExternal } from '../core/diff';
+import { diffResources, isPlaceholder } from '../core/diff';
 import { MeshwardError } from '../core/errors';
 import type {
   ActualResource,
@@ -219,8 +219,8 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
     prune: options.prune ?? false,
     ...(options.maxDeletes !== undefined ? { maxDeletes: options.maxDeletes } : {}),
     force: options.force ?? false,
-    // Placeholders annotated external are not the stack's resources: a set made only of them is an empty set.
-    desiredCount: desired.filter((d) => !isExternal(d)).length,
+    // Placeholders are not the stack's resources: a set made only of them is an empty set.
+    desiredCount: desired.filter((d) => !isPlaceholder(d)).length,
   });
 
   let results: ApplyResult[] = [];
