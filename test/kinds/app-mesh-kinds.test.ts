@@ -1,3 +1,4 @@
+import { API_VERSION, type ManifestDocument } from '../../src/core/types';
 import type { DesiredResource } from '../../src/core/model';
 import { convertContextFor } from '../../src/engine/desired';
 import { defaultRegistry } from '../../src/kinds/registry';
@@ -10,8 +11,8 @@ const gateway = defaultRegistry.get('VirtualGateway');
 
 /** A desired node with the given spec, as the engine builds it (only what compareView reads). */
 function desiredOf(spec: unknown): DesiredResource {
-  const manifest = {
-    apiVersion: 'meshward.dev/v1',
+  const manifest: ManifestDocument = {
+    apiVersion: API_VERSION,
     kind: 'VirtualNode',
     metadata: { name: 'a', mesh: 'shop' },
     spec: {},
