@@ -171,7 +171,8 @@ async function applyPlanFile(
   const values = { stack: file.stack, state: file.state, local: file.local };
   const ready = await prepare(values, file.paths, io);
   if (!ready.run) return reportUnready(io, ready, file.options.prune);
-  const run = ready.run;
+  // Every describe fresh (tags included, which do not move App Mesh versions): the comparison must see everything.
+  const run = { ...ready.run, refresh: true };
   try {
     const outcome = await withCliLock(run.session.store, 'meshward apply', flags.lockTimeoutMs, () =>
       runReconcile(run, ready.documents, {

@@ -266,7 +266,8 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     const maxDeletes = parseCount(values['max-deletes'], '--max-deletes');
     const ready = await prepare(values, positionals, io);
     if (!ready.run) return reportUnready(io, ready, values.prune ?? false);
-    prepared = ready.run;
+    // A saved plan records what AWS holds: described fresh, not from the cache (tag edits keep versions).
+    prepared = values.out !== undefined ? { ...ready.run, refresh: true } : ready.run;
     const options = {
       prune: values.prune ?? false,
       ...(maxDeletes !== undefined ? { maxDeletes } : {}),
