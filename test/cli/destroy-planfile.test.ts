@@ -7,6 +7,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
 import {
   CreateVirtualNodeCommand,
   ListMeshesCommand,
@@ -190,4 +191,28 @@ it('an empty set with --prune is refused by the guard, which points to destroy',
   const p = capture();
   expect(await plan.run(['only', '--prune'], p.io)).toBe(4);
   expect(p.out()).toContain('run "meshward destroy"');
+});
+
+it('destroy on a terminal asks for the stack name, typed out: anything else changes nothing', async () => {
+  await seed();
+  expect(await apply.run(['manifests', '--auto-approve', '--stack', 'shop-prod'], capture().io)).toBe(0);
+  const terminal = (answer: string): CliIO['stdin'] => {
+    const input = Object.assign(new PassThrough(), { isTTY: true });
+    input.end(`${answer}\n`);
+    return input;
+  };
+  const declined = capture();
+  const no = await destroy.run(['manifests', '--stack', 'shop-prod'], { ...declined.io, stdin: terminal('yes') });
+  expect(no).toBe(1);
+  expect(declined.err()).toContain('Destroy cancelled: nothing was changed.');
+  expect(declined.out()).toMatch(/to delete/);
+  const still = await clients.ecs.send(new ListServicesCommand({ cluster: 'shop' }));
+  expect(still.serviceArns?.length).toBeGreaterThan(0);
+
+  const typed = capture();
+  expect(await destroy.run(['manifests', '--stack', 'shop-prod'], { ...typed.io, stdin: terminal('shop-prod') })).toBe(
+    4,
+  );
+  const gone = await clients.ecs.send(new ListServicesCommand({ cluster: 'shop' }));
+  expect(gone.serviceArns ?? []).toEqual([]);
 });

@@ -43,8 +43,8 @@ locked by another run (LOCKED), 4 something was kept by a guard.
 
 ${COMMON_HELP}`;
 
-async function confirm(stack: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+async function confirm(stack: string, io: CliIO): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin ?? process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`Destroy every resource of stack "${stack}"? Type the stack name to confirm: `);
     return answer.trim() === stack;
@@ -83,7 +83,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     }
     const format = outputFormat(values.output, ['text', 'json', 'markdown'] as const, 'text');
     const lockTimeoutMs = parseLockTimeout(values['lock-timeout']);
-    const interactive = process.stdin.isTTY === true;
+    const interactive = (io.stdin ?? process.stdin).isTTY === true;
     if (!values['auto-approve'] && !interactive) {
       throw new UsageError('stdin is not a terminal: pass --auto-approve to destroy without a confirmation');
     }
@@ -123,7 +123,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
         if (deletes === 0) writeLine(io.stderr, `Nothing to destroy in stack "${stack}".`);
         return code;
       }
-      if (!(await confirm(stack))) {
+      if (!(await confirm(stack, io))) {
         writeLine(io.stderr, 'Destroy cancelled: nothing was changed.');
         return EXIT.error;
       }
