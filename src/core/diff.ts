@@ -98,9 +98,9 @@ function specViews(desired: DesiredResource, actual: ActualResource, catalog: Ki
  * Deletes are listed whatever the prune setting; buildPlan decides whether they run.
  */
 export function diffResources(input: DiffResourcesInput): ResourceChange[] {
-  // A declared placeholder annotated external names a resource managed elsewhere: it exists for references only,
-  // so neither side of it is diffed (no create, no update, and no delete of a same-named resource).
-  const external = new Set(input.desired.filter(isExternal).map((d) => d.id));
+  // A declared placeholder names a resource managed elsewhere: it exists for references only, so neither side of it
+  // is diffed (no create, no update, and no delete of a same-named resource). `external` alone is not one.
+  const external = new Set(input.desired.filter(isPlaceholder).map((d) => d.id));
   const desiredById = new Map(input.desired.filter((d) => !external.has(d.id)).map((d) => [d.id, d]));
   const actualById = new Map(input.actual.filter((a) => !external.has(a.id)).map((a) => [a.id, a]));
   const ids = [...new Set([...desiredById.keys(), ...actualById.keys()])].sort(compareIds);
@@ -171,7 +171,12 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
         action: 'conflict',
         cause: 'none',
         changes,
-        reason: `exists but is not managed by meshward (${describeOwner(actual)}); set annotation ${ANNOTATIONS.adopt}: "true" to take it over`,
+        reason:
+          `exists but is not managed by meshward (${describeOwner(actual)}); set annotation ${ANNOTATIONS.adopt}: "true" to take it over` +
+          // Before placeholders were explicit, `external` made one: say what the document now needs.
+          (desired.annotations[ANNOTATIONS.external] === 'true'
+            ? `, or ${ANNOTATIONS.placeholder}: "true" if this document only stands for it (${ANNOTATIONS.external} relaxes reference checks only)`
+            : ''),
       };
     }
     // Adoption is a change even when the spec matches: the ownership tags must be written.
@@ -217,9 +222,12 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
   };
 }
 
-/** A placeholder for a resource managed elsewhere: never created, updated or deleted, and no part of the stack. */
-export function isExternal(desired: DesiredResource): boolean {
-  return desired.annotations[ANNOTATIONS.external] === 'true';
+/**
+ * A placeholder for a resource managed elsewhere (`meshward.dev/placeholder: "true"`): never created, updated or
+ * deleted, and no part of the stack. `meshward.dev/external` only relaxes reference checks and makes none.
+ */
+export function isPlaceholder(desired: Pick<DesiredResource, 'annotations'>): boolean {
+  return desired.annotations[ANNOTATIONS.placeholder] === 'true';
 }
 
 function describeOwner(actual: ActualResource): string {

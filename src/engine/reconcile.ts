@@ -4,7 +4,7 @@
  * edges (observe, apply, the state store).
  */
 import type { AwsClients } from '../aws/clients';
-import { diffResources, isExternal } from '../core/diff';
+import { diffResources, isPlaceholder } from '../core/diff';
 import { MeshwardError } from '../core/errors';
 import type {
   ActualResource,
@@ -14,7 +14,8 @@ import type {
   StackState,
   StateStore,
 } from '../core/model';
-import { type Plan, buildPlan } from '../core/plan';
+import { type GuardRefusal, type Plan, buildPlan } from '../core/plan';
+import { missingInfrastructure } from './preflight';
 import { type Attribution, type Report, type ReportMode, buildReport } from '../core/report';
 import { envCandidates, sealEnvironment, unsealEnvironment } from '../core/seal-env';
 import type { LoadedDocument, ManifestDocument } from '../core/types';
@@ -60,6 +61,25 @@ export interface ReconcileOptions {
   /** See KindContext.cacheMaxAgeMillis (0 describes everything: a full refresh). */
   cacheMaxAgeMillis?: number;
   includeUnchanged?: boolean;
+  /**
+   * Documents that say where to look without being desired (destroy: the manifests name meshes and clusters whose
+   * owned resources go, even when the state store was lost).
+   */
+  scopeDocuments?: readonly ManifestDocument[];
+  /**
+   * Check the account infrastructure the manifests assume (clusters, namespaces meshward does not manage) after
+   * observe and before any write: what is missing is an error and nothing is planned.
+   */
+  preflight?: boolean;
+  /**
+   * Called with the plan before it is applied, on the same observation: a refusal returned here refuses the whole
+   * plan (apply FILE: what was reviewed must still be what would be done).
+   */
+  checkPlan?: (input: {
+    desired: readonly DesiredResource[];
+    actual: readonly ActualResource[];
+    plan: Plan;
+  }) => GuardRefusal | undefined;
 }
 
 export interface ReconcileOutcome {
@@ -194,16 +214,24 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
   try {
     actual = await observe(
       ctx,
-      scopeFor(
-        desired.map((d) => d.manifest),
-        state,
-        registry,
-      ),
+      scopeFor([...desired.map((d) => d.manifest), ...(options.scopeDocuments ?? [])], state, registry),
       registry,
     );
   } catch (err) {
     const e = err instanceof MeshwardError ? err : new MeshwardError('INTERNAL', String(err), { cause: err });
     return emptyOutcome(state, issues, [{ code: e.code, message: e.message }]);
+  }
+
+  if (options.preflight) {
+    const missing = await missingInfrastructure(
+      options.clients,
+      desired.map((d) => d.manifest),
+      registry,
+    ).catch((err: unknown) => [`could not check the account infrastructure: ${String(err)}`]);
+    if (missing.length > 0) {
+      const errors = missing.map((message) => ({ code: 'PREFLIGHT_FAILED', message }));
+      return { ...emptyOutcome(state, issues, errors), desired, actual };
+    }
   }
 
   const changes = diffResources({
@@ -219,9 +247,28 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
     prune: options.prune ?? false,
     ...(options.maxDeletes !== undefined ? { maxDeletes: options.maxDeletes } : {}),
     force: options.force ?? false,
-    // Placeholders annotated external are not the stack's resources: a set made only of them is an empty set.
-    desiredCount: desired.filter((d) => !isExternal(d)).length,
+    // Placeholders are not the stack's resources: a set made only of them is an empty set.
+    desiredCount: desired.filter((d) => !isPlaceholder(d)).length,
   });
+
+  const moved = options.checkPlan?.({ desired, actual, plan });
+  if (moved) {
+    const already = new Set(plan.skipped.map((s) => s.id));
+    for (const c of plan.changes) {
+      if (c.action !== 'unchanged' && !already.has(c.id)) {
+        plan.skipped.push({
+          id: c.id,
+          kind: c.kind,
+          action: c.action,
+          cause: c.cause,
+          reason: 'plan refused (plan-moved)',
+        });
+      }
+    }
+    plan.stages = [];
+    plan.refusals.push(moved);
+    plan.refused = true;
+  }
 
   let results: ApplyResult[] = [];
   const at = now().toISOString();

@@ -210,6 +210,12 @@ export interface KindIdentity {
    * after a new Service Connect endpoint exists resolve it): the reason, or undefined.
    */
   redeploysUsers?(change: ResourceChange): string | undefined;
+  /**
+   * Observed API data -> a clean manifest (export). On the identity too (every `Kind` has it): a resource that
+   * exists only in AWS (a prune, a destroy) names its references in the manifest's shape, so it is ordered like one
+   * that is declared. Pure.
+   */
+  fromApi?(ref: ResourceRef, spec: unknown, tags: Record<string, string>): ManifestDocument;
   /** Resource ids a CloudTrail write call touched, from its event source and request parameters (best effort). */
   idsOfCall?(eventSource: string, params: Readonly<Record<string, string | undefined>>): string[];
 }

@@ -234,10 +234,15 @@ async function listTags(client: AppMeshClient, arn: string): Promise<Record<stri
 export function createAppMeshKind(config: AppMeshKindConfig): Kind {
   const { kind, ops } = config;
 
+  // Durations keep the unit they were written in (App Mesh stores and returns the unit it was sent): what is sent
+  // is what the user wrote, and an export gives back what AWS holds. Only the comparison spells them one way.
   const normalize = (spec: unknown): unknown => {
-    const base = stripEmpty(canonicalDurations(isRecord(spec) ? spec : {}));
+    const base = stripEmpty(durationsToApi(isRecord(spec) ? spec : {}));
     return stripEmpty(sortLists(applyDefaults(base, config.defaults), config.lists));
   };
+  /** The normalized spec as compared: 2000 ms and 2 s are the same duration (lists re-sorted on the new spelling). */
+  const comparable = (spec: unknown): unknown =>
+    stripEmpty(sortLists(canonicalDurations(isRecord(spec) ? spec : {}), config.lists));
 
   const toActual = (item: AppMeshListItem, cached: CachedAppMesh): ActualResource => {
     const actual: ActualResource = {
@@ -330,6 +335,10 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
     },
 
     normalize,
+    compareView: (desired: DesiredResource, actualSpec: unknown) => ({
+      desired: comparable(desired.spec),
+      actual: comparable(actualSpec),
+    }),
     dependencies: config.dependencies,
 
     async observe(ctx: KindContext, scope: ObserveScope): Promise<ActualResource[]> {
@@ -362,7 +371,7 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
       // Drop the cache first: if a call below fails, the next observe must describe again.
       delete ctx.cache[actual.arn];
       let data: AppMeshData | undefined;
-      if (!deepEqual(desired.spec, actual.spec)) {
+      if (!deepEqual(comparable(desired.spec), comparable(actual.spec))) {
         // Re-applying the same spec over drift, or to a re-created resource whose version restarted, must be a
         // new request: App Mesh would answer a known token with the original result and change nothing.
         const generation = `${ctx.updateGeneration(desired.id)}:${actual.version ?? 0}:${actual.lastUpdatedAt ?? ''}`;
