@@ -9,7 +9,7 @@ import { buildDependencyGraph } from '../core/graph';
 import type { ApplyOutcome, ApplyResult } from '../core/model';
 import type { Plan, PlanStep } from '../core/plan';
 import { MeshwardError } from '../core/errors';
-import type { ActualResource } from '../core/model';
+import type { ActualResource, WriteIntent } from '../core/model';
 import { isMeshwardOwned } from '../core/ownership';
 import { isOwnedBy, ownershipOf } from '../aws/ownership';
 import type { Kind } from '../kinds/kind';
@@ -38,6 +38,12 @@ export interface ApplyOptions {
    * started end `skipped` and stay pending, so the next run applies them; writes in flight finish.
    */
   shouldStop?: () => boolean;
+  /**
+   * Called before each stage starts writing, with the writes it may make: the caller records them (the state
+   * store) so that a run killed mid-stage leaves its intent behind. A failure here stops the apply before the
+   * stage writes anything.
+   */
+  recordIntents?: (intents: Record<string, WriteIntent>) => Promise<void>;
 }
 
 /**
@@ -211,6 +217,15 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
   };
 
   for (const stage of plan.stages) {
+    if (options.recordIntents) {
+      const at = new Date().toISOString();
+      const intents: Record<string, WriteIntent> = {};
+      for (const step of stage.steps) {
+        const digest = step.op === 'delete' ? undefined : step.change.desired?.digest;
+        intents[step.id] = { op: step.op, ...(digest !== undefined ? { digest } : {}), at };
+      }
+      await options.recordIntents(intents);
+    }
     await mapLimit(stage.steps, ctx.concurrency, runStep);
   }
   for (const s of plan.skipped) {

@@ -251,4 +251,9 @@ export interface Kind extends KindIdentity {
    * with the describe cache off, which may cost a list of its scope.
    */
   readTags?(ctx: KindContext, actual: ActualResource): Promise<Record<string, string> | undefined>;
+  /**
+   * After every apply: writes a kind deferred (a Cloud Map service whose tasks were still draining when its ECS
+   * service was deleted), remembered in `ctx.cache`. Failures are reported, never fail the run.
+   */
+  cleanup?(ctx: KindContext): Promise<void>;
 }

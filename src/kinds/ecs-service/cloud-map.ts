@@ -145,21 +145,52 @@ async function findOrCreateService(ctx: KindContext, name: CloudMapName): Promis
  * it (tags read now) and no instance is registered in it (another service's tasks, or tasks still draining: then
  * it stays, and the message says so). Returns what was done, for the progress line.
  */
-export async function deleteOwnedCloudMapService(ctx: KindContext, registryArn: string): Promise<string> {
+export async function deleteOwnedCloudMapService(
+  ctx: KindContext,
+  registryArn: string,
+): Promise<{ message: string; retry: boolean }> {
+  const done = (message: string): { message: string; retry: boolean } => ({ message, retry: false });
   const id = registryArn.split('/').pop() ?? registryArn;
   try {
     const listed = await ctx.clients.cloudMap.send(new ListTagsForResourceCommand({ ResourceARN: registryArn }));
     const tags = Object.fromEntries((listed.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-    if (!isOwnedBy(ownershipOf(tags), ctx.stack)) return `Cloud Map service ${id} kept: not created by this stack`;
+    if (!isOwnedBy(ownershipOf(tags), ctx.stack))
+      return done(`Cloud Map service ${id} kept: not created by this stack`);
     const instances = await ctx.clients.cloudMap.send(new ListInstancesCommand({ ServiceId: id, MaxResults: 1 }));
-    if ((instances.Instances ?? []).length > 0) return `Cloud Map service ${id} kept: instances are still registered`;
+    if ((instances.Instances ?? []).length > 0) {
+      return {
+        message: `Cloud Map service ${id} kept for now: instances are still registered (draining)`,
+        retry: true,
+      };
+    }
     await ctx.clients.cloudMap.send(new DeleteServiceCommand({ Id: id }));
     delete ctx.cache[registryArn];
-    return `Cloud Map service ${id} deleted`;
+    return done(`Cloud Map service ${id} deleted`);
   } catch (err) {
-    if (isNotFound(err)) return `Cloud Map service ${id} already gone`;
+    if (isNotFound(err)) return done(`Cloud Map service ${id} already gone`);
     // Instances registered between the list and the delete: it is in use, so it stays.
-    if (errorName(err) === 'ResourceInUse') return `Cloud Map service ${id} kept: in use`;
+    if (errorName(err) === 'ResourceInUse')
+      return { message: `Cloud Map service ${id} kept for now: in use`, retry: true };
     throw err;
+  }
+}
+
+/** Describe-cache keys (kept in the state) of Cloud Map services to delete once their instances are gone. */
+export const CLOUD_MAP_CLEANUP_PREFIX = 'meshward:cloudmap-cleanup:';
+
+/**
+ * Deletes what a prune left for later (tasks still draining), or remembers it again. A registry an observed
+ * service of this run registers in is in use again, and no longer to be deleted.
+ */
+export async function cloudMapCleanup(ctx: KindContext, inUse: (registryArn: string) => boolean): Promise<void> {
+  for (const key of Object.keys(ctx.cache).filter((k) => k.startsWith(CLOUD_MAP_CLEANUP_PREFIX))) {
+    const arn = key.slice(CLOUD_MAP_CLEANUP_PREFIX.length);
+    if (inUse(arn)) {
+      delete ctx.cache[key];
+      continue;
+    }
+    const out = await deleteOwnedCloudMapService(ctx, arn);
+    ctx.progress(out.message);
+    if (!out.retry) delete ctx.cache[key];
   }
 }

@@ -35,7 +35,13 @@ import type { ConvertContext, Kind, KindContext, KindIdentity, ObserveScope, Wri
 import { clone, deepEqual, getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
 import type { EcsAttachment, EcsComparable } from './attachment';
 import { ECS_ATTACHMENTS } from './attachments';
-import { cloudMapNameOf, deleteOwnedCloudMapService, ensureCloudMapService } from './cloud-map';
+import {
+  CLOUD_MAP_CLEANUP_PREFIX,
+  cloudMapCleanup,
+  cloudMapNameOf,
+  deleteOwnedCloudMapService,
+  ensureCloudMapService,
+} from './cloud-map';
 import { pruneToModel, withoutUndeclared } from './compare';
 import { SERVICE_FIELDS } from './service-fields';
 import {
@@ -596,7 +602,10 @@ async function remove(ctx: KindContext, actual: ActualResource): Promise<void> {
   const users = usersOf(ctx, registry);
   users.delete(actual.id);
   if (users.size > 0) return;
-  ctx.progress(`${actual.id}: ${await deleteOwnedCloudMapService(ctx, registry)}`);
+  const out = await deleteOwnedCloudMapService(ctx, registry);
+  ctx.progress(`${actual.id}: ${out.message}`);
+  // Tasks drain after the delete: the next apply (cleanup below) deletes it once they are gone.
+  if (out.retry) ctx.cache[`${CLOUD_MAP_CLEANUP_PREFIX}${registry}`] = { version: 0, data: ctx.stack };
 }
 
 export const ecsServiceKind: Kind = {
@@ -613,6 +622,7 @@ export const ecsServiceKind: Kind = {
   update,
   delete: remove,
   classifyError: classifyAwsError,
+  cleanup: (ctx) => cloudMapCleanup(ctx, (arn) => usersOf(ctx, arn).size > 0),
   async readTags(ctx, actual) {
     try {
       const out = await ctx.clients.ecs.send(new ListTagsForResourceCommand({ resourceArn: actual.arn }));
