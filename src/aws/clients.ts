@@ -16,6 +16,7 @@ export interface AwsSettings {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** SDK attempts per call, first one included. */
   maxAttempts?: number;
+  /** Default 'adaptive': after throttles the SDK slows its own sending rate instead of only backing off. */
   retryMode?: 'standard' | 'adaptive';
   rateLimits?: Partial<Record<ApiFamily, Record<string, BucketLimit>>>;
   /** Turn the client-side limiter off (benchmarks that measure the emulator itself). */
@@ -77,7 +78,7 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
   const common = {
     region,
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    retryMode: settings.retryMode ?? 'standard',
+    retryMode: settings.retryMode ?? 'adaptive',
     ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),
     ...(settings.credentials !== undefined ? { credentials: settings.credentials } : {}),
   };

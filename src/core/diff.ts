@@ -41,7 +41,7 @@ export interface DiffResourcesInput {
   desired: readonly DesiredResource[];
   /** What observe found in the manifests' scope, foreign resources included. */
   actual: readonly ActualResource[];
-  state: Pick<StackState, 'applied'>;
+  state: Pick<StackState, 'applied' | 'intents'>;
   stack: string;
   /** The kind's immutable fields: JSON pointers into the spec (`/serviceName`, or `/spec/serviceName`; `*` matches
    * any one segment). Kind.immutablePaths fits as is. */
@@ -120,9 +120,18 @@ export function diffResources(input: DiffResourcesInput): ResourceChange[] {
   return out;
 }
 
+/** An interrupted run's write to this resource (StackState.intents), in one line for the reason. */
+function interruptedWrite(id: string, input: DiffResourcesInput): string | undefined {
+  const intent = input.state.intents?.[id];
+  return intent === undefined ? undefined : `an interrupted run (${intent.at}) started to ${intent.op} it`;
+}
+
 function createOf(desired: DesiredResource, input: DiffResourcesInput): ResourceChange {
   const applied = input.state.applied[desired.id];
-  const cause: ChangeCause = applied === undefined ? 'new' : applied.digest === desired.digest ? 'drift' : 'pending';
+  let cause: ChangeCause = applied === undefined ? 'new' : applied.digest === desired.digest ? 'drift' : 'pending';
+  // Gone because meshward deleted it (a replace killed between its delete and its create): not AWS's change.
+  const interrupted = cause === 'drift' ? interruptedWrite(desired.id, input) : undefined;
+  if (interrupted !== undefined) cause = 'pending';
   return {
     id: desired.id,
     ref: desired.ref,
@@ -131,6 +140,7 @@ function createOf(desired: DesiredResource, input: DiffResourcesInput): Resource
     cause,
     changes: [...leafChanges(desired.spec, '/spec', 'after'), ...tagLeaves(declaredTags(desired))],
     ...(cause === 'drift' ? { reason: 'applied before, but no longer exists in AWS' } : {}),
+    ...(interrupted !== undefined ? { reason: `${interrupted}; creating it again` } : {}),
     desired,
   };
 }
@@ -190,9 +200,17 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
   }
   const applied = input.state.applied[desired.id];
   if (changes.length === 0) return { ...base, action: 'unchanged', cause: 'none', changes };
-  const pending = applied === undefined || applied.digest !== desired.digest;
+  // What an interrupted run wrote differs from the last record because of meshward, not of someone in AWS.
+  const interrupted = interruptedWrite(desired.id, input);
+  const pending = applied === undefined || applied.digest !== desired.digest || interrupted !== undefined;
   const alsoDrifted =
-    pending && applied?.version !== undefined && actual.version !== undefined && actual.version !== applied.version;
+    pending &&
+    interrupted === undefined &&
+    applied?.version !== undefined &&
+    actual.version !== undefined &&
+    actual.version !== applied.version;
+  if (interrupted !== undefined && applied?.digest === desired.digest)
+    reason = `${interrupted}; restoring the manifest`;
   // Kinds declare pointers into the spec (`/serviceName`); the diff's paths start at the resource (`/spec/...`).
   const immutable = (input.immutablePaths?.(desired.ref.kind) ?? []).map((p) =>
     p === '/spec' || p.startsWith('/spec/') ? p : `/spec${p}`,

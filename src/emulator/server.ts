@@ -252,6 +252,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         persist();
       }
       stats.record(entry.id, operation.name, 'ok');
+      const lost = faults.lostAnswer(call, entry.profile);
+      if (lost && 'drop' in lost) {
+        res.socket?.destroy();
+        return;
+      }
+      if (lost) {
+        sendError(res, entry, lost.error);
+        return;
+      }
       sendOutput(res, entry, operation, output);
     } catch (err) {
       stats.record(entry.id, operation.name, 'error');

@@ -80,6 +80,9 @@ export interface ReconcileOptions {
     actual: readonly ActualResource[];
     plan: Plan;
   }) => GuardRefusal | undefined;
+  /** Re-observes a run may make after reads ran out of retries (context.ts DEFAULT_READ_BUDGET), and the pause. */
+  readBudget?: number;
+  readRetryMillis?: number;
 }
 
 export interface ReconcileOutcome {
@@ -198,6 +201,11 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
       loaded,
     ),
   );
+  // An interrupted run may have written tags (which move no version) after the cache it saved: read them again.
+  for (const id of Object.keys(state.intents ?? {})) {
+    const arn = state.applied[id]?.arn;
+    if (arn !== undefined) delete state.versionCache[arn];
+  }
   const ctx = createEngineContext({
     clients: options.clients,
     stack: options.stack,
@@ -207,6 +215,8 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
     wait: options.wait ?? false,
     ...(options.pollMillis !== undefined ? { pollMillis: options.pollMillis } : {}),
     ...(options.cacheMaxAgeMillis !== undefined ? { cacheMaxAgeMillis: options.cacheMaxAgeMillis } : {}),
+    ...(options.readBudget !== undefined ? { readBudget: options.readBudget } : {}),
+    ...(options.readRetryMillis !== undefined ? { readRetryMillis: options.readRetryMillis } : {}),
     now,
   });
 
@@ -273,9 +283,24 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
   let results: ApplyResult[] = [];
   const at = now().toISOString();
   if (options.mode === 'apply' && !plan.refused) {
-    const out = await applyPlan(ctx, plan, { ...options.apply, registry });
+    const out = await applyPlan(ctx, plan, {
+      ...options.apply,
+      registry,
+      // Before each stage writes: a run killed from here on leaves its intent, and the next run reads the
+      // differences it left as its own writes, not as drift (diff.ts).
+      recordIntents: async (intents) => {
+        state = { ...state, intents: { ...(state.intents ?? {}), ...intents } };
+        await options.store.save(state);
+      },
+    });
     results = out.results;
+    for (const kind of registry.kinds) {
+      await kind.cleanup?.(ctx).catch((err: unknown) => ctx.progress(`cleanup of ${kind.kind}: ${String(err)}`));
+    }
     state = recordApplied(state, plan.changes, results, out.written, out.deleted, at);
+    // The run got to its record stage: every intent, its own and an interrupted run's, is resolved or re-planned.
+    const { intents: _resolved, ...recorded } = state;
+    state = recorded;
   }
 
   let attribution: Record<string, Attribution> | undefined;

@@ -251,4 +251,15 @@ export interface Kind extends KindIdentity {
   ): Promise<WriteResult>;
   delete(ctx: KindContext, actual: ActualResource): Promise<void>;
   classifyError(err: unknown): ErrorClass;
+  /**
+   * The resource's tags as AWS has them now, never from a cache (ownership is decided from AWS before every update
+   * or delete); undefined when it no longer exists. Optional: without it the engine observes the resource again
+   * with the describe cache off, which may cost a list of its scope.
+   */
+  readTags?(ctx: KindContext, actual: ActualResource): Promise<Record<string, string> | undefined>;
+  /**
+   * After every apply: writes a kind deferred (a Cloud Map service whose tasks were still draining when its ECS
+   * service was deleted), remembered in `ctx.cache`. Failures are reported, never fail the run.
+   */
+  cleanup?(ctx: KindContext): Promise<void>;
 }

@@ -10,8 +10,10 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ListServicesCommand,
+  ListTagsForResourceCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
+  type RegisterTaskDefinitionCommandOutput,
   type Service,
   TagResourceCommand,
   UntagResourceCommand,
@@ -20,6 +22,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { clientToken } from '../../aws/client-token';
 import { mapLimit } from '../../aws/concurrency';
+import { UnansweredWrite, sendOnce } from '../../aws/send-once';
 import { classifyAwsError, errorName, isNotFound, toMeshwardError } from '../../aws/errors';
 import { fromTagList, ownershipOf, ownershipTags, tagChanges, toTagList, userTags } from '../../aws/ownership';
 import { MeshwardError } from '../../core/errors';
@@ -32,7 +35,13 @@ import type { ConvertContext, Kind, KindContext, KindIdentity, ObserveScope, Wri
 import { clone, deepEqual, getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
 import type { EcsAttachment, EcsComparable } from './attachment';
 import { ECS_ATTACHMENTS } from './attachments';
-import { cloudMapNameOf, ensureCloudMapService } from './cloud-map';
+import {
+  CLOUD_MAP_CLEANUP_PREFIX,
+  cloudMapCleanup,
+  cloudMapNameOf,
+  deleteOwnedCloudMapService,
+  ensureCloudMapService,
+} from './cloud-map';
 import { pruneToModel, withoutUndeclared } from './compare';
 import { SERVICE_FIELDS } from './service-fields';
 import {
@@ -249,6 +258,18 @@ const identity: KindIdentity = {
 
 /** The task definition ARN each observed service runs (not part of the compared spec). */
 const runningTaskDefinition = new WeakMap<ActualResource, string>();
+/** The Cloud Map registry each observed service registers in (deleted with it when meshward made it). */
+const registryOf = new WeakMap<ActualResource, string>();
+/** Per reconcile (keyed by its cache): registry ARN -> the observed services still registering in it. */
+const registryUsers = new WeakMap<object, Map<string, Set<string>>>();
+
+function usersOf(ctx: KindContext, registryArn: string): Set<string> {
+  let byArn = registryUsers.get(ctx.cache);
+  if (!byArn) registryUsers.set(ctx.cache, (byArn = new Map()));
+  let users = byArn.get(registryArn);
+  if (!users) byArn.set(registryArn, (users = new Set()));
+  return users;
+}
 
 async function describeTaskDefinition(ctx: KindContext, arn: string): Promise<Record<string, unknown>> {
   // Revisions are immutable: one describe per ARN, ever.
@@ -291,6 +312,10 @@ export async function observedService(ctx: KindContext, cluster: string, svc: Se
   };
   if (svc.createdAt) actual.lastUpdatedAt = new Date(svc.createdAt).toISOString();
   runningTaskDefinition.set(actual, tdArn);
+  if (registryArn) {
+    registryOf.set(actual, registryArn);
+    usersOf(ctx, registryArn).add(actual.id);
+  }
   return actual;
 }
 
@@ -373,6 +398,38 @@ async function reusableRevision(ctx: KindContext, desired: EcsComparable): Promi
   }
 }
 
+/** Attempts of a registration, SDK retries off (send-once.ts): each lost answer is looked for before the next. */
+const REGISTER_ATTEMPTS = 6;
+
+/**
+ * RegisterTaskDefinition takes no idempotency token, so a retry after an answer lost once AWS committed would be a
+ * second identical revision: after any failure but a throttle (refused before the commit), the family's latest
+ * revision is compared first and reused when identical. Returns the output, or the ARN of the committed revision.
+ */
+async function registerOnce(
+  ctx: KindContext,
+  desired: EcsComparable,
+): Promise<RegisterTaskDefinitionCommandOutput | string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce<RegisterTaskDefinitionCommandOutput>(
+        ctx.clients.ecs,
+        new RegisterTaskDefinitionCommand(registrationInput(ctx, desired.taskDefinition)),
+        'RegisterTaskDefinition',
+      );
+    } catch (err) {
+      if (!(err instanceof UnansweredWrite)) throw err;
+      const throttled = /Throttl|TooManyRequests/.test(errorName(err.cause));
+      if (!throttled) {
+        const committed = await reusableRevision(ctx, desired);
+        if (committed) return committed;
+      }
+      if (attempt >= REGISTER_ATTEMPTS || classifyAwsError(err.cause) !== 'retry') throw err.cause;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt * (0.5 + Math.random()))));
+    }
+  }
+}
+
 /**
  * A new revision only when the normalized task definition differs from the one running and from the family's
  * latest revision: a re-run after a failure between RegisterTaskDefinition and Create/UpdateService must not
@@ -388,9 +445,8 @@ async function taskDefinitionFor(
   const family = String(desired.taskDefinition['family'] ?? '');
   const reusable = await reusableRevision(ctx, desired);
   if (reusable) return reusable;
-  const out = await ctx.clients.ecs.send(
-    new RegisterTaskDefinitionCommand(registrationInput(ctx, desired.taskDefinition)),
-  );
+  const out = await registerOnce(ctx, desired);
+  if (typeof out === 'string') return out;
   const td = out.taskDefinition;
   const arn = td?.taskDefinitionArn;
   if (!arn) throw new MeshwardError('AWS_TERMINAL', `RegisterTaskDefinition returned no ARN for ${family}`);
@@ -576,6 +632,16 @@ async function remove(ctx: KindContext, actual: ActualResource): Promise<void> {
   } catch (err) {
     if (!isNotFound(err) && !/ServiceNotActive/.test(String((err as { name?: unknown }).name))) throw err;
   }
+  const registry = registryOf.get(actual);
+  if (!registry) return;
+  // Two services of one app may share a registry: it goes with the last of them.
+  const users = usersOf(ctx, registry);
+  users.delete(actual.id);
+  if (users.size > 0) return;
+  const out = await deleteOwnedCloudMapService(ctx, registry);
+  ctx.progress(`${actual.id}: ${out.message}`);
+  // Tasks drain after the delete: the next apply (cleanup below) deletes it once they are gone.
+  if (out.retry) ctx.cache[`${CLOUD_MAP_CLEANUP_PREFIX}${registry}`] = { version: 0, data: ctx.stack };
 }
 
 export const ecsServiceKind: Kind = {
@@ -592,4 +658,14 @@ export const ecsServiceKind: Kind = {
   update,
   delete: remove,
   classifyError: classifyAwsError,
+  cleanup: (ctx) => cloudMapCleanup(ctx, (arn) => usersOf(ctx, arn).size > 0),
+  async readTags(ctx, actual) {
+    try {
+      const out = await ctx.clients.ecs.send(new ListTagsForResourceCommand({ resourceArn: actual.arn }));
+      return fromTagList(out.tags);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw toMeshwardError(err, `read the tags of ${actual.id}`);
+    }
+  },
 };

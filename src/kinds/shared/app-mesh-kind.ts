@@ -407,6 +407,15 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
     },
 
     classifyError: classifyAwsError,
+
+    async readTags(ctx: KindContext, actual: ActualResource): Promise<Record<string, string> | undefined> {
+      try {
+        return await listTags(ctx.clients.appMesh, actual.arn);
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw toMeshwardError(err, `read the tags of ${actual.id}`);
+      }
+    },
   };
 }
 
