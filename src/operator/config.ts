@@ -211,7 +211,9 @@ export function loadFleetConfig(env: NodeJS.ProcessEnv = process.env): FleetConf
     if (entry.maxDeletes !== undefined && typeof entry.maxDeletes !== 'number')
       problems.push(`${where}: maxDeletes must be a number`);
     const account = entry.account ?? roleAccount;
-    const foreign = account !== undefined && account !== ownAccount;
+    // A role named for the stack is always assumed (the fleet stack gives every stack one, own account included:
+    // each role holds only its stack's permissions); another account without a role is an error.
+    const foreign = (account !== undefined && account !== ownAccount) || typeof entry.role === 'string';
     const roleArn =
       typeof entry.role === 'string'
         ? entry.role
