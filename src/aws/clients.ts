@@ -9,11 +9,21 @@ import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { CallCounter } from './call-counter';
 import { type ApiFamily, type BucketLimit, RateLimiter, mergeRateLimits } from './rate-limiter';
 
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export type CredentialsProvider = () => Promise<StaticCredentials>;
+
 export interface AwsSettings {
   region?: string;
   /** Explicit endpoint (the emulator); otherwise the SDK reads AWS_ENDPOINT_URL / its defaults. */
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Static keys, or a provider the SDK calls before each request (assumed-role credentials, refreshed). */
+  credentials?: StaticCredentials | CredentialsProvider;
   /** SDK attempts per call, first one included. */
   maxAttempts?: number;
   /** Default 'adaptive': after throttles the SDK slows its own sending rate instead of only backing off. */

@@ -102,3 +102,27 @@ async function observeResuming(ctx: EngineContext, kind: Kind, scope: ObserveSco
     }
   }
 }
+
+/**
+ * An event-scoped read: each id through its kind's `observeOne` (fresh, a few calls each), nothing listed.
+ * undefined when some id's kind cannot read one resource (or the id is not a registered kind's): the caller falls
+ * back to a full observe.
+ */
+export async function observeIds(
+  ctx: EngineContext,
+  ids: readonly string[],
+  registry: KindRegistry = defaultRegistry,
+): Promise<ActualResource[] | undefined> {
+  const reads: { ref: ResourceRef; read: NonNullable<ReturnType<KindRegistry['get']>['observeOne']> }[] = [];
+  for (const id of ids) {
+    const ref = registry.refOfId(id);
+    if (!ref) return undefined;
+    const kind = registry.get(ref.kind);
+    if (!kind.observeOne) return undefined;
+    reads.push({ ref, read: kind.observeOne.bind(kind) });
+  }
+  const found = await Promise.all(reads.map(({ ref, read }) => read(ctx, ref)));
+  const all = found.filter((a): a is ActualResource => a !== undefined);
+  for (const a of all) ctx.rememberArn(a.id, a.arn);
+  return all;
+}

@@ -26,7 +26,7 @@ import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import { type ApplyOptions, applyPlan } from './apply';
 import { createEngineContext } from './context';
 import { buildDesired } from './desired';
-import { observe, scopeFor } from './observe';
+import { observe, observeIds, scopeFor } from './observe';
 
 export type ReconcileMode = 'plan' | 'apply' | 'drift';
 
@@ -83,6 +83,12 @@ export interface ReconcileOptions {
   /** Re-observes a run may make after reads ran out of retries (context.ts DEFAULT_READ_BUDGET), and the pause. */
   readBudget?: number;
   readRetryMillis?: number;
+  /**
+   * Event-scoped: reconcile just these resource ids (a CloudTrail event names one), each read fresh through its
+   * kind's `observeOne`, nothing listed, and never a delete (pruning is the full reconcile's job). Falls back to a
+   * full reconcile when a kind cannot read one resource; `ReconcileOutcome.scoped` says which ran.
+   */
+  only?: readonly string[];
 }
 
 export interface ReconcileOutcome {
@@ -94,6 +100,8 @@ export interface ReconcileOutcome {
   plan?: Plan;
   results: ApplyResult[];
   state: StackState;
+  /** True when the run was event-scoped (options.only honoured). */
+  scoped?: boolean;
 }
 
 function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
@@ -221,12 +229,20 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
   });
 
   let actual: ActualResource[];
+  const only = options.only && options.only.length > 0 ? new Set(options.only) : undefined;
+  let scoped = false;
   try {
-    actual = await observe(
-      ctx,
-      scopeFor([...desired.map((d) => d.manifest), ...(options.scopeDocuments ?? [])], state, registry),
-      registry,
-    );
+    const one = only ? await observeIds(ctx, [...only], registry) : undefined;
+    if (one) {
+      actual = one;
+      scoped = true;
+    } else {
+      actual = await observe(
+        ctx,
+        scopeFor([...desired.map((d) => d.manifest), ...(options.scopeDocuments ?? [])], state, registry),
+        registry,
+      );
+    }
   } catch (err) {
     const e = err instanceof MeshwardError ? err : new MeshwardError('INTERNAL', String(err), { cause: err });
     return emptyOutcome(state, issues, [{ code: e.code, message: e.message }]);
@@ -244,17 +260,19 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
     }
   }
 
-  const changes = diffResources({
-    desired,
+  const diffed = diffResources({
+    desired: scoped && only ? desired.filter((d) => only.has(d.id)) : desired,
     actual,
     state,
     stack: options.stack,
     immutablePaths: (kind) => registry.get(kind).immutablePaths,
     catalog: registry,
   });
+  // An event-scoped run sees one resource, not the set: a resource it finds undeclared is left to the schedule.
+  const changes = scoped ? diffed.filter((c) => c.action !== 'delete') : diffed;
   const plan = buildPlan(changes, {
     catalog: registry,
-    prune: options.prune ?? false,
+    prune: scoped ? false : (options.prune ?? false),
     ...(options.maxDeletes !== undefined ? { maxDeletes: options.maxDeletes } : {}),
     force: options.force ?? false,
     // Placeholders are not the stack's resources: a set made only of them is an empty set.
@@ -337,7 +355,17 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
   // describe cache is returned in `state` for a caller that holds the lock and saves (the detect-mode Lambda).
   if (options.mode === 'apply') await options.store.save(state);
   // The caller may save it again (the Lambda does): it leaves sealed.
-  return { report, issues, desired, actual, changes: plan.changes, plan, results, state: sealEnvironment(state) };
+  return {
+    report,
+    issues,
+    desired,
+    actual,
+    changes: plan.changes,
+    plan,
+    results,
+    state: sealEnvironment(state),
+    ...(scoped ? { scoped: true } : {}),
+  };
 }
 
 function countOutcomes(results: readonly ApplyResult[]): Record<string, number> {

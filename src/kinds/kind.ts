@@ -238,6 +238,11 @@ export interface Kind extends KindIdentity {
   dependencies(doc: ManifestDocument): ResourceRef[];
 
   observe(ctx: KindContext, scope: ObserveScope): Promise<ActualResource[]>;
+  /**
+   * One resource, read fresh (no describe cache: an event says it just changed), in at most 3 calls; undefined when
+   * it does not exist. Kinds without it make an event-scoped reconcile fall back to a full one.
+   */
+  observeOne?(ctx: KindContext, ref: ResourceRef): Promise<ActualResource | undefined>;
   create(ctx: KindContext, desired: DesiredResource): Promise<WriteResult>;
   /**
    * `delta` is the diff that made this update (ACK's delta): the changed field paths, `/spec/...` and `/tags/...`,

@@ -654,6 +654,12 @@ export const ecsServiceKind: Kind = {
   normalize,
   dependencies,
   observe,
+  // DescribeServices (with tags) + DescribeTaskDefinition when its revision is new + the Cloud Map name when not
+  // cached: at most 3 calls.
+  async observeOne(ctx: KindContext, ref: ResourceRef): Promise<ActualResource | undefined> {
+    const [found] = await observe(ctx, { scopes: {}, ids: new Set([resourceId(ref)]), parents: [] });
+    return found;
+  },
   create,
   update,
   delete: remove,

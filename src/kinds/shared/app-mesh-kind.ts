@@ -356,6 +356,33 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
       return read_.filter((a): a is ActualResource => a !== undefined);
     },
 
+    async observeOne(ctx: KindContext, ref: ResourceRef): Promise<ActualResource | undefined> {
+      // Describe + ListTagsForResource: the two calls of an event-scoped read, never the list of its parent.
+      let data: AppMeshData;
+      try {
+        data = await ops.describe(ctx.clients.appMesh, ref);
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw toMeshwardError(err, `describe ${resourceId(ref)}`);
+      }
+      const arn = data.metadata?.arn;
+      const version = data.metadata?.version;
+      if (!arn || version === undefined) return undefined;
+      const tags = await listTags(ctx.clients.appMesh, arn);
+      const lastUpdatedAt = isoTime(data.metadata?.lastUpdatedAt);
+      const cached: CachedAppMesh = {
+        spec: data.spec ?? {},
+        tags,
+        readAt: Date.now(),
+        ...(lastUpdatedAt ? { lastUpdatedAt } : {}),
+      };
+      ctx.cache[arn] = { version, data: cached };
+      return toActual(
+        { ref, arn, version, ...(data.metadata?.lastUpdatedAt ? { lastUpdatedAt: data.metadata.lastUpdatedAt } : {}) },
+        cached,
+      );
+    },
+
     async create(ctx: KindContext, desired: DesiredResource): Promise<WriteResult> {
       const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
       const token = clientToken(ctx.stack, desired.id, desired.digest, `create:${ctx.createGeneration(desired.id)}`);
