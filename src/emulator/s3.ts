@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
+import type S3rverClass from 's3rver';
 import { accessKeyIdFrom } from './request-identity';
 import {
   type ConditionalConflictMode,
@@ -70,6 +70,10 @@ interface ObjectMetadataStore {
 
 export async function startS3(dataDir?: string, options: S3Options = {}, stats?: EmulatorStats): Promise<S3Backend> {
   const directory = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'meshward-s3-'));
+  // Required here, not at the top: s3rver and its dependencies are a large part of loading the emulator, and most
+  // emulator starts (a `plan --local`, most tests) serve no S3.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (start-up time)
+  const { default: S3rver } = require('s3rver') as { default: typeof S3rverClass };
   const server = new S3rver({ silent: true, directory, allowMismatchedSignatures: true, vhostBuckets: false });
   const callback = server.callback();
   const store = (server as unknown as { store: ObjectMetadataStore }).store;
