@@ -9,6 +9,7 @@ import { BotTransport, WebhookTransport, type SlackTransport } from '../notify/s
 import { createOperatorClients, type OperatorAwsSettings } from './aws';
 import type { OperatorConfig } from './config';
 import { createLogger, type Logger } from './log';
+import { PublishedRevisionCache } from './manifest-cache';
 import type { OperatorDeps } from './run';
 import { ThrottleCounter } from './throttle-counter';
 
@@ -71,6 +72,8 @@ export function createOperatorDeps(config: OperatorConfig, overrides: DepsOverri
     slack,
     throttles,
     emf: write,
+    // Lives as long as the deps (the container): warm invocations reuse an unchanged revision's validation.
+    manifests: new PublishedRevisionCache(),
     ...(overrides.lookupIntervalMs !== undefined ? { lookupIntervalMs: overrides.lookupIntervalMs } : {}),
     ...(overrides.schemasDir ? { schemasDir: overrides.schemasDir } : {}),
     ...(overrides.now ? { now: overrides.now } : {}),
