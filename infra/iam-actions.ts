@@ -60,6 +60,21 @@ export const CLOUD_MAP_ACTIONS = {
   unscoped: ['servicediscovery:ListServices', 'servicediscovery:ListNamespaces'],
 };
 
+/** The CloudMapNamespace kind: namespaces meshward creates, updates, re-tags and deletes. */
+export const CLOUD_MAP_NAMESPACE_ACTIONS = {
+  // Create* name no namespace yet (its id is generated): scoped by the ownership tags in the request instead.
+  create: ['servicediscovery:CreateHttpNamespace', 'servicediscovery:CreatePrivateDnsNamespace'],
+  owned: [
+    'servicediscovery:UpdateHttpNamespace',
+    'servicediscovery:UpdatePrivateDnsNamespace',
+    'servicediscovery:DeleteNamespace',
+    'servicediscovery:UntagResource',
+  ],
+  read: ['servicediscovery:ListTagsForResource'],
+  // Namespace writes are asynchronous: their operation is polled, and GetOperation has no resource type.
+  unscoped: ['servicediscovery:GetOperation'],
+};
+
 const LATTICE_KINDS = [
   'ServiceNetwork',
   'ServiceNetworkVpcAssociation',

@@ -34,7 +34,13 @@ import { ENV } from '../src/operator/config';
 import { WATCHED_SOURCES, WRITE_EVENT_NAMES } from '../src/operator/events';
 import { keyUnder } from '../src/operator/s3-uri';
 import { acknowledgeWildcardResources, type ReasonedStatement } from './nag';
-import { APPMESH_ACTIONS, CLOUD_MAP_ACTIONS, ECS_ACTIONS, LATTICE_ACTIONS } from './iam-actions';
+import {
+  APPMESH_ACTIONS,
+  CLOUD_MAP_ACTIONS,
+  CLOUD_MAP_NAMESPACE_ACTIONS,
+  ECS_ACTIONS,
+  LATTICE_ACTIONS,
+} from './iam-actions';
 
 export interface MeshwardStackProps extends StackProps {
   /** The meshward stack name (ownership tag value); one operator per meshward stack. */
@@ -502,6 +508,45 @@ export class MeshwardStack extends Stack {
           resources: ['*'],
         }),
         reason: 'servicediscovery:ListServices and ListNamespaces have no resource type.',
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'CloudMapNamespaceCreate',
+          actions: CLOUD_MAP_NAMESPACE_ACTIONS.create,
+          resources: ['*'],
+          conditions: taggedOnCreate,
+        }),
+        reason:
+          'CreateHttpNamespace and CreatePrivateDnsNamespace take no namespace resource (the id is generated): ' +
+          "allowed only with this stack's ownership tags in the request.",
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'CloudMapNamespaceOwned',
+          actions: CLOUD_MAP_NAMESPACE_ACTIONS.owned,
+          resources: (namespaces ?? ['*']).map((ns) => arn('servicediscovery', `namespace/${ns}`)),
+          conditions: ownedOnly,
+        }),
+        reason: "Updates, untags and deletes only namespaces carrying this stack's ownership tags (ids are generated).",
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'CloudMapNamespaceRead',
+          actions: CLOUD_MAP_NAMESPACE_ACTIONS.read,
+          resources: [
+            ...(namespaces ?? ['*']).map((ns) => arn('servicediscovery', `namespace/${ns}`)),
+            arn('servicediscovery', 'service/*'),
+          ],
+        }),
+        reason: `Tag reads of namespaces ${scope(namespaces, 'namespaces')} and of services (ids are generated).`,
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: 'CloudMapOperations',
+          actions: CLOUD_MAP_NAMESPACE_ACTIONS.unscoped,
+          resources: ['*'],
+        }),
+        reason: 'servicediscovery:GetOperation (polling an asynchronous namespace write) has no resource type.',
       },
       {
         statement: new iam.PolicyStatement({

@@ -22,6 +22,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   apply: 'make AWS match the manifests',
   drift: 'report what changed in AWS outside meshward',
   export: 'write manifests from existing App Mesh and ECS resources',
+  migrate: 'turn App Mesh manifests into Service Connect or VPC Lattice manifests',
   graph: 'draw the mesh topology (mermaid or dot)',
   publish: 'upload a validated manifest set to S3 as one unit',
   reconcile: 'run the Lambda handler locally on one event',

@@ -243,6 +243,8 @@ describe('MeshwardStack', () => {
     expect(starOnly.map((s) => s.Sid).sort()).toEqual([
       'AppMeshListMeshes',
       'Attribution',
+      'CloudMapNamespaceCreate',
+      'CloudMapOperations',
       'CloudMapUnscoped',
       'EcsUnscoped',
       'LatticeList',

@@ -128,7 +128,10 @@ export const cloudMapNamespaceKind: Kind = {
   // Cloud Map answers no VPC: what was declared is what was created.
   compareView: (desired, actualSpec) => {
     const vpc = getString(desired.spec, 'vpc');
-    return { desired: desired.spec, actual: vpc !== undefined && isRecord(actualSpec) ? { ...actualSpec, vpc } : actualSpec };
+    return {
+      desired: desired.spec,
+      actual: vpc !== undefined && isRecord(actualSpec) ? { ...actualSpec, vpc } : actualSpec,
+    };
   },
   idsOfCall(eventSource, p) {
     if (eventSource !== 'servicediscovery.amazonaws.com') return [];
@@ -152,9 +155,7 @@ export const cloudMapNamespaceKind: Kind = {
   dependencies: () => [],
 
   async observe(ctx: KindContext, scope: ObserveScope): Promise<ActualResource[]> {
-    const wanted = new Set(
-      [...scope.ids].map((id) => this.refOfId(id)).flatMap((ref) => (ref ? [ref.name] : [])),
-    );
+    const wanted = new Set([...scope.ids].map((id) => this.refOfId(id)).flatMap((ref) => (ref ? [ref.name] : [])));
     if (wanted.size === 0 && !scope.all) return [];
     const out: ActualResource[] = [];
     for (const ns of await listNamespaces(ctx)) {
@@ -232,7 +233,11 @@ export const cloudMapNamespaceKind: Kind = {
               }),
             )
           : await ctx.clients.cloudMap.send(
-              new UpdateHttpNamespaceCommand({ Id: id, UpdaterRequestId: token, Namespace: { Description: description } }),
+              new UpdateHttpNamespaceCommand({
+                Id: id,
+                UpdaterRequestId: token,
+                Namespace: { Description: description },
+              }),
             );
       await settle(ctx, out.OperationId, `update namespace ${desired.ref.name}`);
     }

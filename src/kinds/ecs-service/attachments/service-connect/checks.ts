@@ -14,7 +14,10 @@ function aliases(spec: unknown): { key: string; pointer: string }[] {
     const discovery = getString(service, 'discoveryName') ?? getString(service, 'portName') ?? '';
     asArray(getPath(service, 'clientAliases')).forEach((alias, j) => {
       const dns = getString(alias, 'dnsName') ?? `${discovery}.${namespace ?? ''}`;
-      out.push({ key: `${dns}:${String(getPath(alias, 'port'))}`, pointer: `${BASE}/services/${i}/clientAliases/${j}` });
+      out.push({
+        key: `${dns}:${String(getPath(alias, 'port'))}`,
+        pointer: `${BASE}/services/${i}/clientAliases/${j}`,
+      });
     });
   });
   return out;
@@ -53,9 +56,17 @@ export function checkServiceConnect(checker: SemanticChecker): void {
       );
     }
     if (asArray(getPath(service, 'clientAliases')).length > 1) {
-      checker.report(`${at}/clientAliases`, 'CLIENT_ALIASES', 'ECS takes at most one client alias per services[] entry');
+      checker.report(
+        `${at}/clientAliases`,
+        'CLIENT_ALIASES',
+        'ECS takes at most one client alias per services[] entry',
+      );
     }
-    if (mapping && mapping.appProtocol === undefined && getPath(service, 'timeout', 'perRequestTimeoutSeconds') !== undefined) {
+    if (
+      mapping &&
+      mapping.appProtocol === undefined &&
+      getPath(service, 'timeout', 'perRequestTimeoutSeconds') !== undefined
+    ) {
       checker.report(
         `${at}/timeout/perRequestTimeoutSeconds`,
         'TCP_PER_REQUEST_TIMEOUT',

@@ -51,7 +51,8 @@ function normalize(c: EcsComparable): EcsComparable {
         .filter(isRecord)
         .map((alias) => {
           const a = clone(alias);
-          if (a['dnsName'] === undefined && namespace !== undefined) a['dnsName'] = `${String(s['discoveryName'])}.${namespace}`;
+          if (a['dnsName'] === undefined && namespace !== undefined)
+            a['dnsName'] = `${String(s['discoveryName'])}.${namespace}`;
           return a;
         })
         .sort((x, y) => Number(x['port']) - Number(y['port']));

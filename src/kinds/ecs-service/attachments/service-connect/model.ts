@@ -56,4 +56,3 @@ export function aliasesOf(config: unknown): string[] {
   }
   return out.sort();
 }
-
