@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'cdk.out/**', 'coverage/**', '.meshward/**', '*.js', '*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'cdk.out/**', 'coverage/**', '.meshward/**', '*.js', '*.mjs', 'schemas/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -57,10 +57,14 @@ export async function spawnEmulator(): Promise<EmulatorProcess> {
   const { endpoint } = JSON.parse(first) as { endpoint: string };
 
   const control = async (method: string, route: string, body?: unknown): Promise<unknown> => {
-    const res = await fetch(`${endpoint}/_emulator/${route}`, {
-      method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    });
+    const request = (): Promise<Response> =>
+      fetch(`${endpoint}/_emulator/${route}`, {
+        method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
+    // A keep-alive socket left idle through a long scenario can be closed by the server just as fetch reuses it
+    // ("fetch failed"): the control calls are idempotent reads and resets, so one retry on a fresh socket is safe.
+    const res = await request().catch(() => request());
     if (!res.ok) throw new Error(`emulator control ${method} ${route}: HTTP ${res.status} ${await res.text()}`);
     return res.json();
   };

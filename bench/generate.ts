@@ -21,7 +21,10 @@ export interface GenerateOptions {
   seed?: number;
   /** Mesh names are `${prefix}-${i}`; also the cluster and Cloud Map namespace names. */
   prefix?: string;
-  /** App Mesh resources per mesh (default 200: about 45 nodes, 35 services, 11 routers, under every quota). */
+  /**
+   * App Mesh resources per mesh (default 200: about 45 nodes, 35 services, 11 routers, under every quota; above
+   * 3,000 resources, the total spread over the 15 meshes of the account quota).
+   */
   perMesh?: number;
 }
 
@@ -458,7 +461,9 @@ function countByKind(docs: readonly ManifestDocument[]): Record<KindName, number
 
 export function generateManifestSet(options: GenerateOptions): GeneratedSet {
   const total = Math.max(4, Math.floor(options.resources));
-  const perMesh = Math.max(4, options.perMesh ?? 200);
+  // 200 per mesh until the 15 meshes are full (3,000), then fuller meshes: a mesh of 334 still has about 75 nodes,
+  // 60 services and 20 routers, far under the per-mesh quotas, so 5,000 fits the account's default quotas too.
+  const perMesh = Math.max(4, options.perMesh ?? Math.max(200, Math.ceil(total / APP_MESH_QUOTAS.meshes)));
   const prefix = options.prefix ?? 'bench';
   const random = prng(options.seed ?? 1);
   const meshCount = Math.ceil(total / perMesh);

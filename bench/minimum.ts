@@ -171,3 +171,34 @@ export function describeEverythingReads(c: SetCounts): CallCounts {
   add(calls, 'servicediscovery.GetService', c.registeredEcsServices);
   return calls;
 }
+
+/** The emulator's AWS-like token buckets the first apply's writes drain (src/emulator/faults.ts, AWS-FACTS.md). */
+const WRITE_BUCKETS = {
+  appMeshWrite: { burst: 8, perSecond: 8 },
+  registerTaskDefinition: { burst: 20, perSecond: 1 },
+  createService: { burst: 50, perSecond: 5 },
+  cloudMapWrite: { burst: 5, perSecond: 5 },
+} as const;
+
+function drainSeconds(calls: number, bucket: { burst: number; perSecond: number }): number {
+  return Math.max(0, calls - bucket.burst) / bucket.perSecond;
+}
+
+/**
+ * The shortest a first apply can take under AWS's rate limits, seconds: each write bucket drains on its own, so
+ * with every bucket busy at once the slowest one sets the floor (`overlapped`); `serial` is the floor of an apply
+ * that empties the App Mesh bucket before it starts on ECS (the sum). Latency and dependencies are ignored, so a
+ * real apply lands somewhat above `overlapped`.
+ */
+export function firstApplyFloor(c: SetCounts): { overlapped: number; serial: number } {
+  const appMesh = drainSeconds(c.appMeshResources, WRITE_BUCKETS.appMeshWrite);
+  const ecs = Math.max(
+    drainSeconds(c.ecsServices, WRITE_BUCKETS.registerTaskDefinition),
+    drainSeconds(c.ecsServices, WRITE_BUCKETS.createService),
+    drainSeconds(
+      c.meshes.reduce((a, m) => a + m.cloudMapServices, 0),
+      WRITE_BUCKETS.cloudMapWrite,
+    ),
+  );
+  return { overlapped: Math.max(appMesh, ecs), serial: appMesh + ecs };
+}

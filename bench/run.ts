@@ -10,7 +10,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { isWrite } from './minimum';
+import { generateManifestSet } from './generate';
+import { firstApplyFloor, isWrite } from './minimum';
 import type { ScenarioName, SizeOptions, SizeResult } from './scenarios';
 
 export interface BenchArgs {
@@ -81,8 +82,17 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   return args;
 }
 
-/** Worst case per size, to stop a wedged run long before anyone waits for it (the whole bench targets < 10 min). */
-const WORKER_TIMEOUT_MS = 15 * 60 * 1000;
+/**
+ * Worst case per size, to stop a wedged run: 15 minutes, or three times the first apply's serial rate-limit floor
+ * plus 15 minutes for the larger sets (a fixed 15 minutes is below the floor itself from about 3,000 resources).
+ */
+export function workerTimeoutMs(size: number, rateLimits: boolean): number {
+  const base = 15 * 60 * 1000;
+  if (!rateLimits) return base;
+  // Generating a set is cheap (tens of ms at 5,000), and the set's counts are what the floor needs.
+  const counts = generateManifestSet({ resources: size }).counts;
+  return base + Math.ceil(3 * firstApplyFloor(counts).serial * 1000);
+}
 
 function runWorker(options: SizeOptions): Promise<SizeResult> {
   return new Promise((resolve, reject) => {
@@ -94,7 +104,7 @@ function runWorker(options: SizeOptions): Promise<SizeResult> {
         env: { ...process.env, NODE_NO_WARNINGS: '1' },
       },
     );
-    const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), workerTimeoutMs(options.size, options.rateLimits));
     let result: SizeResult | undefined;
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.startsWith('RESULT ')) result = JSON.parse(line.slice('RESULT '.length)) as SizeResult;
@@ -167,6 +177,30 @@ export function renderMarkdown(results: readonly SizeResult[], meta: Record<stri
     lines.push(
       `| ${fmt(r.counts.appMeshResources)} + ${fmt(r.counts.ecsServices)} | ${r.planCpu.diffPlanMs.toFixed(1)} ms | ` +
         `${r.planCpu.desiredMs.toFixed(1)} ms | ${r.peakRssMiB} MiB | ${r.emulatorPeakRssMiB ?? '—'} MiB | ${r.converged ? 'yes' : 'NO'} |`,
+    );
+  }
+  lines.push(
+    '',
+    '## First apply against the rate-limit floor; CPU per 1,000 resources',
+    '',
+    'floor: the slowest write bucket drained with every bucket busy at once (`overlapped`); `serial` drains App Mesh ' +
+      'first, then ECS (`firstApplyFloor` in minimum.ts). CPU per 1,000 App Mesh resources shows how each side scales: ' +
+      'flat is linear.',
+    '',
+    '| size | first apply wall | floor (overlapped) | wall / floor | floor (serial) | meshward CPU / 1k, apply · cold no-op | emulator CPU / 1k, apply · cold no-op |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const r of results) {
+    const floor = firstApplyFloor(r.counts);
+    const first = r.scenarios.find((s) => s.name === 'first-apply');
+    const cold = r.scenarios.find((s) => s.name === 'cold-noop');
+    const perK = (ms: number | undefined): string =>
+      ms === undefined ? '—' : `${fmt((ms * 1000) / Math.max(1, r.counts.appMeshResources))} ms`;
+    const wall = first ? first.wallMs / 1000 : undefined;
+    lines.push(
+      `| ${fmt(r.counts.appMeshResources)} + ${fmt(r.counts.ecsServices)} | ${wall === undefined ? '—' : `${wall.toFixed(1)} s`} | ` +
+        `${floor.overlapped.toFixed(1)} s | ${wall !== undefined && r.rateLimits && floor.overlapped > 0 ? (wall / floor.overlapped).toFixed(2) : '—'} | ` +
+        `${floor.serial.toFixed(1)} s | ${perK(first?.cpuMs)} · ${perK(cold?.cpuMs)} | ${perK(first?.emulatorCpuMs)} · ${perK(cold?.emulatorCpuMs)} |`,
     );
   }
   lines.push('', '## Calls beyond the minimum, by operation', '');

@@ -47,7 +47,7 @@ export interface SizeOptions {
   size: number;
   /** Per-call latency the emulator adds, ms. */
   latencyMs: number;
-  /** AWS-like token buckets in the emulator (AWS-FACTS.md); meshward's own client-side limiter is always on. */
+  /** AWS-like token buckets in the emulator (AWS-FACTS.md) and meshward's own client-side limiter (both or none). */
   rateLimits: boolean;
   seed: number;
   /** Repetitions of the pure plan step; the median CPU time is reported. */
@@ -60,6 +60,8 @@ export interface ScenarioResult {
   wallMs: number;
   /** CPU of the meshward process (user + system) during the scenario, ms. */
   cpuMs: number;
+  /** CPU of the emulator's process during the scenario, ms (the local AWS's own cost, to check it scales). */
+  emulatorCpuMs?: number;
   /** Calls the emulator served, by `service.Operation`. */
   calls: CallCounts;
   totalCalls: number;
@@ -125,6 +127,7 @@ async function measure<T>(
   value: T;
   wallMs: number;
   cpuMs: number;
+  emulatorCpuMs?: number;
   calls: CallCounts;
   errors: number;
   throttled: number;
@@ -134,6 +137,7 @@ async function measure<T>(
   // high-water mark is its own working set rather than the previous scenario's garbage.
   (globalThis as { gc?: () => void }).gc?.();
   await emulator.resetStats();
+  const emulatorCpu0 = (await emulator.stats()).processCpuMs;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const value = await work();
@@ -150,6 +154,9 @@ async function measure<T>(
     value,
     wallMs,
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    ...(snapshot.processCpuMs !== undefined && emulatorCpu0 !== undefined
+      ? { emulatorCpuMs: snapshot.processCpuMs - emulatorCpu0 }
+      : {}),
     calls,
     errors: snapshot.totals.errors,
     throttled: snapshot.totals.throttled,
@@ -170,6 +177,7 @@ function fromReconcile(
     name,
     wallMs: m.wallMs,
     cpuMs: m.cpuMs,
+    ...(m.emulatorCpuMs !== undefined ? { emulatorCpuMs: m.emulatorCpuMs } : {}),
     calls: m.calls,
     totalCalls,
     writes: writesOf(m.calls),
@@ -278,6 +286,9 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
     endpoint: emulator.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'meshward-bench', secretAccessKey: 'bench' },
+    // --no-rate-limits measures CPU and scaling, not AWS's floors: meshward's own limiter goes too, or a first
+    // apply of 5,000 would still take its 20 minutes of client-side pacing.
+    disableRateLimit: !options.rateLimits,
   });
   const console_ = createAwsClients({
     endpoint: emulator.endpoint,

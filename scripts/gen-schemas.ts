@@ -31,6 +31,7 @@ export const KIND_NAMES = [
 ] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 import { ECS_SERVICE_MEMBERS } from '../src/kinds/ecs-service/service-fields';
+import { PRECOMPILED_VALIDATOR_FILE, validatorSource } from './gen-validators';
 
 // ---------------------------------------------------------------------------------------------------------------
 // botocore model types
@@ -798,6 +799,8 @@ export function generate(modelsDir = join(repoRoot(), 'aws-models')): Generated 
   const patterns = [...builder.patterns.values()].sort((a, b) => byCodePoint(a.shape, b.shape));
   files[TYPES_FILE] = formatTs(renderTypes(builder), TYPES_FILE);
   files['schemas/README.md'] = renderReadme(patterns);
+  const schemaFiles = Object.fromEntries(Object.keys(schemas).map((f) => [f, files[`schemas/${f}`] ?? '']));
+  files[`schemas/${PRECOMPILED_VALIDATOR_FILE}`] = validatorSource(schemaFiles);
   return { schemas, files, patterns };
 }
 

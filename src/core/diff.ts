@@ -10,7 +10,7 @@
  * Pending wins at resource level because applying the manifests is what resolves both.
  */
 import { digestOf } from './canonical';
-import { compareIds } from './kind-order';
+import { sortIds } from './kind-order';
 import type { ActualResource, ChangeCause, DesiredResource, FieldChange, ResourceChange, StackState } from './model';
 import {
   comparableTags,
@@ -103,7 +103,7 @@ export function diffResources(input: DiffResourcesInput): ResourceChange[] {
   const external = new Set(input.desired.filter(isPlaceholder).map((d) => d.id));
   const desiredById = new Map(input.desired.filter((d) => !external.has(d.id)).map((d) => [d.id, d]));
   const actualById = new Map(input.actual.filter((a) => !external.has(a.id)).map((a) => [a.id, a]));
-  const ids = [...new Set([...desiredById.keys(), ...actualById.keys()])].sort(compareIds);
+  const ids = sortIds(new Set([...desiredById.keys(), ...actualById.keys()]));
   const out: ResourceChange[] = [];
   for (const id of ids) {
     const desired = desiredById.get(id);

@@ -4,7 +4,7 @@
  * so resources that only exist on the actual side (deletes) are ordered too.
  */
 import { MeshwardError } from './errors';
-import { compareIds } from './kind-order';
+import { compareIds, sortIds } from './kind-order';
 import type { ActualResource, DesiredResource } from './model';
 import { type KindCatalog, defaultCatalog, referencesOf } from './kind-catalog';
 import type { ResourceRef } from './types';
@@ -79,7 +79,7 @@ export function buildDependencyGraph(
       if (candidates.length === 1) add(id, candidates);
     }
   }
-  const nodes = [...edges.keys()].sort(compareIds);
+  const nodes = sortIds(edges.keys());
   const dependsOn: Record<string, string[]> = {};
   for (const id of nodes) {
     // References to resources outside the graph (external, or not yet observed) cannot be ordered against.
@@ -115,7 +115,7 @@ export function dependencyLevels(graph: DependencyGraph): string[][] {
   let ready = graph.nodes.filter((id) => remaining.get(id) === 0);
   let placed = 0;
   while (ready.length > 0) {
-    const level = [...ready].sort(compareIds);
+    const level = sortIds(ready);
     levels.push(level);
     placed += level.length;
     const next: string[] = [];

@@ -20,3 +20,23 @@ export function compareIds(a: string, b: string): number {
   if (ra !== rb) return ra - rb;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * `items` in compareIds order, each item's kind rank computed once instead of twice per comparison: sorting a
+ * plan's ids with compareIds was a fifth of the diff + plan CPU at 1,000 resources.
+ */
+export function sortByIds<T>(items: Iterable<T>, idOf: (item: T) => string): T[] {
+  const catalog = defaultCatalog();
+  const keyed = [...items].map((item) => {
+    const id = idOf(item);
+    const slash = id.indexOf('/');
+    return { item, id, rank: catalog.rank(slash < 0 ? id : id.slice(0, slash)) };
+  });
+  keyed.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return keyed.map((k) => k.item);
+}
+
+/** Ids in compareIds order (see sortByIds). */
+export function sortIds(ids: Iterable<string>): string[] {
+  return sortByIds(ids, (id) => id);
+}

@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
+import type S3rverClass from 's3rver';
 import { accessKeyIdFrom } from './request-identity';
 import {
   type ConditionalConflictMode,
@@ -70,9 +70,24 @@ interface ObjectMetadataStore {
 
 export async function startS3(dataDir?: string, options: S3Options = {}, stats?: EmulatorStats): Promise<S3Backend> {
   const directory = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'meshward-s3-'));
-  const server = new S3rver({ silent: true, directory, allowMismatchedSignatures: true, vhostBuckets: false });
-  const callback = server.callback();
-  const store = (server as unknown as { store: ObjectMetadataStore }).store;
+  // s3rver (and its many dependencies) is loaded on the first S3 request, not at start: `plan --local` and most
+  // emulator starts serve S3 without ever being asked for an object.
+  let backend:
+    { server: S3rverClass; callback: ReturnType<S3rverClass['callback']>; store: ObjectMetadataStore } | undefined;
+  const s3rver = (): NonNullable<typeof backend> => {
+    if (!backend) {
+      // s3rver is CommonJS without __esModule: the module itself is the class (its `default` is Koa's).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (start-up time)
+      const S3rver = require('s3rver') as typeof S3rverClass;
+      const server = new S3rver({ silent: true, directory, allowMismatchedSignatures: true, vhostBuckets: false });
+      backend = {
+        server,
+        callback: server.callback(),
+        store: (server as unknown as { store: ObjectMetadataStore }).store,
+      };
+    }
+    return backend;
+  };
   /** Per object: the tail of its queue of requests; one request per key at a time makes check-then-write atomic. */
   const queues = new Map<string, Promise<void>>();
   const inFlightWrites = new Map<string, number>();
@@ -84,7 +99,7 @@ export async function startS3(dataDir?: string, options: S3Options = {}, stats?:
 
   const currentEtag = async (bucket: string, key: string): Promise<string | undefined> => {
     try {
-      return (await store.getMetadata(bucket, key)).etag;
+      return (await s3rver().store.getMetadata(bucket, key)).etag;
     } catch {
       return undefined;
     }
@@ -100,7 +115,7 @@ export async function startS3(dataDir?: string, options: S3Options = {}, stats?:
       if (req.url?.includes('X-Amz-Credential=')) {
         req.url = req.url.replace(/X-Amz-Credential=[^%&/]+(%2F|\/)/, 'X-Amz-Credential=S3RVER$1');
       }
-      callback(req, res);
+      s3rver().callback(req, res);
     });
 
   const serveObjectCall = async (call: S3Call, req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -198,7 +213,7 @@ export async function startS3(dataDir?: string, options: S3Options = {}, stats?:
       queues.set(id, mine);
     },
     close: () => {
-      server.logger.close();
+      backend?.server.logger.close();
       return Promise.resolve();
     },
   };

@@ -13,6 +13,8 @@ export interface StatsSnapshot {
   /** Keyed 'service.Operation', e.g. 'appmesh.DescribeVirtualNode', since ECS and Cloud Map share op names. */
   operations: Record<string, OperationStats>;
   totals: { calls: number; errors: number; throttled: number };
+  /** CPU the emulator's process has used so far, ms (the control plane's GET /_emulator/stats only). */
+  processCpuMs?: number;
 }
 
 export class EmulatorStats {

@@ -10,6 +10,7 @@ import type { CredentialsProvider, StaticCredentials } from '../aws/clients';
 import { createCloudTrailClient, createOperatorClients, type OperatorAwsSettings, type OperatorClients } from './aws';
 import type { OperatorConfig } from './config';
 import { createLogger, type Logger } from './log';
+import { PublishedRevisionCache } from './manifest-cache';
 import type { OperatorDeps } from './run';
 import { ThrottleCounter } from './throttle-counter';
 
@@ -88,6 +89,8 @@ export function createOperatorDeps(config: OperatorConfig, overrides: DepsOverri
     slack,
     throttles,
     emf: write,
+    // Lives as long as the deps (the container): warm invocations reuse an unchanged revision's validation.
+    manifests: new PublishedRevisionCache(),
     ...(overrides.lookupIntervalMs !== undefined ? { lookupIntervalMs: overrides.lookupIntervalMs } : {}),
     ...(overrides.schemasDir ? { schemasDir: overrides.schemasDir } : {}),
     ...(overrides.now ? { now: overrides.now } : {}),

@@ -10,7 +10,6 @@ import { MeshwardError } from '../core/errors';
 import type { StackState } from '../core/model';
 import { acquireStackLock } from '../engine/lock';
 import { reconcile, type ReconcileOutcome } from '../engine/reconcile';
-import { validateManifests } from '../manifest/validate';
 import type { Attribution, ReportView } from '../notify/report-view';
 import type { SecretRedactor } from '../notify/redact-secrets';
 import { renderSlackReport } from '../notify/slack-blocks';
@@ -24,6 +23,7 @@ import type { Logger } from './log';
 import { callsByService, emfDocuments, writeEmf } from './metrics';
 import { publishOutcome, type OutcomeDetailType } from './outcome-event';
 import { failedView, invalidView, toReportView } from './report-view';
+import { type PublishedRevisionCache, loadPublishedRevision } from './manifest-cache';
 import { S3ManifestSource } from './s3-source';
 import { formatS3Uri } from './s3-uri';
 import { REPORT_URL_BASE_ENV, storeFullReport, withAttribution } from './report-store';
@@ -45,6 +45,8 @@ export interface OperatorDeps {
   /** Attribution lookups: pacing (tests use 0). */
   lookupIntervalMs?: number;
   schemasDir?: string;
+  /** The published revision last read and validated, across warm invocations; undefined = read every run. */
+  manifests?: PublishedRevisionCache;
   /** Test hook: runs after the engine returned, before the operator saves state. */
   afterReconcile?: () => Promise<void>;
   /** The last crash posted to Slack, kept across warm invocations (see reportCrash). */
@@ -138,9 +140,9 @@ async function runLocked(
   deps.aws.calls.reset();
   if (deps.throttles) deps.throttles.count = 0;
 
-  // Load: the published revision, validated exactly as the CLI validates.
+  // Load: the published revision, validated exactly as the CLI validates (once per revision in a warm Lambda).
   const source = new S3ManifestSource(formatS3Uri(config.manifests), deps.clients.s3);
-  const validation = await validateManifests([], { sources: [source], schemasDir: deps.schemasDir });
+  const validation = await loadPublishedRevision(source, deps.manifests, deps.schemasDir);
   const revision = source.pointer?.revision;
 
   let view: ReportView;

@@ -145,36 +145,37 @@ function withToken(env: HandlerEnv, ctx: CallContext, a: ResourceAddress, input:
 
 function checkCreateQuota(env: HandlerEnv, def: KindDef, a: ResourceAddress): void {
   const q = env.quotas;
-  const limits: Record<string, [number, number, string]> = {
-    mesh: [env.store.list('mesh').length, q.meshesPerAccount, 'meshes per account'],
-    virtualNode: [env.store.list('virtualNode', a.meshName).length, q.virtualNodesPerMesh, 'virtual nodes per mesh'],
-    virtualService: [
-      env.store.list('virtualService', a.meshName).length,
+  // Only the created kind's scope is counted, from the store's index: a create costs the same at any account size.
+  const limits: Record<string, () => [number, number, string]> = {
+    mesh: () => [env.store.count('mesh'), q.meshesPerAccount, 'meshes per account'],
+    virtualNode: () => [env.store.count('virtualNode', a.meshName), q.virtualNodesPerMesh, 'virtual nodes per mesh'],
+    virtualService: () => [
+      env.store.count('virtualService', a.meshName),
       q.virtualServicesPerMesh,
       'virtual services per mesh',
     ],
-    virtualRouter: [
-      env.store.list('virtualRouter', a.meshName).length,
+    virtualRouter: () => [
+      env.store.count('virtualRouter', a.meshName),
       q.virtualRoutersPerMesh,
       'virtual routers per mesh',
     ],
-    route: [
-      env.store.list('route', a.meshName, a.parentName).length,
+    route: () => [
+      env.store.count('route', a.meshName, a.parentName),
       q.routesPerVirtualRouter,
       'routes per virtual router',
     ],
-    virtualGateway: [
-      env.store.list('virtualGateway', a.meshName).length,
+    virtualGateway: () => [
+      env.store.count('virtualGateway', a.meshName),
       q.virtualGatewaysPerMesh,
       'virtual gateways per mesh',
     ],
-    gatewayRoute: [
-      env.store.list('gatewayRoute', a.meshName, a.parentName).length,
+    gatewayRoute: () => [
+      env.store.count('gatewayRoute', a.meshName, a.parentName),
       q.gatewayRoutesPerVirtualGateway,
       'gateway routes per virtual gateway',
     ],
   };
-  const limit = limits[def.kind];
+  const limit = limits[def.kind]?.();
   if (limit && limit[0] >= limit[1]) throw limitExceeded(`The limit of ${limit[1]} ${limit[2]} has been reached.`);
 }
 
