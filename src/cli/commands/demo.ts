@@ -13,7 +13,7 @@ import { LOCAL_CREDENTIALS } from '../../aws/clients';
 import type { LoadedDocument } from '../../core/types';
 import { type Report, renderText } from '../../core/report';
 import { type ReconcileMode, reconcile } from '../../engine/reconcile';
-import { LOCAL_VPC, openSession, seedLocalInfrastructure } from '../../engine/session';
+import { openSession, seedLocalInfrastructure } from '../../engine/session';
 import { MemoryStateStore } from '../../engine/state-store';
 import { validateManifests } from '../../manifest/validate';
 import { runMigration, type MigrationReport, type MigrationStatus, type MigrationTarget } from '../../migrate';
@@ -46,7 +46,7 @@ const TARGETS: readonly { target: MigrationTarget; stack: string; label: string;
     stack: 'demo-lattice',
     label: 'VPC Lattice',
     inputs: {
-      'vpc.id': LOCAL_VPC,
+      'vpc.id': 'vpc-0a1b2c3d4e5f67890',
       'ecs.infrastructureRoleArn': 'arn:aws:iam::000000000000:role/ecsInfrastructureRole',
     },
   },
