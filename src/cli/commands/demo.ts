@@ -77,13 +77,16 @@ function calls(report: Report): string {
   return `${total} AWS API call${total === 1 ? '' : 's'}`;
 }
 
-/** A report without its per-operation call list: the demo tells the count, the list is for `--output json`. */
+/** A report without its per-operation call list: the demo tells the count, the list is in `meshward drift`'s own output. */
 function reportText(report: Report, io: CliIO): string {
-  return renderText(report, { color: colorEnabled(io.stdout, io.env) })
-    .split('\n')
-    .filter((l) => !/^(\x1b\[\d+m)?API calls:/.test(l))
-    .join('\n')
-    .trimEnd();
+  return (
+    renderText(report, { color: colorEnabled(io.stdout, io.env) })
+      .split('\n')
+      // The list's line may start with a color code: matched on its words, not on its first column.
+      .filter((l) => !l.includes('API calls: '))
+      .join('\n')
+      .trimEnd()
+  );
 }
 
 function noChanges(report: Report): boolean {
