@@ -204,6 +204,8 @@ export async function runDemo(io: CliIO, paths: string[]): Promise<number> {
       successors.push({ label: t.label, stack: t.stack, dir, documents: written.documents });
     }
 
+    // Service Connect's kinds ship with meshward: a story without any successor applied is a failed demo.
+    ok &&= successors.length > 0;
     step('The successors beside the shop, each in a stack of its own (destroying "demo" never touches them)');
     for (const s of successors) {
       say(`   ${style.bold(s.label)}`);
@@ -241,7 +243,11 @@ export async function runDemo(io: CliIO, paths: string[]): Promise<number> {
             .filter((d) => d.kind === 'LatticeListener' && typeof d.metadata['service'] === 'string')
             .map((d) => ({ service: String(d.metadata['service']), name: d.metadata.name })),
         ));
-      if (change === undefined) continue;
+      if (change === undefined) {
+        say(style.red(`   ${s.label}: nothing found to change`));
+        ok = false;
+        continue;
+      }
       // No arrow: every arrow meshward prints reads "value in AWS now -> value after apply".
       say(`   ${change}`);
       changed.push(s);
