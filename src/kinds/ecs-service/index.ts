@@ -459,7 +459,10 @@ async function taskDefinitionFor(
 
 async function registries(ctx: KindContext, spec: EcsComparable): Promise<{ registryArn: string }[] | undefined> {
   if (!spec.cloudMap) return undefined;
-  return [{ registryArn: await ensureCloudMapService(ctx, spec.cloudMap) }];
+  const registryArn = await ensureCloudMapService(ctx, spec.cloudMap);
+  // In use again: a cleanup deferred by an earlier prune must not delete it (cloudMapCleanup).
+  usersOf(ctx, registryArn).add(`written:${registryArn}`);
+  return [{ registryArn }];
 }
 
 function revisionOf(arn: string): number | undefined {
