@@ -6,6 +6,8 @@
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { readFileSync } from 'node:fs';
+import { MeshwardFleetStack, type MeshwardFleetStackProps } from './fleet-stack';
 import { MeshwardStack, type MeshwardStackProps } from './meshward-stack';
 
 function list(value: unknown): string[] | undefined {
@@ -60,7 +62,37 @@ export function buildApp(options: { outdir?: string; code?: lambda.Code; context
   return { app, stack };
 }
 
+/**
+ * A fleet (infra/fleet-stack.ts) from a JSON file (`MESHWARD_FLEET_FILE=fleet.json`, or `--fleet=fleet.json`): {"stacks": [{"name", "account", "roleArn"?,
+ * "mode"?, "prune"?, "maxDeletes"?}], "roleName"?, "mode"?, "scheduleMinutes"?, "maxConcurrency"?,
+ * "slackSecretArn"?}.
+ */
+export function buildFleetApp(
+  file: string,
+  options: { outdir?: string; code?: lambda.Code } = {},
+): {
+  app: App;
+  stack: MeshwardFleetStack;
+} {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Omit<MeshwardFleetStackProps, 'scheduleRate'> & {
+    scheduleMinutes?: number;
+  };
+  const app = new App({ outdir: options.outdir });
+  const { scheduleMinutes, ...rest } = raw;
+  const stack = new MeshwardFleetStack(app, 'Meshward-fleet', {
+    ...rest,
+    ...(scheduleMinutes !== undefined ? { scheduleRate: Duration.minutes(scheduleMinutes) } : {}),
+    ...(options.code ? { code: options.code } : {}),
+    description: 'meshward fleet operator: SQS FIFO per stack, one role per stack account',
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack };
+}
+
 // `cdk synth --app "npx tsx infra/app.ts"` runs this module directly.
 if (require.main === module) {
-  buildApp().app.synth();
+  const fleetFile =
+    process.argv.find((a) => a.startsWith('--fleet='))?.slice('--fleet='.length) ?? process.env.MESHWARD_FLEET_FILE;
+  if (fleetFile) buildFleetApp(fleetFile).app.synth();
+  else buildApp().app.synth();
 }

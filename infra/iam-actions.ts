@@ -44,11 +44,18 @@ export const APPMESH_ACTIONS = {
 export const ECS_ACTIONS = {
   create: ['ecs:CreateService'],
   owned: ['ecs:UpdateService', 'ecs:DeleteService', 'ecs:TagResource', 'ecs:UntagResource'],
-  read: ['ecs:DescribeServices'],
+  // ListServiceDeployments is scoped to the service (`--wait` follows its service deployment).
+  read: ['ecs:DescribeServices', 'ecs:ListServiceDeployments'],
   // RegisterTaskDefinition, DescribeTaskDefinition and ListServices have no resource type. Old revisions are left
   // registered (ECS keeps them describable anyway), so no DeregisterTaskDefinition. Service tags come back from
-  // DescribeServices (include: TAGS), so no ListTagsForResource.
-  unscoped: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'ecs:ListServices'],
+  // DescribeServices (include: TAGS), so no ListTagsForResource. DescribeServiceDeployments is read-only and its
+  // service-deployment ARNs are only known once listed.
+  unscoped: [
+    'ecs:RegisterTaskDefinition',
+    'ecs:DescribeTaskDefinition',
+    'ecs:ListServices',
+    'ecs:DescribeServiceDeployments',
+  ],
 };
 
 /** The EcsService kind creates the Cloud Map service its node's discovery names when it does not exist yet. */

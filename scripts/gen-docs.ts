@@ -50,7 +50,9 @@ const ANNOTATION_MEANINGS: Readonly<Record<string, string>> = {
     'take over a same-named resource that lacks the ownership tags (otherwise it is reported as a conflict and never touched)',
   [ANNOTATIONS.deletionProtection]: 'never delete this resource, even when it leaves the manifests and prune is on',
   [ANNOTATIONS.external]:
-    'this document may refer to resources managed elsewhere: validation does not require its references to be declared',
+    'this document may refer to resources managed elsewhere: validation does not require its references to be declared (the document itself is managed as usual)',
+  [ANNOTATIONS.placeholder]:
+    'this document only stands for a resource managed elsewhere, so that references to it resolve: never created, updated or deleted, and its own references are not checked',
   [ANNOTATIONS.ignoreFields]:
     'comma-separated JSON pointers into this manifest (`/spec/desiredCount`): used on create, never diffed or written afterwards',
 };

@@ -635,6 +635,7 @@ function envelopeDefinitions(): Record<string, JsonSchema> {
       [ANNOTATIONS.adopt]: BOOLEAN_STRING,
       [ANNOTATIONS.deletionProtection]: BOOLEAN_STRING,
       [ANNOTATIONS.external]: BOOLEAN_STRING,
+      [ANNOTATIONS.placeholder]: BOOLEAN_STRING,
       [ANNOTATIONS.ignoreFields]: {
         type: 'string',
         pattern: '^\\s*/spec(/[^,\\s]*)?(\\s*,\\s*/spec(/[^,\\s]*)?)*\\s*$',

@@ -5,16 +5,28 @@
 import { AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { CallCounter } from './call-counter';
 import { type ApiFamily, type BucketLimit, RateLimiter, mergeRateLimits } from './rate-limiter';
+
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export type CredentialsProvider = () => Promise<StaticCredentials>;
 
 export interface AwsSettings {
   region?: string;
   /** Explicit endpoint (the emulator); otherwise the SDK reads AWS_ENDPOINT_URL / its defaults. */
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Static keys, or a provider the SDK calls before each request (assumed-role credentials, refreshed). */
+  credentials?: StaticCredentials | CredentialsProvider;
   /** SDK attempts per call, first one included. */
   maxAttempts?: number;
+  /** Default 'adaptive': after throttles the SDK slows its own sending rate instead of only backing off. */
   retryMode?: 'standard' | 'adaptive';
   rateLimits?: Partial<Record<ApiFamily, Record<string, BucketLimit>>>;
   /** Turn the client-side limiter off (benchmarks that measure the emulator itself). */
@@ -26,6 +38,7 @@ export interface AwsClients {
   appMesh: AppMeshClient;
   ecs: ECSClient;
   cloudMap: ServiceDiscoveryClient;
+  lattice: VPCLatticeClient;
   calls: CallCounter;
   destroy(): void;
 }
@@ -75,7 +88,7 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
   const common = {
     region,
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    retryMode: settings.retryMode ?? 'standard',
+    retryMode: settings.retryMode ?? 'adaptive',
     ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),
     ...(settings.credentials !== undefined ? { credentials: settings.credentials } : {}),
   };
@@ -84,19 +97,23 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
   const appMesh = new AppMeshClient(common);
   const ecs = new ECSClient(common);
   const cloudMap = new ServiceDiscoveryClient(common);
+  const lattice = new VPCLatticeClient(common);
   instrument(appMesh, 'appmesh', limiter, calls);
   instrument(ecs, 'ecs', limiter, calls);
   instrument(cloudMap, 'servicediscovery', limiter, calls);
+  instrument(lattice, 'vpc-lattice', limiter, calls);
   return {
     region,
     appMesh,
     ecs,
     cloudMap,
+    lattice,
     calls,
     destroy() {
       appMesh.destroy();
       ecs.destroy();
       cloudMap.destroy();
+      lattice.destroy();
     },
   };
 }

@@ -46,7 +46,7 @@ export class TokenBucket {
   }
 }
 
-export type ApiFamily = 'appmesh' | 'ecs' | 'servicediscovery';
+export type ApiFamily = 'appmesh' | 'ecs' | 'servicediscovery' | 'vpc-lattice';
 
 /** family -> bucket name -> limit. Operations map to bucket names through `bucketFor`. */
 export type RateLimits = Record<ApiFamily, Record<string, BucketLimit>>;
@@ -70,6 +70,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
     other: { rate: 18, burst: 45 },
   },
   servicediscovery: { read: { rate: 20, burst: 20 }, write: { rate: 5, burst: 5 } },
+  // VPC Lattice publishes no request-rate quotas for its control plane: as conservative as Cloud Map's.
+  'vpc-lattice': { read: { rate: 20, burst: 20 }, write: { rate: 5, burst: 5 } },
 };
 
 const ECS_BUCKETS: Record<string, string> = {
@@ -103,6 +105,7 @@ export function mergeRateLimits(overrides: Partial<Record<ApiFamily, Record<stri
     appmesh: { ...DEFAULT_RATE_LIMITS.appmesh, ...overrides.appmesh },
     ecs: { ...DEFAULT_RATE_LIMITS.ecs, ...overrides.ecs },
     servicediscovery: { ...DEFAULT_RATE_LIMITS.servicediscovery, ...overrides.servicediscovery },
+    'vpc-lattice': { ...DEFAULT_RATE_LIMITS['vpc-lattice'], ...overrides['vpc-lattice'] },
   };
 }
 

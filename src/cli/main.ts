@@ -19,7 +19,8 @@ export interface CommandModule {
 export const COMMANDS: Readonly<Record<string, string>> = {
   validate: 'check manifests against the schemas and the cross-resource rules',
   plan: 'show what apply would change in AWS',
-  apply: 'make AWS match the manifests',
+  apply: 'make AWS match the manifests (or apply a plan saved with plan --out)',
+  destroy: 'delete everything the stack owns, consumers first',
   drift: 'report what changed in AWS outside meshward',
   export: 'write manifests from existing App Mesh and ECS resources',
   migrate: 'turn App Mesh manifests into Service Connect or VPC Lattice manifests',

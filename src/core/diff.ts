@@ -41,7 +41,7 @@ export interface DiffResourcesInput {
   desired: readonly DesiredResource[];
   /** What observe found in the manifests' scope, foreign resources included. */
   actual: readonly ActualResource[];
-  state: Pick<StackState, 'applied'>;
+  state: Pick<StackState, 'applied' | 'intents'>;
   stack: string;
   /** The kind's immutable fields: JSON pointers into the spec (`/serviceName`, or `/spec/serviceName`; `*` matches
    * any one segment). Kind.immutablePaths fits as is. */
@@ -98,9 +98,9 @@ function specViews(desired: DesiredResource, actual: ActualResource, catalog: Ki
  * Deletes are listed whatever the prune setting; buildPlan decides whether they run.
  */
 export function diffResources(input: DiffResourcesInput): ResourceChange[] {
-  // A declared placeholder annotated external names a resource managed elsewhere: it exists for references only,
-  // so neither side of it is diffed (no create, no update, and no delete of a same-named resource).
-  const external = new Set(input.desired.filter(isExternal).map((d) => d.id));
+  // A declared placeholder names a resource managed elsewhere: it exists for references only, so neither side of it
+  // is diffed (no create, no update, and no delete of a same-named resource). `external` alone is not one.
+  const external = new Set(input.desired.filter(isPlaceholder).map((d) => d.id));
   const desiredById = new Map(input.desired.filter((d) => !external.has(d.id)).map((d) => [d.id, d]));
   const actualById = new Map(input.actual.filter((a) => !external.has(a.id)).map((a) => [a.id, a]));
   const ids = sortIds(new Set([...desiredById.keys(), ...actualById.keys()]));
@@ -120,9 +120,18 @@ export function diffResources(input: DiffResourcesInput): ResourceChange[] {
   return out;
 }
 
+/** An interrupted run's write to this resource (StackState.intents), in one line for the reason. */
+function interruptedWrite(id: string, input: DiffResourcesInput): string | undefined {
+  const intent = input.state.intents?.[id];
+  return intent === undefined ? undefined : `an interrupted run (${intent.at}) started to ${intent.op} it`;
+}
+
 function createOf(desired: DesiredResource, input: DiffResourcesInput): ResourceChange {
   const applied = input.state.applied[desired.id];
-  const cause: ChangeCause = applied === undefined ? 'new' : applied.digest === desired.digest ? 'drift' : 'pending';
+  let cause: ChangeCause = applied === undefined ? 'new' : applied.digest === desired.digest ? 'drift' : 'pending';
+  // Gone because meshward deleted it (a replace killed between its delete and its create): not AWS's change.
+  const interrupted = cause === 'drift' ? interruptedWrite(desired.id, input) : undefined;
+  if (interrupted !== undefined) cause = 'pending';
   return {
     id: desired.id,
     ref: desired.ref,
@@ -131,6 +140,7 @@ function createOf(desired: DesiredResource, input: DiffResourcesInput): Resource
     cause,
     changes: [...leafChanges(desired.spec, '/spec', 'after'), ...tagLeaves(declaredTags(desired))],
     ...(cause === 'drift' ? { reason: 'applied before, but no longer exists in AWS' } : {}),
+    ...(interrupted !== undefined ? { reason: `${interrupted}; creating it again` } : {}),
     desired,
   };
 }
@@ -171,7 +181,12 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
         action: 'conflict',
         cause: 'none',
         changes,
-        reason: `exists but is not managed by meshward (${describeOwner(actual)}); set annotation ${ANNOTATIONS.adopt}: "true" to take it over`,
+        reason:
+          `exists but is not managed by meshward (${describeOwner(actual)}); set annotation ${ANNOTATIONS.adopt}: "true" to take it over` +
+          // Before placeholders were explicit, `external` made one: say what the document now needs.
+          (desired.annotations[ANNOTATIONS.external] === 'true'
+            ? `, or ${ANNOTATIONS.placeholder}: "true" if this document only stands for it (${ANNOTATIONS.external} relaxes reference checks only)`
+            : ''),
       };
     }
     // Adoption is a change even when the spec matches: the ownership tags must be written.
@@ -185,9 +200,17 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
   }
   const applied = input.state.applied[desired.id];
   if (changes.length === 0) return { ...base, action: 'unchanged', cause: 'none', changes };
-  const pending = applied === undefined || applied.digest !== desired.digest;
+  // What an interrupted run wrote differs from the last record because of meshward, not of someone in AWS.
+  const interrupted = interruptedWrite(desired.id, input);
+  const pending = applied === undefined || applied.digest !== desired.digest || interrupted !== undefined;
   const alsoDrifted =
-    pending && applied?.version !== undefined && actual.version !== undefined && actual.version !== applied.version;
+    pending &&
+    interrupted === undefined &&
+    applied?.version !== undefined &&
+    actual.version !== undefined &&
+    actual.version !== applied.version;
+  if (interrupted !== undefined && applied?.digest === desired.digest)
+    reason = `${interrupted}; restoring the manifest`;
   // Kinds declare pointers into the spec (`/serviceName`); the diff's paths start at the resource (`/spec/...`).
   const immutable = (input.immutablePaths?.(desired.ref.kind) ?? []).map((p) =>
     p === '/spec' || p.startsWith('/spec/') ? p : `/spec${p}`,
@@ -217,9 +240,12 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
   };
 }
 
-/** A placeholder for a resource managed elsewhere: never created, updated or deleted, and no part of the stack. */
-export function isExternal(desired: DesiredResource): boolean {
-  return desired.annotations[ANNOTATIONS.external] === 'true';
+/**
+ * A placeholder for a resource managed elsewhere (`meshward.dev/placeholder: "true"`): never created, updated or
+ * deleted, and no part of the stack. `meshward.dev/external` only relaxes reference checks and makes none.
+ */
+export function isPlaceholder(desired: Pick<DesiredResource, 'annotations'>): boolean {
+  return desired.annotations[ANNOTATIONS.placeholder] === 'true';
 }
 
 function describeOwner(actual: ActualResource): string {

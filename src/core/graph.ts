@@ -52,7 +52,11 @@ export function buildDependencyGraph(
   for (const d of desired) {
     add(d.id, [...d.dependsOn, ...ordering(d.id, d.ref, d.spec), ...ordering(d.id, d.ref, d.manifest.spec)]);
   }
-  for (const a of actual) add(a.id, ordering(a.id, a.ref, a.spec));
+  // The observed side too, read back as a manifest: kinds whose API shape hides a reference (an ECS service names
+  // its node only in an Envoy environment variable) name it there, so a delete of a consumer comes before the
+  // delete of what it consumes for every backend, declared or not.
+  for (const a of actual)
+    add(a.id, [...ordering(a.id, a.ref, a.spec), ...ordering(a.id, a.ref, manifestSpecOf(a, catalog))]);
   // Channels: whatever offers one comes before whatever uses it (Service Connect servers before their clients).
   const offers = new Map<string, Set<string>>();
   const uses: { id: string; channel: string }[] = [];
@@ -82,6 +86,17 @@ export function buildDependencyGraph(
     dependsOn[id] = [...(edges.get(id) ?? [])].filter((dep) => edges.has(dep)).sort(compareIds);
   }
   return { nodes, dependsOn };
+}
+
+/** The observed resource as the manifest its kind would export; undefined when the kind cannot read it back. */
+function manifestSpecOf(a: ActualResource, catalog: KindCatalog): unknown {
+  const kind = catalog.find(a.ref.kind);
+  try {
+    return kind?.fromApi?.(a.ref, a.spec, a.tags).spec;
+  } catch {
+    // Ordering is best effort for a shape the kind does not know; the API-shaped references still count.
+    return undefined;
+  }
 }
 
 /**

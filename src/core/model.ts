@@ -95,6 +95,19 @@ export interface StackState {
   /** Drift fingerprints already reported (so the same drift is not posted twice). */
   reportedDrift: Record<string, string>;
   history: { at: string; revision?: string; summary: Record<string, number>; ok: boolean }[];
+  /**
+   * Writes a run started and had not recorded yet (saved before each stage of the apply, cleared by its last
+   * save). Found by the next run, they mean a run died mid-apply: the differences it left are its own writes, not
+   * drift.
+   */
+  intents?: Record<string, WriteIntent>;
+}
+
+export interface WriteIntent {
+  op: 'create' | 'update' | 'delete';
+  /** Digest of the desired resource written (absent for a delete). */
+  digest?: string;
+  at: string;
 }
 
 /** Where a stack's state lives: a local file or S3. Writes are atomic (never leave a half-written state). */

@@ -134,7 +134,7 @@ export function buildPlan(input: readonly ResourceChange[], options: PlanOptions
       code: 'empty-desired-set',
       scope: 'plan',
       ids: deletes.map((c) => c.id),
-      message: `the manifests declare nothing, so prune would delete all ${deletes.length} managed resource(s); refusing (use --force to tear the stack down)`,
+      message: `the manifests declare nothing, so prune would delete all ${deletes.length} managed resource(s); refusing (to delete the stack on purpose, run "meshward destroy")`,
     });
   } else if (!options.force && deletes.length > maxDeletes) {
     refusals.push({

@@ -22,7 +22,7 @@ import type { Report } from './report';
  *   `reason?`, `changes[]` {path (JSON pointer), before?, after?}, `source?` {file, line, column},
  *   `attribution?` {identityArn, eventName, eventTime, sourceIp?}, `outcome?`, `skippedReason?`, `error?` {code,
  *   message}
- * - `guards[]`: {code (empty-desired-set | max-deletes | deletion-protection | conflict), message, ids, scope
+ * - `guards[]`: {code (empty-desired-set | max-deletes | deletion-protection | conflict | plan-moved), message, ids, scope
  *   (plan | resources)}
  * - `errors[]`: {code, message}; `apiCalls?`: {"service:Operation": count}; `driftFingerprint?`
  * Secrets (Slack webhook URLs and tokens) are redacted from every string; control, separator and bidi characters

@@ -222,10 +222,17 @@ const RESOLVED: ReadonlySet<ApplyOutcome> = new Set(['created', 'configured', 'd
  */
 export function exitCodeFor(report: Pick<Report, 'errors' | 'guards' | 'resources'>): ExitCode {
   if (report.errors.length > 0) return EXIT_CODES.error;
-  if (report.resources.some((r) => r.outcome === 'failed' || r.outcome === 'blocked' || r.error))
+  // Held back by the ownership guard at apply time (tags read then, or a dependency not ours): a refusal.
+  const refusedByOwner = (r: (typeof report.resources)[number]): boolean => r.error?.code === 'CONFLICT';
+  if (
+    report.resources.some(
+      (r) => !refusedByOwner(r) && (r.outcome === 'failed' || r.outcome === 'blocked' || r.error !== undefined),
+    )
+  )
     return EXIT_CODES.error;
   // A conflict is the ownership guard refusing, even in a report built from bare changes (no plan, no guards).
-  if (report.guards.length > 0 || report.resources.some((r) => r.action === 'conflict')) return EXIT_CODES.refused;
+  if (report.guards.length > 0 || report.resources.some((r) => r.action === 'conflict' || refusedByOwner(r)))
+    return EXIT_CODES.refused;
   const open = report.resources.filter(
     (r) => r.action !== 'unchanged' && !(r.outcome !== undefined && RESOLVED.has(r.outcome)),
   );

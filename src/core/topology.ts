@@ -101,8 +101,8 @@ export function buildTopology(desired: readonly DesiredResource[], catalog: Kind
       role: style.role,
       name: r.ref.name,
       group,
-      // A placeholder annotated external is declared only so that references to it resolve; someone else runs it.
-      external: r.annotations[ANNOTATIONS.external] === 'true',
+      // A placeholder is declared only so that references to it resolve; someone else runs it.
+      external: r.annotations[ANNOTATIONS.placeholder] === 'true',
       // Details read the manifest: it is what the user wrote (the normalized spec may hold injected parts).
       details: style.details?.(r.manifest.spec) ?? [],
     });

@@ -13,8 +13,16 @@ export type KindName = string;
 export const ANNOTATIONS = {
   adopt: 'meshward.dev/adopt',
   deletionProtection: 'meshward.dev/deletion-protection',
-  /** Marks a referenced resource as managed elsewhere, so validation does not require it to be declared. */
+  /**
+   * The document may name resources managed elsewhere: validation does not require its references to be declared.
+   * It relaxes validation only: the document itself is managed like any other.
+   */
   external: 'meshward.dev/external',
+  /**
+   * The document stands for a resource someone else runs, declared so that references to it resolve: never
+   * created, updated or deleted, no part of the stack. Implies `external` (its own references are not checked).
+   */
+  placeholder: 'meshward.dev/placeholder',
   /**
    * `"/spec/a, /spec/b/c"`: JSON pointers into the manifest of fields the manifest sets but meshward uses on create
    * only: never diffed, never written afterwards (DESIGN.md "Manifests").

@@ -51,6 +51,18 @@ export interface FaultConfig {
   rateLimits?: RateLimitConfig;
   /** Crash simulation: calls after the first n (counted from when this was set) fail with a 503. */
   failAfterCalls?: number;
+  /**
+   * Faults after the commit: the write is done (state changed, persisted, recorded as a write) but the caller gets
+   * a 5xx or a dropped connection instead of the answer, as when a connection breaks after AWS committed. Reads
+   * are never selected by it (a lost read changes nothing).
+   */
+  lostAnswer?: LostAnswerRule;
+}
+
+export interface LostAnswerRule extends FaultRule {
+  /** 'error': the service's 500 (or 503); 'drop': the socket is destroyed without an answer. Default 'error'. */
+  mode?: 'error' | 'drop';
+  status?: 500 | 503;
 }
 
 export interface CallInfo {
@@ -176,6 +188,23 @@ export class FaultInjector {
       return { error: new AwsApiError(spec.type, spec.status, 'Injected server error'), throttled: false };
     }
     return undefined;
+  }
+
+  /**
+   * Asked after a write committed: how to lose its answer, or undefined to answer normally. Counts against the
+   * rule like the faults before the call.
+   */
+  lostAnswer(call: CallInfo, profile: ProtocolProfile): { error: AwsApiError } | { drop: true } | undefined {
+    const rule = this.config.lostAnswer;
+    if (call.read || !rule || !this.fires('lostAnswer', rule, call)) return undefined;
+    if (rule.mode === 'drop') return { drop: true };
+    const spec = rule.status === 503 ? profile.unavailable : profile.internal;
+    return { error: new AwsApiError(spec.type, spec.status, 'Injected server error after the write committed') };
+  }
+
+  /** How many times each fault fired since the configuration was set ('throttle', 'serverError', 'lostAnswer'). */
+  injectedCounts(): Record<string, number> {
+    return Object.fromEntries(this.injected);
   }
 
   private fires(name: string, rule: FaultRule | undefined, call: CallInfo): boolean {

@@ -22,6 +22,7 @@ import { defaultServiceFactories } from './registry';
 import type { AppMeshOptions } from './appmesh/service';
 import type { LatticeOptions } from './lattice/options';
 import { accessKeyIdFrom, identityArnFor } from './request-identity';
+import { answerSts, isStsRequest, type StsOptions } from './sts';
 import { RestJsonRouter } from './rest-json';
 import { type S3Backend, type S3Control, type S3Options, startS3 } from './s3';
 import { EmulatorStats } from './stats';
@@ -44,6 +45,8 @@ export interface EmulatorOptions {
   seed?: number;
   /** accessKeyId -> identity ARN recorded in ServedWrites (default arn:aws:iam::<account>:user/<accessKeyId>). */
   identities?: Record<string, string>;
+  /** STS AssumeRole (sts.ts): who may assume which role; unset = every role by everyone. */
+  sts?: StsOptions;
   /** The emulator's clock in ms since epoch (tests may move it); default Date.now. */
   now?: () => number;
   /** App Mesh quotas, reference checks and unverified defaults. */
@@ -100,7 +103,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '111122223333';
   const now = options.now ?? (() => Date.now());
-  const identities = options.identities ?? {};
+  // A copy: AssumeRole adds the access keys it issues (sts.ts).
+  const identities: Record<string, string> = { ...(options.identities ?? {}) };
   const maxServedWrites = options.maxServedWrites ?? 10000;
   const recordFailedWrites = options.recordFailedWrites ?? true;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -252,6 +256,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         persist();
       }
       stats.record(entry.id, operation.name, 'ok');
+      const lost = faults.lostAnswer(call, entry.profile);
+      if (lost && 'drop' in lost) {
+        res.socket?.destroy();
+        return;
+      }
+      if (lost) {
+        sendError(res, entry, lost.error);
+        return;
+      }
       sendOutput(res, entry, operation, output);
     } catch (err) {
       stats.record(entry.id, operation.name, 'error');
@@ -358,6 +371,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       const input = entry.router.buildInput(hit.operation, hit.labels, url.searchParams, req.headers, body.value);
       await serveCall({ entry, operation: hit.operation, input }, req, url, res);
+      return;
+    }
+
+    if (method === 'POST' && isStsRequest(req)) {
+      const body = await readBody(req, maxBodyBytes);
+      const accessKeyId = accessKeyIdFrom(req.headers, url.searchParams);
+      const caller = { accessKeyId, identityArn: identityArnFor(accountId, accessKeyId, identities) };
+      const answer = answerSts(body.ok ? body.text : '', caller, options.sts ?? {}, now());
+      if (answer.issued) identities[answer.issued.accessKeyId] = answer.issued.identityArn;
+      stats.record('sts', 'AssumeRole', answer.status === 200 ? 'ok' : 'error');
+      res.writeHead(answer.status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
+      res.end(answer.body);
       return;
     }
 

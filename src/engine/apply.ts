@@ -4,11 +4,15 @@
  * every resource ends with one outcome.
  */
 import { mapLimit } from '../aws/concurrency';
-import { toMeshwardError } from '../aws/errors';
+import { errorMessage, toMeshwardError } from '../aws/errors';
 import { buildDependencyGraph } from '../core/graph';
 import type { ApplyOutcome, ApplyResult } from '../core/model';
 import type { Plan, PlanStep } from '../core/plan';
 import { MeshwardError } from '../core/errors';
+import type { ActualResource, WriteIntent } from '../core/model';
+import { isMeshwardOwned } from '../core/ownership';
+import { isOwnedBy, ownershipOf } from '../aws/ownership';
+import type { Kind } from '../kinds/kind';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import { type EngineContext, deletedMarker } from './context';
 
@@ -34,6 +38,51 @@ export interface ApplyOptions {
    * started end `skipped` and stay pending, so the next run applies them; writes in flight finish.
    */
   shouldStop?: () => boolean;
+  /**
+   * Called before each stage starts writing, with the writes it may make: the caller records them (the state
+   * store) so that a run killed mid-stage leaves its intent behind. A failure here stops the apply before the
+   * stage writes anything.
+   */
+  recordIntents?: (intents: Record<string, WriteIntent>) => Promise<void>;
+}
+
+/**
+ * The resource's tags now (DESIGN.md: ownership from AWS as it is, a fresh read before every update or delete).
+ * Kinds without `readTags` are observed again with the describe cache off.
+ */
+async function freshTags(
+  ctx: EngineContext,
+  kind: Kind,
+  actual: ActualResource,
+  observed: readonly ActualResource[],
+): Promise<Record<string, string> | undefined> {
+  if (kind.readTags) return kind.readTags(ctx, actual);
+  const scopes: Record<string, string[]> = {};
+  for (const [key, value] of kind.scopeKeys(actual.ref)) scopes[key] = [...(scopes[key] ?? []), value];
+  const found = await kind.observe(
+    { ...ctx, cacheMaxAgeMillis: 0 },
+    {
+      scopes,
+      ids: new Set([actual.id]),
+      parents: kind.parentKind ? observed.filter((a) => a.ref.kind === kind.parentKind) : [],
+    },
+  );
+  return found.find((a) => a.id === actual.id)?.tags;
+}
+
+/**
+ * Why the write must not happen, or undefined: a resource planned as this stack's must still be this stack's; a
+ * resource being adopted must still carry no other stack's tags.
+ */
+function ownershipChange(actual: ActualResource, tags: Record<string, string>, stack: string): string | undefined {
+  const now = ownershipOf(tags);
+  if (isOwnedBy(now, stack)) return undefined;
+  const seen = `managed-by=${now.managedBy ?? '(none)'}, stack=${now.stack ?? '(none)'}`;
+  if (isOwnedBy(actual.ownership, stack))
+    return `its ownership tags changed since it was observed (${seen}); not touched`;
+  if (isMeshwardOwned({ ...actual, tags, ownership: now }))
+    return `another stack took it over while it was being adopted (${seen}); not touched`;
+  return undefined;
 }
 
 function outcomeOf(step: PlanStep): ApplyOutcome {
@@ -58,8 +107,23 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
   const written = new Map<string, WriteRecord>();
   const deleted = new Set<string>();
   const broken = new Set<string>(); // failed or blocked
+  // A conflict blocks everything that would live in or point at the unowned resource (DESIGN.md), and a delete
+  // that must come before it: nothing of the stack is built on, or torn from under, a resource that is not ours.
+  // id -> the unowned resource that holds it back (itself for a conflict), so the report names the cause.
+  const notOurs = new Map<string, string>();
+  for (const c of plan.changes) if (c.action === 'conflict') notOurs.set(c.id, c.id);
+  for (const id of notOurs.keys()) broken.add(id);
+  const observed = plan.changes.flatMap((c) => (c.actual ? [c.actual] : []));
   const total = plan.stages.reduce((n, s) => n + s.steps.length, 0);
   let done = 0;
+
+  const blockedMessage = (blocker: string): string => {
+    const root = notOurs.get(blocker);
+    if (root === undefined) return `blocked by ${blocker}`;
+    return root === blocker
+      ? `blocked by ${blocker}: not managed by this stack`
+      : `blocked by ${blocker}: ${root} is not managed by this stack`;
+  };
 
   const runStep = async (step: PlanStep): Promise<void> => {
     const kind = registry.get(step.kind);
@@ -71,13 +135,15 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
     const n = (): string => `[${++done}/${total}]`;
     if (blocker !== undefined) {
       broken.add(step.id);
+      const root = notOurs.get(blocker);
+      if (root !== undefined && !notOurs.has(step.id)) notOurs.set(step.id, root);
       results.set(step.id, {
         id: step.id,
         action: change.action,
         outcome: 'blocked',
-        error: { code: 'BLOCKED', message: `blocked by ${blocker}` },
+        error: { code: notOurs.has(blocker) ? 'CONFLICT' : 'BLOCKED', message: blockedMessage(blocker) },
       });
-      ctx.progress(`${n()} ${step.op} ${step.id}: blocked by ${blocker}`);
+      ctx.progress(`${n()} ${step.op} ${step.id}: ${blockedMessage(blocker)}`);
       return;
     }
     if (options.shouldStop?.()) {
@@ -87,18 +153,30 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
     }
     for (let attempt = 1; ; attempt++) {
       try {
+        let actual = change.actual;
+        if (actual && (step.op === 'delete' || step.op === 'update')) {
+          const tags = await freshTags(ctx, kind, actual, observed);
+          const why = tags === undefined ? undefined : ownershipChange(actual, tags, ctx.stack);
+          if (why !== undefined) {
+            // The describe cache must not hide the change from the next plan either.
+            delete ctx.cache[actual.arn];
+            throw new MeshwardError('CONFLICT', `${step.id}: ${why}`);
+          }
+          // In place: kinds keep per-object facts of what they observed (WeakMaps keyed by the actual).
+          if (tags !== undefined) actual = Object.assign(actual, { tags, ownership: ownershipOf(tags) });
+        }
         if (step.op === 'delete') {
-          if (!change.actual) throw new MeshwardError('INTERNAL', `delete of ${step.id} without an actual resource`);
-          await kind.delete(ctx, change.actual);
+          if (!actual) throw new MeshwardError('INTERNAL', `delete of ${step.id} without an actual resource`);
+          await kind.delete(ctx, actual);
           deleted.add(step.id);
           ctx.cache[deletedMarker(step.id)] = { version: 0, data: new Date().toISOString() };
         } else {
           if (!change.desired)
             throw new MeshwardError('INTERNAL', `${step.op} of ${step.id} without a desired resource`);
           const out =
-            step.op === 'create' || !change.actual
+            step.op === 'create' || !actual
               ? await kind.create(ctx, change.desired)
-              : await kind.update(ctx, change.desired, change.actual, change.changes);
+              : await kind.update(ctx, change.desired, actual, change.changes);
           ctx.rememberArn(step.id, out.arn);
           written.set(step.id, out.version === undefined ? { arn: out.arn } : { arn: out.arn, version: out.version });
           deleted.delete(step.id);
@@ -107,15 +185,25 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
         ctx.progress(`${n()} ${step.op} ${step.id}: ${outcomeOf(step)}`);
         return;
       } catch (err) {
-        const cls = kind.classifyError(err);
+        const cls = err instanceof MeshwardError && err.code === 'CONFLICT' ? 'terminal' : kind.classifyError(err);
         // ResourceInUse right after deleting a child, or NotFound right after creating a parent: reads lag writes.
         const transient = cls === 'retry' || cls === 'in-use' || (cls === 'not-found' && step.op !== 'delete');
         if (transient && attempt < attempts) {
           await new Promise((resolve) => setTimeout(resolve, retryDelay * attempt));
           continue;
         }
-        const wrapped = toMeshwardError(err, `${step.op} ${step.id}`);
+        // A create refused because the name is taken: someone (another stack racing this one) made it since the
+        // observe. Not ours, so what would live in it or point at it waits, and the next plan reports the owner.
+        const wrapped =
+          cls === 'conflict' && step.op === 'create'
+            ? new MeshwardError(
+                'CONFLICT',
+                `create ${step.id}: it was created by someone else since it was observed (${errorMessage(err)}); not touched`,
+                { cause: err },
+              )
+            : toMeshwardError(err, `${step.op} ${step.id}`);
         broken.add(step.id);
+        if (wrapped.code === 'CONFLICT') notOurs.set(step.id, step.id);
         results.set(step.id, {
           id: step.id,
           action: change.action,
@@ -129,6 +217,15 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
   };
 
   for (const stage of plan.stages) {
+    if (options.recordIntents) {
+      const at = new Date().toISOString();
+      const intents: Record<string, WriteIntent> = {};
+      for (const step of stage.steps) {
+        const digest = step.op === 'delete' ? undefined : step.change.desired?.digest;
+        intents[step.id] = { op: step.op, ...(digest !== undefined ? { digest } : {}), at };
+      }
+      await options.recordIntents(intents);
+    }
     await mapLimit(stage.steps, ctx.concurrency, runStep);
   }
   for (const s of plan.skipped) {

@@ -15,7 +15,17 @@ export interface EngineContextOptions {
   cacheMaxAgeMillis?: number;
   /** The reconcile's clock (create tokens change with it, see KindContext.createGeneration). */
   now?: () => Date;
+  /** See EngineContext.readBudget (default DEFAULT_READ_BUDGET). */
+  readBudget?: number;
+  /** First wait before observing a kind again, ms (doubles, capped at 20 s; tests shorten it). */
+  readRetryMillis?: number;
 }
+
+/**
+ * Reads of one run that may run out of the SDK's retries (a throttling storm) and be resumed: the kind is observed
+ * again after a pause, its describes so far kept in the cache. Only when the budget is spent does the run stop.
+ */
+export const DEFAULT_READ_BUDGET = 40;
 
 /** Re-read tags (and specs) at least hourly even when versions say nothing changed. */
 export const DEFAULT_CACHE_MAX_AGE_MILLIS = 60 * 60 * 1000;
@@ -37,6 +47,8 @@ export function deletedMarker(id: string): string {
 export interface EngineContext extends KindContext {
   /** Records an ARN learnt by observe or a write, for later lookups (APPMESH_RESOURCE_ARN). */
   rememberArn(id: string, arn: string): void;
+  /** Re-observes left to this run (observe.ts); shared by every kind. */
+  readBudget: { left: number; used: number; retryMillis: number };
 }
 
 export function createEngineContext(options: EngineContextOptions): EngineContext {
@@ -54,6 +66,11 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     cache: options.state.versionCache,
     cacheMaxAgeMillis: options.cacheMaxAgeMillis ?? DEFAULT_CACHE_MAX_AGE_MILLIS,
     arnOf: (id) => arns.get(id),
+    readBudget: {
+      left: options.readBudget ?? DEFAULT_READ_BUDGET,
+      used: 0,
+      retryMillis: options.readRetryMillis ?? 1000,
+    },
     rememberArn: (id, arn) => {
       if (arn) arns.set(id, arn);
     },

@@ -5,7 +5,8 @@
 import type { ActualResource, StackState } from '../core/model';
 import type { ManifestDocument, ResourceRef } from '../core/types';
 import { resourceId } from '../core/types';
-import type { ObserveScope } from '../kinds/kind';
+import { MeshwardError } from '../core/errors';
+import type { Kind, ObserveScope } from '../kinds/kind';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import type { EngineContext } from './context';
 
@@ -64,13 +65,64 @@ export async function observe(
           ...base,
           parents: kind.parentKind ? (byKind.get(kind.parentKind) ?? []) : [],
         };
-        return [kind.kind, await kind.observe(ctx, scope)] as const;
+        return [kind.kind, await observeResuming(ctx, kind, scope)] as const;
       }),
     );
     for (const [name, found] of results) byKind.set(name, found);
   }
   const all = [...byKind.values()].flat();
   ctx.progress(`observed ${all.length} resource${all.length === 1 ? '' : 's'}`);
+  for (const a of all) ctx.rememberArn(a.id, a.arn);
+  return all;
+}
+
+function retryable(kind: Kind, err: unknown): boolean {
+  if (err instanceof MeshwardError) return err.code === 'AWS_RETRYABLE';
+  return kind.classifyError(err) === 'retry';
+}
+
+/**
+ * One kind's observe, resumed after a read ran out of the SDK's retries: the describe cache keeps what was read,
+ * so the next attempt re-lists and reads only the rest. Draws on the run's read budget; a terminal error, or a
+ * spent budget, ends the observe as before.
+ */
+async function observeResuming(ctx: EngineContext, kind: Kind, scope: ObserveScope): Promise<ActualResource[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await kind.observe(ctx, scope);
+    } catch (err) {
+      if (!retryable(kind, err) || ctx.readBudget.left <= 0) throw err;
+      ctx.readBudget.left -= 1;
+      ctx.readBudget.used += 1;
+      const pause = Math.min(20_000, ctx.readBudget.retryMillis * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
+      ctx.progress(
+        `observe ${kind.kind}: ${err instanceof Error ? err.message : String(err)}; resuming in ${Math.round(pause)} ms`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/**
+ * An event-scoped read: each id through its kind's `observeOne` (fresh, a few calls each), nothing listed.
+ * undefined when some id's kind cannot read one resource (or the id is not a registered kind's): the caller falls
+ * back to a full observe.
+ */
+export async function observeIds(
+  ctx: EngineContext,
+  ids: readonly string[],
+  registry: KindRegistry = defaultRegistry,
+): Promise<ActualResource[] | undefined> {
+  const reads: { ref: ResourceRef; read: NonNullable<ReturnType<KindRegistry['get']>['observeOne']> }[] = [];
+  for (const id of ids) {
+    const ref = registry.refOfId(id);
+    if (!ref) return undefined;
+    const kind = registry.get(ref.kind);
+    if (!kind.observeOne) return undefined;
+    reads.push({ ref, read: kind.observeOne.bind(kind) });
+  }
+  const found = await Promise.all(reads.map(({ ref, read }) => read(ctx, ref)));
+  const all = found.filter((a): a is ActualResource => a !== undefined);
   for (const a of all) ctx.rememberArn(a.id, a.arn);
   return all;
 }

@@ -4,7 +4,7 @@
  * edges (observe, apply, the state store).
  */
 import type { AwsClients } from '../aws/clients';
-import { diffResources, isExternal } from '../core/diff';
+import { diffResources, isPlaceholder } from '../core/diff';
 import { MeshwardError } from '../core/errors';
 import type {
   ActualResource,
@@ -14,7 +14,8 @@ import type {
   StackState,
   StateStore,
 } from '../core/model';
-import { type Plan, buildPlan } from '../core/plan';
+import { type GuardRefusal, type Plan, buildPlan } from '../core/plan';
+import { missingInfrastructure } from './preflight';
 import { type Attribution, type Report, type ReportMode, buildReport } from '../core/report';
 import { envCandidates, sealEnvironment, unsealEnvironment } from '../core/seal-env';
 import type { LoadedDocument, ManifestDocument } from '../core/types';
@@ -25,7 +26,7 @@ import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import { type ApplyOptions, applyPlan } from './apply';
 import { createEngineContext } from './context';
 import { buildDesired } from './desired';
-import { observe, scopeFor } from './observe';
+import { observe, observeIds, scopeFor } from './observe';
 
 export type ReconcileMode = 'plan' | 'apply' | 'drift';
 
@@ -60,6 +61,34 @@ export interface ReconcileOptions {
   /** See KindContext.cacheMaxAgeMillis (0 describes everything: a full refresh). */
   cacheMaxAgeMillis?: number;
   includeUnchanged?: boolean;
+  /**
+   * Documents that say where to look without being desired (destroy: the manifests name meshes and clusters whose
+   * owned resources go, even when the state store was lost).
+   */
+  scopeDocuments?: readonly ManifestDocument[];
+  /**
+   * Check the account infrastructure the manifests assume (clusters, namespaces meshward does not manage) after
+   * observe and before any write: what is missing is an error and nothing is planned.
+   */
+  preflight?: boolean;
+  /**
+   * Called with the plan before it is applied, on the same observation: a refusal returned here refuses the whole
+   * plan (apply FILE: what was reviewed must still be what would be done).
+   */
+  checkPlan?: (input: {
+    desired: readonly DesiredResource[];
+    actual: readonly ActualResource[];
+    plan: Plan;
+  }) => GuardRefusal | undefined;
+  /** Re-observes a run may make after reads ran out of retries (context.ts DEFAULT_READ_BUDGET), and the pause. */
+  readBudget?: number;
+  readRetryMillis?: number;
+  /**
+   * Event-scoped: reconcile just these resource ids (a CloudTrail event names one), each read fresh through its
+   * kind's `observeOne`, nothing listed, and never a delete (pruning is the full reconcile's job). Falls back to a
+   * full reconcile when a kind cannot read one resource; `ReconcileOutcome.scoped` says which ran.
+   */
+  only?: readonly string[];
 }
 
 export interface ReconcileOutcome {
@@ -71,6 +100,8 @@ export interface ReconcileOutcome {
   plan?: Plan;
   results: ApplyResult[];
   state: StackState;
+  /** True when the run was event-scoped (options.only honoured). */
+  scoped?: boolean;
 }
 
 function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
@@ -178,6 +209,11 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
       loaded,
     ),
   );
+  // An interrupted run may have written tags (which move no version) after the cache it saved: read them again.
+  for (const id of Object.keys(state.intents ?? {})) {
+    const arn = state.applied[id]?.arn;
+    if (arn !== undefined) delete state.versionCache[arn];
+  }
   const ctx = createEngineContext({
     clients: options.clients,
     stack: options.stack,
@@ -187,48 +223,102 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
     wait: options.wait ?? false,
     ...(options.pollMillis !== undefined ? { pollMillis: options.pollMillis } : {}),
     ...(options.cacheMaxAgeMillis !== undefined ? { cacheMaxAgeMillis: options.cacheMaxAgeMillis } : {}),
+    ...(options.readBudget !== undefined ? { readBudget: options.readBudget } : {}),
+    ...(options.readRetryMillis !== undefined ? { readRetryMillis: options.readRetryMillis } : {}),
     now,
   });
 
   let actual: ActualResource[];
+  const only = options.only && options.only.length > 0 ? new Set(options.only) : undefined;
+  let scoped = false;
   try {
-    actual = await observe(
-      ctx,
-      scopeFor(
-        desired.map((d) => d.manifest),
-        state,
+    const one = only ? await observeIds(ctx, [...only], registry) : undefined;
+    if (one) {
+      actual = one;
+      scoped = true;
+    } else {
+      actual = await observe(
+        ctx,
+        scopeFor([...desired.map((d) => d.manifest), ...(options.scopeDocuments ?? [])], state, registry),
         registry,
-      ),
-      registry,
-    );
+      );
+    }
   } catch (err) {
     const e = err instanceof MeshwardError ? err : new MeshwardError('INTERNAL', String(err), { cause: err });
     return emptyOutcome(state, issues, [{ code: e.code, message: e.message }]);
   }
 
-  const changes = diffResources({
-    desired,
+  if (options.preflight) {
+    const missing = await missingInfrastructure(
+      options.clients,
+      desired.map((d) => d.manifest),
+      registry,
+    ).catch((err: unknown) => [`could not check the account infrastructure: ${String(err)}`]);
+    if (missing.length > 0) {
+      const errors = missing.map((message) => ({ code: 'PREFLIGHT_FAILED', message }));
+      return { ...emptyOutcome(state, issues, errors), desired, actual };
+    }
+  }
+
+  const diffed = diffResources({
+    desired: scoped && only ? desired.filter((d) => only.has(d.id)) : desired,
     actual,
     state,
     stack: options.stack,
     immutablePaths: (kind) => registry.get(kind).immutablePaths,
     catalog: registry,
   });
+  // An event-scoped run sees one resource, not the set: a resource it finds undeclared is left to the schedule.
+  const changes = scoped ? diffed.filter((c) => c.action !== 'delete') : diffed;
   const plan = buildPlan(changes, {
     catalog: registry,
-    prune: options.prune ?? false,
+    prune: scoped ? false : (options.prune ?? false),
     ...(options.maxDeletes !== undefined ? { maxDeletes: options.maxDeletes } : {}),
     force: options.force ?? false,
-    // Placeholders annotated external are not the stack's resources: a set made only of them is an empty set.
-    desiredCount: desired.filter((d) => !isExternal(d)).length,
+    // Placeholders are not the stack's resources: a set made only of them is an empty set.
+    desiredCount: desired.filter((d) => !isPlaceholder(d)).length,
   });
+
+  const moved = options.checkPlan?.({ desired, actual, plan });
+  if (moved) {
+    const already = new Set(plan.skipped.map((s) => s.id));
+    for (const c of plan.changes) {
+      if (c.action !== 'unchanged' && !already.has(c.id)) {
+        plan.skipped.push({
+          id: c.id,
+          kind: c.kind,
+          action: c.action,
+          cause: c.cause,
+          reason: 'plan refused (plan-moved)',
+        });
+      }
+    }
+    plan.stages = [];
+    plan.refusals.push(moved);
+    plan.refused = true;
+  }
 
   let results: ApplyResult[] = [];
   const at = now().toISOString();
   if (options.mode === 'apply' && !plan.refused) {
-    const out = await applyPlan(ctx, plan, { ...options.apply, registry });
+    const out = await applyPlan(ctx, plan, {
+      ...options.apply,
+      registry,
+      // Before each stage writes: a run killed from here on leaves its intent, and the next run reads the
+      // differences it left as its own writes, not as drift (diff.ts).
+      recordIntents: async (intents) => {
+        state = { ...state, intents: { ...(state.intents ?? {}), ...intents } };
+        await options.store.save(state);
+      },
+    });
     results = out.results;
+    for (const kind of registry.kinds) {
+      await kind.cleanup?.(ctx).catch((err: unknown) => ctx.progress(`cleanup of ${kind.kind}: ${String(err)}`));
+    }
     state = recordApplied(state, plan.changes, results, out.written, out.deleted, at);
+    // The run got to its record stage: every intent, its own and an interrupted run's, is resolved or re-planned.
+    const { intents: _resolved, ...recorded } = state;
+    state = recorded;
   }
 
   let attribution: Record<string, Attribution> | undefined;
@@ -265,7 +355,17 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
   // describe cache is returned in `state` for a caller that holds the lock and saves (the detect-mode Lambda).
   if (options.mode === 'apply') await options.store.save(state);
   // The caller may save it again (the Lambda does): it leaves sealed.
-  return { report, issues, desired, actual, changes: plan.changes, plan, results, state: sealEnvironment(state) };
+  return {
+    report,
+    issues,
+    desired,
+    actual,
+    changes: plan.changes,
+    plan,
+    results,
+    state: sealEnvironment(state),
+    ...(scoped ? { scoped: true } : {}),
+  };
 }
 
 function countOutcomes(results: readonly ApplyResult[]): Record<string, number> {

@@ -110,8 +110,8 @@ export function infrastructureOf(
   // A namespace the manifests declare as a resource is meshward's to create, not infrastructure to seed.
   for (const doc of docs) {
     const ref = registry.refOf(doc);
-    // A placeholder annotated external names infrastructure someone else runs: it is seeded like any other.
-    if (doc.metadata.annotations?.[ANNOTATIONS.external] === 'true') continue;
+    // A placeholder names infrastructure someone else runs: it is seeded like any other.
+    if (doc.metadata.annotations?.[ANNOTATIONS.placeholder] === 'true') continue;
     for (const need of ref ? (registry.find(doc.kind)?.provides?.(ref) ?? []) : []) {
       (need.type === 'ecs-cluster' ? clusters : namespaces).delete(need.name);
     }

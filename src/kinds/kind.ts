@@ -210,6 +210,12 @@ export interface KindIdentity {
    * after a new Service Connect endpoint exists resolve it): the reason, or undefined.
    */
   redeploysUsers?(change: ResourceChange): string | undefined;
+  /**
+   * Observed API data -> a clean manifest (export). On the identity too (every `Kind` has it): a resource that
+   * exists only in AWS (a prune, a destroy) names its references in the manifest's shape, so it is ordered like one
+   * that is declared. Pure.
+   */
+  fromApi?(ref: ResourceRef, spec: unknown, tags: Record<string, string>): ManifestDocument;
   /** Resource ids a CloudTrail write call touched, from its event source and request parameters (best effort). */
   idsOfCall?(eventSource: string, params: Readonly<Record<string, string | undefined>>): string[];
 }
@@ -232,6 +238,11 @@ export interface Kind extends KindIdentity {
   dependencies(doc: ManifestDocument): ResourceRef[];
 
   observe(ctx: KindContext, scope: ObserveScope): Promise<ActualResource[]>;
+  /**
+   * One resource, read fresh (no describe cache: an event says it just changed), in at most 3 calls; undefined when
+   * it does not exist. Kinds without it make an event-scoped reconcile fall back to a full one.
+   */
+  observeOne?(ctx: KindContext, ref: ResourceRef): Promise<ActualResource | undefined>;
   create(ctx: KindContext, desired: DesiredResource): Promise<WriteResult>;
   /**
    * `delta` is the diff that made this update (ACK's delta): the changed field paths, `/spec/...` and `/tags/...`,
@@ -245,4 +256,15 @@ export interface Kind extends KindIdentity {
   ): Promise<WriteResult>;
   delete(ctx: KindContext, actual: ActualResource): Promise<void>;
   classifyError(err: unknown): ErrorClass;
+  /**
+   * The resource's tags as AWS has them now, never from a cache (ownership is decided from AWS before every update
+   * or delete); undefined when it no longer exists. Optional: without it the engine observes the resource again
+   * with the describe cache off, which may cost a list of its scope.
+   */
+  readTags?(ctx: KindContext, actual: ActualResource): Promise<Record<string, string> | undefined>;
+  /**
+   * After every apply: writes a kind deferred (a Cloud Map service whose tasks were still draining when its ECS
+   * service was deleted), remembered in `ctx.cache`. Failures are reported, never fail the run.
+   */
+  cleanup?(ctx: KindContext): Promise<void>;
 }

@@ -9,6 +9,15 @@ import { cloudMapNamespaceKind } from './cloud-map-namespace';
 import { ecsServiceKind } from './ecs-service';
 import { gatewayRouteKind } from './gateway-route';
 import type { Kind } from './kind';
+import { latticeAccessLogSubscriptionKind } from './lattice-access-log-subscription';
+import { latticeAuthPolicyKind } from './lattice-auth-policy';
+import { latticeListenerKind } from './lattice-listener';
+import { latticeRuleKind } from './lattice-rule';
+import { latticeServiceKind } from './lattice-service';
+import { latticeServiceNetworkKind } from './lattice-service-network';
+import { latticeServiceNetworkServiceAssociationKind } from './lattice-service-network-service-association';
+import { latticeServiceNetworkVpcAssociationKind } from './lattice-service-network-vpc-association';
+import { latticeTargetGroupKind } from './lattice-target-group';
 import { meshKind } from './mesh';
 import { routeKind } from './route';
 import { virtualGatewayKind } from './virtual-gateway';
@@ -25,6 +34,16 @@ export const KINDS: readonly Kind[] = [
   virtualGatewayKind,
   gatewayRouteKind,
   cloudMapNamespaceKind,
+  // VPC Lattice: network -> target groups -> services -> listeners -> rules -> associations (then ECS attaches).
+  latticeServiceNetworkKind,
+  latticeTargetGroupKind,
+  latticeServiceKind,
+  latticeListenerKind,
+  latticeRuleKind,
+  latticeServiceNetworkVpcAssociationKind,
+  latticeServiceNetworkServiceAssociationKind,
+  latticeAccessLogSubscriptionKind,
+  latticeAuthPolicyKind,
   ecsServiceKind,
 ];
 

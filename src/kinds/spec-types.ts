@@ -562,6 +562,7 @@ export interface EcsServiceSpec {
   serviceConnectConfiguration?: EcsServiceConnectConfiguration;
   serviceRegistries?: EcsServiceRegistry[];
   taskDefinition: EcsTaskDefinitionSpec;
+  vpcLatticeConfigurations?: EcsVpcLatticeConfiguration[];
 }
 
 export interface EcsSystemControl {
@@ -642,6 +643,19 @@ export interface EcsVolume {
 export interface EcsVolumeFrom {
   readOnly?: boolean;
   sourceContainer?: string;
+}
+
+export interface EcsVpcLatticeAdvancedConfiguration {
+  alternateTargetGroupArn?: string;
+  productionListenerRule?: string;
+  testListenerRule?: string;
+}
+
+export interface EcsVpcLatticeConfiguration {
+  advancedConfiguration?: EcsVpcLatticeAdvancedConfiguration;
+  portName: string;
+  roleArn: string;
+  targetGroupArn: string;
 }
 
 export interface EgressFilter {

@@ -22,8 +22,10 @@ function get(value: unknown, ...keys: Array<string | number>): unknown {
   return node;
 }
 
+/** References need not be declared: annotated external, or a placeholder (which stands for someone else's). */
 export function isExternal(doc: ManifestDocument): boolean {
-  return get(doc, 'metadata', 'annotations', ANNOTATIONS.external) === 'true';
+  const annotations = get(doc, 'metadata', 'annotations');
+  return get(annotations, ANNOTATIONS.external) === 'true' || get(annotations, ANNOTATIONS.placeholder) === 'true';
 }
 
 /**

@@ -6,11 +6,12 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { CredentialsProvider, StaticCredentials } from '../aws/clients';
 
 export interface OperatorAwsSettings {
   region?: string;
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  credentials?: StaticCredentials | CredentialsProvider;
 }
 
 export interface OperatorClients {
@@ -33,8 +34,7 @@ export function createOperatorClients(settings: OperatorAwsSettings = {}): Opera
   const clients = {
     s3: new S3Client({ ...common, forcePathStyle: local }),
     events: new EventBridgeClient(common),
-    // LookupEvents allows 2 requests/s; the SDK's standard retry backs off on its throttling error.
-    cloudTrail: new CloudTrailClient({ ...common, maxAttempts: 4 }),
+    cloudTrail: createCloudTrailClient(settings),
     secrets: new SecretsManagerClient(common),
   };
   return {
@@ -46,4 +46,15 @@ export function createOperatorClients(settings: OperatorAwsSettings = {}): Opera
       clients.secrets.destroy();
     },
   };
+}
+
+/** LookupEvents allows 2 requests/s; the SDK's standard retry backs off on its throttling error. */
+export function createCloudTrailClient(settings: OperatorAwsSettings = {}): CloudTrailClient {
+  const region = settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return new CloudTrailClient({
+    region,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    maxAttempts: 4,
+  });
 }

@@ -6,7 +6,8 @@ import { createAwsClients, type AwsSettings } from '../aws/clients';
 import { SecretRedactor } from '../notify/redact-secrets';
 import { loadSlackDestination } from '../notify/slack-secret';
 import { BotTransport, WebhookTransport, type SlackTransport } from '../notify/slack-transport';
-import { createOperatorClients, type OperatorAwsSettings } from './aws';
+import type { CredentialsProvider, StaticCredentials } from '../aws/clients';
+import { createCloudTrailClient, createOperatorClients, type OperatorAwsSettings, type OperatorClients } from './aws';
 import type { OperatorConfig } from './config';
 import { createLogger, type Logger } from './log';
 import { PublishedRevisionCache } from './manifest-cache';
@@ -22,17 +23,32 @@ export interface DepsOverrides {
   lookupIntervalMs?: number;
   schemasDir?: string;
   now?: () => Date;
+  /**
+   * Credentials of the stack's own account (an assumed role, credentials.ts) for the engine's clients and the
+   * CloudTrail lookups; S3, EventBridge and Secrets Manager stay on `aws.credentials` (the operator's account).
+   */
+  engineCredentials?: StaticCredentials | CredentialsProvider;
+  /** Share these instead of building them (a fleet: one set of operator clients and one Slack secret read). */
+  shared?: { clients: OperatorClients; slack: () => Promise<SlackTransport | undefined> };
 }
 
 export function createOperatorDeps(config: OperatorConfig, overrides: DepsOverrides = {}): OperatorDeps {
   const redactor = new SecretRedactor();
   const write = overrides.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log = overrides.log ?? createLogger({ base: { stack: config.stack, mode: config.mode }, redactor, write });
-  const clients = createOperatorClients(overrides.aws);
+  const own = overrides.shared?.clients ?? createOperatorClients(overrides.aws);
+  const engineCredentials = overrides.engineCredentials ?? overrides.aws?.credentials;
+  // CloudTrail answers for the account it is asked in: the stack's, so through the stack's credentials.
+  const clients: OperatorClients = overrides.engineCredentials
+    ? {
+        ...own,
+        cloudTrail: createCloudTrailClient({ ...overrides.aws, credentials: overrides.engineCredentials }),
+      }
+    : own;
   const aws = createAwsClients({
     ...(overrides.aws?.region ? { region: overrides.aws.region } : {}),
     ...(overrides.aws?.endpoint ? { endpoint: overrides.aws.endpoint } : {}),
-    ...(overrides.aws?.credentials ? { credentials: overrides.aws.credentials } : {}),
+    ...(engineCredentials ? { credentials: engineCredentials } : {}),
     ...(overrides.aws?.disableRateLimit ? { disableRateLimit: true } : {}),
     ...(overrides.aws?.maxAttempts ? { maxAttempts: overrides.aws.maxAttempts } : {}),
   });
@@ -43,6 +59,7 @@ export function createOperatorDeps(config: OperatorConfig, overrides: DepsOverri
 
   let transport: Promise<SlackTransport | undefined> | undefined;
   const slack = (): Promise<SlackTransport | undefined> => {
+    if (overrides.shared) return overrides.shared.slack();
     if (overrides.slack !== undefined) return Promise.resolve(overrides.slack ?? undefined);
     if (!config.slackSecretArn) return Promise.resolve(undefined);
     const arn = config.slackSecretArn;

@@ -356,7 +356,9 @@ export function classifyEvent(raw: unknown, config: OperatorConfig, rawSize?: nu
   }
   const type = `${env.source}|${env.detailType}`;
   switch (type) {
+    // EventBridge Scheduler's per-stack schedules send this shape themselves (infra: the schedule's input).
     case 'aws.events|Scheduled Event':
+    case 'aws.scheduler|Scheduled Event':
       return { action: 'reconcile', trigger: { kind: 'schedule', id: env.id, time: env.time } };
     case 'aws.s3|Object Created':
       return classifyObjectCreated(env, config);

@@ -13,7 +13,7 @@ import { reconcile, type ReconcileOutcome } from '../engine/reconcile';
 import type { Attribution, ReportView } from '../notify/report-view';
 import type { SecretRedactor } from '../notify/redact-secrets';
 import { renderSlackReport } from '../notify/slack-blocks';
-import { notifySlack, planNotifications, type NotifyResult } from '../notify/slack-notifier';
+import { REPORTED_KEYS, notifySlack, planNotifications, type NotifyResult } from '../notify/slack-notifier';
 import type { SlackTransport } from '../notify/slack-transport';
 import { lookupAttribution, triggerHints } from './attribution';
 import type { OperatorClients } from './aws';
@@ -162,6 +162,7 @@ async function runLocked(
     exitCode = 1;
     runLog.warn('manifests invalid: nothing applied', { revision, issues: view.issues?.slice(0, 20) });
   } else {
+    const only = eventScope(trigger, state);
     const outcome = await reconcile({
       mode: config.mode === 'enforce' ? 'apply' : 'drift',
       reportMode: config.mode,
@@ -172,9 +173,14 @@ async function runLocked(
       prune: config.prune,
       maxDeletes: config.maxDeletes,
       ...(revision ? { revision } : {}),
+      ...(only ? { only } : {}),
       now,
       apply: { shouldStop: () => outOfTime(deps) },
     });
+    if (only)
+      runLog.info(outcome.scoped ? 'event-scoped reconcile' : 'full reconcile (kind reads no single resource)', {
+        ids: only,
+      });
     // Attribution looks back from meshward's last write before this run: this run's writes move appliedAt.
     const prior = state;
     state = outcome.state;
@@ -273,6 +279,27 @@ async function runLocked(
     exitCode,
     ...(deferred.length > 0 ? { deferred } : {}),
   };
+}
+
+/**
+ * The resources a CloudTrail event names, when a reconcile of just them tells the whole story: the Slack memory is
+ * one episode per stack, so a standing drift or pending change on other resources (reported before) needs the full
+ * reconcile to be kept or resolved truthfully. Everything else (schedule, publish, deployments) is a full run.
+ */
+export function eventScope(trigger: Trigger, state: StackState): string[] | undefined {
+  if (trigger.kind !== 'api-call' || trigger.resourceIds.length === 0) return undefined;
+  const reported = state.reportedDrift;
+  if (reported[REPORTED_KEYS.standing] !== undefined) return undefined;
+  if (reported[REPORTED_KEYS.episode] !== undefined) {
+    let open: unknown;
+    try {
+      open = JSON.parse(reported[REPORTED_KEYS.episodeIds] ?? '[]');
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(open) || open.some((id) => !trigger.resourceIds.includes(String(id)))) return undefined;
+  }
+  return [...trigger.resourceIds];
 }
 
 function outOfTime(deps: OperatorDeps): boolean {

@@ -13,6 +13,9 @@ import type { CliIO } from '../../src/cli/output';
 import { type Emulator, startEmulator } from '../../src/emulator/server';
 import { ensureBucket } from '../../src/operator/local';
 import { publishManifests } from '../../src/operator/publish';
+import { LOCAL_CREDENTIALS, createAwsClients } from '../../src/aws/clients';
+import { seedLocalInfrastructure } from '../../src/engine/session';
+import { validateManifests } from '../../src/manifest/validate';
 
 const ROOT = resolve(__dirname, '../..');
 const BUCKET = 'meshward-s3-source';
@@ -81,6 +84,18 @@ it('graph reads the published set from s3://', async () => {
 });
 
 it('plan reads the published set from s3:// and plans the creates against the account', async () => {
+  // The account has the clusters and namespaces the manifests assume (plan's preflight checks them).
+  const clients = createAwsClients({
+    endpoint: emulator.endpoint,
+    region: emulator.region,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const v = await validateManifests([join(ROOT, 'manifests')]);
+  await seedLocalInfrastructure(
+    clients,
+    v.documents.map((d) => d.doc),
+  );
+  clients.destroy();
   const c = capture();
   const code = await plan.run(
     [`s3://${BUCKET}/stacks/shop`, '--detailed-exitcode', '--state', join(cwd, 'state.json'), '-o', 'json'],

@@ -265,10 +265,11 @@ describe('diffResources', () => {
     expect(change?.reason).toMatch(/adopting .* would delete and create it/);
   });
 
-  // docs/manifest-reference.md: external means "the resource is managed elsewhere ... meshward does not manage it".
-  it('never creates, updates or deletes a declared placeholder annotated external', () => {
+  // docs/manifest-reference.md: a placeholder "only stands for a resource managed elsewhere ... never created,
+  // updated or deleted".
+  it('never creates, updates or deletes a declared placeholder', () => {
     const node = byId(all, nodeId);
-    const placeholder = desired(node.ref, node.spec, { annotations: { 'meshward.dev/external': 'true' } });
+    const placeholder = desired(node.ref, node.spec, { annotations: { 'meshward.dev/placeholder': 'true' } });
     const differing = actualOf(node);
     perRequest(differing.spec as Record<string, unknown>, 60);
     const run = (actuals: ActualResource[]) =>
@@ -276,6 +277,18 @@ describe('diffResources', () => {
     expect(run([])).toEqual([]);
     expect(run([differing])).toEqual([]);
     expect(run([actualOf(node, { owner: null })])).toEqual([]);
+  });
+
+  // issue 13: `external` on a document only relaxes its reference checks; it used to drop the resource silently.
+  it('diffs a document annotated external like any other, and names placeholder when it meets an unowned one', () => {
+    const node = byId(all, nodeId);
+    const relaxed = desired(node.ref, node.spec, { annotations: { 'meshward.dev/external': 'true' } });
+    const run = (actuals: ActualResource[]) =>
+      diffResources({ desired: [relaxed], actual: actuals, state: stateOf(), stack: STACK });
+    expect(run([])[0]).toMatchObject({ id: nodeId, action: 'create' });
+    const foreign = run([actualOf(node, { owner: null })])[0];
+    expect(foreign).toMatchObject({ id: nodeId, action: 'conflict' });
+    expect(foreign?.reason).toContain('meshward.dev/placeholder: "true"');
   });
 
   it('reads ownership from the tags when the engine left `ownership` empty', () => {

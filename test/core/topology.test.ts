@@ -30,8 +30,8 @@ describe('mesh topology', () => {
     expect(partial.nodes.find((n) => n.name === 'legacy')).toMatchObject({ kind: 'VirtualNode', external: true });
   });
 
-  it('marks a declared placeholder annotated external as external too', () => {
-    const placeholder = desired(refs.bNode, {}, { annotations: { 'meshward.dev/external': 'true' } });
+  it('marks a declared placeholder as external too', () => {
+    const placeholder = desired(refs.bNode, {}, { annotations: { 'meshward.dev/placeholder': 'true' } });
     const drawn = buildTopology([placeholder]);
     expect(drawn.nodes).toEqual([expect.objectContaining({ id: resourceId(refs.bNode), external: true })]);
     expect(toDot(drawn)).toContain('style=dashed');

@@ -158,3 +158,36 @@ describe('token-bucket rate limits (off unless enabled)', () => {
     expect(emu.stats.snapshot().totals.throttled).toBe(0);
   });
 });
+
+describe('faults after the commit (lostAnswer): the write is done, the answer is lost', () => {
+  // AWS documents both halves: a 5xx "does not necessarily mean the request failed" and a retry with the same
+  // client token returns the original result (App Mesh CreateMesh clientToken: "Up to 36 letters ... to ensure the
+  // idempotency of the request", https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_CreateMesh.html;
+  // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html: 5xx are retried).
+  // RegisterTaskDefinition takes no token: each call that reaches ECS is a new revision.
+  it('a 500 after CreateVirtualNode committed: the node exists, and a retry with the same token answers it', async () => {
+    emu.faults.set({ lostAnswer: { rate: 1, count: 1, operations: ['CreateVirtualNode'] } });
+    const client = appMesh(emu);
+    const input = { meshName: 'm', virtualNodeName: 'lost', spec: {}, clientToken: 'mw-lost-1' };
+    expect(await failure(client.send(new am.CreateVirtualNodeCommand(input)))).toMatchObject({ status: 500 });
+    const described = await client.send(new am.DescribeVirtualNodeCommand({ meshName: 'm', virtualNodeName: 'lost' }));
+    expect(described.virtualNode?.metadata?.version).toBe(1);
+    const retried = await client.send(new am.CreateVirtualNodeCommand(input));
+    expect(retried.virtualNode?.metadata?.uid).toBe(described.virtualNode?.metadata?.uid);
+    expect(emu.faults.injectedCounts()).toEqual({ lostAnswer: 1 });
+  });
+
+  it('a dropped connection after RegisterTaskDefinition: the SDK retries and ECS registers a second revision', async () => {
+    emu.faults.set({ lostAnswer: { rate: 1, count: 1, mode: 'drop', operations: ['ecs.RegisterTaskDefinition'] } });
+    const input = { family: 'lost', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] };
+    const out = await ecsClient(3).send(new RegisterTaskDefinitionCommand(input));
+    expect(out.taskDefinition?.revision).toBe(2);
+    expect(out.$metadata.attempts).toBe(2);
+  });
+
+  it('never selects a read', async () => {
+    emu.faults.set({ lostAnswer: { rate: 1 } });
+    await appMesh(emu).send(new am.DescribeMeshCommand({ meshName: 'm' }));
+    expect(emu.faults.injectedCounts()).toEqual({});
+  });
+});

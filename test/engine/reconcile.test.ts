@@ -200,7 +200,7 @@ describe('create, update and delete of every kind', () => {
     if (!mesh) throw new Error('the reference manifests declare a mesh');
     const placeholder = {
       ...mesh,
-      metadata: { ...mesh.metadata, annotations: { 'meshward.dev/external': 'true' } },
+      metadata: { ...mesh.metadata, annotations: { 'meshward.dev/placeholder': 'true' } },
     };
     const onlyPlaceholders = await h.run('apply', [placeholder], { prune: true });
     expect(onlyPlaceholders.report.guards.map((g) => g.code)).toContain('empty-desired-set');

@@ -1,3 +1,5 @@
+import { API_VERSION, type ManifestDocument } from '../../src/core/types';
+import type { DesiredResource } from '../../src/core/model';
 import { convertContextFor } from '../../src/engine/desired';
 import { defaultRegistry } from '../../src/kinds/registry';
 import { referenceDocuments } from './fixtures';
@@ -6,6 +8,27 @@ const node = defaultRegistry.get('VirtualNode');
 const mesh = defaultRegistry.get('Mesh');
 const route = defaultRegistry.get('Route');
 const gateway = defaultRegistry.get('VirtualGateway');
+
+/** A desired node with the given spec, as the engine builds it (only what compareView reads). */
+function desiredOf(spec: unknown): DesiredResource {
+  const manifest: ManifestDocument = {
+    apiVersion: API_VERSION,
+    kind: 'VirtualNode',
+    metadata: { name: 'a', mesh: 'shop' },
+    spec: {},
+  };
+  const ref = { kind: 'VirtualNode', mesh: 'shop', name: 'a' };
+  return {
+    id: 'VirtualNode/shop/a',
+    ref,
+    spec: node.normalize(spec),
+    tags: {},
+    annotations: {},
+    dependsOn: [],
+    digest: '',
+    manifest,
+  };
+}
 
 describe('App Mesh kinds: normalize', () => {
   it('gives a listener health check the listener port, as App Mesh does', () => {
@@ -85,7 +108,22 @@ describe('App Mesh kinds: normalize', () => {
         },
       ],
     };
-    expect(node.normalize(inMs)).toEqual(node.normalize(inS));
+    const view = node.compareView?.(desiredOf(inS), node.normalize(inMs));
+    expect(view?.actual).toEqual(view?.desired);
+  });
+
+  // issue 13: App Mesh keeps the unit it is sent, so meshward sends the one the user wrote and exports it back.
+  it('keeps the unit a duration was written in, for sending and for export', () => {
+    const spec = {
+      listeners: [
+        { portMapping: { port: 80, protocol: 'http' }, timeout: { http: { perRequest: { unit: 'ms', value: 2000 } } } },
+      ],
+    };
+    expect(node.normalize(spec)).toMatchObject({
+      listeners: [{ timeout: { http: { perRequest: { unit: 'ms', value: 2000 } } } }],
+    });
+    const exported = node.fromApi({ kind: 'VirtualNode', mesh: 'shop', name: 'a' }, node.normalize(spec), {});
+    expect(exported.spec).toMatchObject({ listeners: [{ timeout: { http: { perRequest: '2000ms' } } }] });
   });
 
   it('is idempotent', () => {

@@ -5,7 +5,19 @@ describe('the kind registry', () => {
   it('is the one list of kinds: every registered kind has a generated schema or brings its own', () => {
     const ownSchema = defaultRegistry.kinds.filter((k) => k.documentSchema !== undefined).map((k) => k.kind);
     expect(defaultRegistry.names().filter((k) => !ownSchema.includes(k))).toEqual([...GENERATED]);
-    expect(ownSchema).toEqual(['CloudMapNamespace']);
+    expect(ownSchema).toEqual([
+      'CloudMapNamespace',
+      // Generated from the VPC Lattice model by scripts/gen-lattice-schemas.ts (test/kinds/lattice/lattice-schemas.test.ts).
+      'LatticeServiceNetwork',
+      'LatticeTargetGroup',
+      'LatticeService',
+      'LatticeListener',
+      'LatticeRule',
+      'LatticeServiceNetworkVpcAssociation',
+      'LatticeServiceNetworkServiceAssociation',
+      'LatticeAccessLogSubscription',
+      'LatticeAuthPolicy',
+    ]);
   });
 
   it('refuses a kind registered twice, and knows nothing of unregistered kinds', () => {

@@ -104,15 +104,19 @@ describe('attribution', () => {
       requestParameters: { cluster: 'batch-cluster', totalResources: [] },
     });
     expect(await handleEvent(register, h.deps)).toMatchObject({ status: 'ignored', reason: 'not-watched' });
-    // A service write in another cluster does start a run (the rule cannot tell clusters apart), and blames nobody.
+    // A service write in another cluster does start a run (the rule cannot tell clusters apart): an event-scoped
+    // one, of the service it names, which is not the stack's: nothing to report, nobody blamed.
     const other = apiCallEvent('aws.ecs', {
       eventSource: 'ecs.amazonaws.com',
       eventName: 'UpdateService',
       userIdentity: agent,
       requestParameters: { cluster: 'batch-cluster', service: 'worker', desiredCount: 3 },
     });
-    const result = await handleEvent(other, h.deps);
-    expect(result.status).toBe('reconciled');
+    const scoped = await handleEvent(other, h.deps);
+    expect(scoped.status).toBe('reconciled');
+    expect(blamed(scoped)).toEqual({});
+    // The two changes by hand are the schedule's to find (a full reconcile), each blamed on its author.
+    const result = await handleEvent(h.scheduleEvent(), h.deps);
     expect(blamed(result)).toEqual({
       'VirtualNode/shop/orders': [HUMAN_ARN],
       'VirtualNode/shop/payments': [BOB_ARN],

@@ -147,11 +147,13 @@ describe('meshward installed from the tarball', () => {
 
     const help = await meshward(['--help']);
     if (/^ {2}destroy /m.test(help.stdout)) {
+      // The example mesh is annotated meshward.dev/deletion-protection: destroy keeps it (exit 4) and deletes the rest.
       const destroyed = await meshward(['destroy', '--local', '--auto-approve']);
-      expect(destroyed.code).toBe(0);
+      expect(destroyed.code).toBe(4);
+      expect(destroyed.stdout).toContain('Mesh/shop');
       const after = await meshward(['plan', '--local', '-o', 'json']);
       const replanned = JSON.parse(after.stdout) as { summary: { byAction: { create: number } } };
-      expect(replanned.summary.byAction.create).toBe(planned.summary.byAction.create);
+      expect(replanned.summary.byAction.create).toBe(planned.summary.byAction.create - 1);
     }
   }, 120_000);
 

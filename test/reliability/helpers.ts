@@ -9,6 +9,7 @@ import { type AwsClients, createAwsClients } from '../../src/aws/clients';
 import type { ManifestDocument } from '../../src/core/types';
 import { type ReconcileOptions, type ReconcileOutcome, reconcile } from '../../src/engine/reconcile';
 import { seedLocalInfrastructure } from '../../src/engine/session';
+import { MemoryStateStore } from '../../src/engine/state-store';
 import type { ServedWrite } from '../../src/emulator/contracts';
 import type { Emulator } from '../../src/emulator/server';
 import { resourceIdsOfCall } from '../../src/operator/events';
@@ -157,4 +158,111 @@ export async function nodeNames(clients: AwsClients, mesh: string): Promise<stri
     nextToken = out.nextToken;
   } while (nextToken);
   return names.sort();
+}
+
+/** Served writes by meshward that committed, per operation name. */
+export function committedWrites(writes: readonly ServedWrite[], eventName: string): ServedWrite[] {
+  return writes.filter((w) => w.accessKeyId === MESHWARD_KEY && w.errorCode === undefined && w.eventName === eventName);
+}
+
+export interface LostAnswerFigures {
+  runs: number;
+  lostAnswers: number;
+  /** Results that failed because a create was answered "already exists": a retry that was not the same request. */
+  conflicts: number;
+  failedRuns: number;
+  /** Failed results that were not retryable (or blocked by one). */
+  terminalFailures: number;
+  duplicates: string[];
+  revisions: number;
+  families: number;
+  historyRecords: number;
+  appliedRecords: number;
+  converged: boolean;
+}
+
+/**
+ * Applies `docs` run after run while `rate` of meshward's writes lose their answer after committing (a 500, or a
+ * dropped connection), with the SDK's own retries off (maxAttempts 1) so that the engine's step retries and the
+ * next run carry the idempotency: the client tokens and the look-ups before a token-less write. Bounded by
+ * `maxRuns`; the last run is made with faults off.
+ */
+export async function lostAnswerLoop(
+  emulator: Emulator,
+  docs: readonly ManifestDocument[],
+  options: { rate: number; maxRuns: number; seed: number },
+): Promise<LostAnswerFigures> {
+  const store = new MemoryStateStore();
+  const clients = meshwardClients(emulator, 1);
+  const figures: LostAnswerFigures = {
+    runs: 0,
+    lostAnswers: 0,
+    conflicts: 0,
+    failedRuns: 0,
+    terminalFailures: 0,
+    duplicates: [],
+    revisions: 0,
+    families: 0,
+    historyRecords: 0,
+    appliedRecords: 0,
+    converged: false,
+  };
+  try {
+    for (let run = 1; run <= options.maxRuns; run++) {
+      const last = run === options.maxRuns;
+      emulator.faults.set(
+        last
+          ? {}
+          : {
+              seed: options.seed + run,
+              lostAnswer: { rate: options.rate, mode: run % 2 === 0 ? 'drop' : 'error' },
+            },
+      );
+      const outcome = await runApply(clients, store, docs, { prune: true });
+      figures.lostAnswers += emulator.faults.injectedCounts()['lostAnswer'] ?? 0;
+      figures.runs += 1;
+      figures.conflicts += outcome.results.filter((r) => r.error?.code === 'CONFLICT').length;
+      const bad = outcome.results.filter((r) => r.outcome === 'failed' || r.outcome === 'blocked');
+      if (bad.length > 0 || outcome.report.errors.length > 0) {
+        // Every attempt of a step may lose its answer (0.3^3): the next run picks it up. Anything but a retryable
+        // failure (or what it blocked) means a retry that was not the same request.
+        figures.terminalFailures += bad.filter(
+          (r) => r.error?.code !== 'AWS_RETRYABLE' && r.error?.code !== 'BLOCKED',
+        ).length;
+        figures.failedRuns += 1;
+        continue;
+      }
+      emulator.faults.clear();
+      const check = await runApply(clients, store, docs, { mode: 'plan', cacheMaxAgeMillis: 0 });
+      if (pendingChanges(check).length === 0) {
+        figures.converged = true;
+        break;
+      }
+    }
+  } finally {
+    emulator.faults.clear();
+    clients.destroy();
+  }
+  const state = await store.load('reliability');
+  figures.historyRecords = state.history.length;
+  figures.appliedRecords = Object.keys(state.applied).length;
+  const writes = emulator.servedWrites();
+  figures.duplicates = duplicateCreates(writes);
+  const registered = committedWrites(writes, 'RegisterTaskDefinition');
+  figures.revisions = registered.length;
+  figures.families = new Set(registered.map((w) => String(w.requestParameters['family']))).size;
+  return figures;
+}
+
+/** The properties a lost-answer loop must keep; each broken one is a line (empty: all kept). */
+export function lostAnswerViolations(f: LostAnswerFigures, desiredCount: number): string[] {
+  const out: string[] = [];
+  if (!f.converged) out.push(`did not converge in ${f.runs} runs`);
+  if (f.conflicts > 0) out.push(`${f.conflicts} retried create(s) refused as "already exists": not the same request`);
+  if (f.terminalFailures > 0) out.push(`${f.terminalFailures} resource(s) failed with a non-retryable error`);
+  if (f.duplicates.length > 0) out.push(`duplicate resources: ${f.duplicates.join(', ')}`);
+  if (f.revisions !== f.families) out.push(`${f.revisions} task definition revisions for ${f.families} families`);
+  if (f.historyRecords !== f.runs) out.push(`${f.runs - f.historyRecords} history record(s) lost`);
+  if (f.appliedRecords !== desiredCount) out.push(`${f.appliedRecords} applied records for ${desiredCount} resources`);
+  return out;
 }

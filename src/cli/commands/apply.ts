@@ -7,10 +7,14 @@ import { createInterface } from 'node:readline/promises';
 import { LOCK_HELP, LOCK_OPTIONS, parseLockTimeout, withCliLock } from '../lock-flags';
 import { EXIT, UsageError, outputFormat, parseCommandArgs, processIO, reportFailure, writeLine } from '../output';
 import type { CliIO } from '../output';
+import { type PlanFile, planMoved, readPlanFile } from '../plan-file';
+import { resolve } from 'node:path';
+import type { ReconcileOutcome } from '../../engine/reconcile';
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
   type PreparedRun,
+  type ReportFormat,
   parseCount,
   prepare,
   reportUnready,
@@ -21,9 +25,13 @@ import {
 
 export const USAGE = `Usage: meshward apply [PATH...] [--prune] [--max-deletes N] [--force] [--auto-approve] [--wait] [--lock-timeout DURATION]
                       [-o text|json|markdown]
+       meshward apply FILE [--wait] [--lock-timeout DURATION] [-o text|json|markdown]
 
 Make AWS match the manifests: creates and updates in dependency order, deletes (with --prune) in reverse.
-PATH defaults to manifests/.
+PATH defaults to manifests/. The account infrastructure the manifests assume is checked first (as plan does).
+
+FILE, a plan saved by "meshward plan -out FILE", applies exactly what was reviewed, without asking again: the same
+manifests and options, refused as a whole (exit 4, naming what moved) if AWS or the manifests changed since.
 
 Options:
   --prune              delete managed resources that left the manifests
@@ -79,8 +87,21 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       return EXIT.ok;
     }
     const format = outputFormat(values.output, ['text', 'json', 'markdown'] as const, 'text');
-    const maxDeletes = parseCount(values['max-deletes'], '--max-deletes');
     const lockTimeoutMs = parseLockTimeout(values['lock-timeout']);
+    const planFile =
+      positionals.length === 1 && positionals[0] ? readPlanFile(resolve(io.cwd, positionals[0])) : undefined;
+    if (planFile && positionals[0]) {
+      const fixed = (['prune', 'max-deletes', 'force', 'stack', 'state', 'local'] as const).filter(
+        (f) => values[f] !== undefined,
+      );
+      if (fixed.length > 0) {
+        throw new UsageError(
+          `${positionals[0]} is a saved plan: it fixes ${fixed.map((f) => `--${f}`).join(', ')} (plan again to change them)`,
+        );
+      }
+      return await applyPlanFile(planFile, positionals[0], { wait: values.wait ?? false, format, lockTimeoutMs }, io);
+    }
+    const maxDeletes = parseCount(values['max-deletes'], '--max-deletes');
     const interactive = process.stdin.isTTY === true;
     if (!values['auto-approve'] && !interactive) {
       throw new UsageError('stdin is not a terminal: pass --auto-approve to apply without a confirmation');
@@ -92,6 +113,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       prune: values.prune ?? false,
       ...(maxDeletes !== undefined ? { maxDeletes } : {}),
       force: values.force ?? false,
+      preflight: true,
       progress: progressTo(io),
     };
     if (!values['auto-approve']) {
@@ -114,19 +136,59 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     const outcome = await withCliLock(run.session.store, 'meshward apply', lockTimeoutMs, () =>
       runReconcile(run, ready.documents, { ...common, mode: 'apply', wait: values.wait ?? false }),
     );
-    const report = outcome.report;
-    const code =
-      report.errors.length > 0 || outcome.results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked')
-        ? EXIT.error
-        : report.guards.length > 0
-          ? EXIT.refused
-          : EXIT.ok;
-    // The report states the code this process exits with (not the plan's status), so text, JSON and $? agree.
-    writeLine(io.stdout, renderReport(report, format, io, code));
-    return code;
+    return printApplied(outcome, format, io);
   } catch (error) {
     return reportFailure(io, error, USAGE);
   } finally {
     await prepared?.session.close();
+  }
+}
+
+/** The exit code of an apply (or destroy) run: a failure, a guard, or success. */
+export function appliedExitCode(outcome: ReconcileOutcome): number {
+  const report = outcome.report;
+  return report.errors.length > 0 || outcome.results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked')
+    ? EXIT.error
+    : report.guards.length > 0
+      ? EXIT.refused
+      : EXIT.ok;
+}
+
+function printApplied(outcome: ReconcileOutcome, format: ReportFormat, io: CliIO): number {
+  const code = appliedExitCode(outcome);
+  // The report states the code this process exits with (not the plan's status), so text, JSON and $? agree.
+  writeLine(io.stdout, renderReport(outcome.report, format, io, code as ReconcileOutcome['report']['exitCode']));
+  return code;
+}
+
+/** `apply FILE`: the saved plan's manifests and options, refused by the plan-moved guard when anything moved. */
+async function applyPlanFile(
+  file: PlanFile,
+  fileName: string,
+  flags: { wait: boolean; format: ReportFormat; lockTimeoutMs: number },
+  io: CliIO,
+): Promise<number> {
+  const values = { stack: file.stack, state: file.state, local: file.local };
+  const ready = await prepare(values, file.paths, io);
+  if (!ready.run) return reportUnready(io, ready, file.options.prune);
+  // Every describe fresh (tags included, which do not move App Mesh versions): the comparison must see everything.
+  const run = { ...ready.run, refresh: true };
+  try {
+    const outcome = await withCliLock(run.session.store, 'meshward apply', flags.lockTimeoutMs, () =>
+      runReconcile(run, ready.documents, {
+        mode: 'apply',
+        prune: file.options.prune,
+        ...(file.options.maxDeletes !== undefined ? { maxDeletes: file.options.maxDeletes } : {}),
+        force: file.options.force,
+        preflight: true,
+        wait: flags.wait,
+        progress: progressTo(io),
+        // Compared on the observation this apply acts on, so nothing can move between the check and the writes.
+        checkPlan: (now) => planMoved(file, fileName, now),
+      }),
+    );
+    return printApplied(outcome, flags.format, io);
+  } finally {
+    await run.session.close();
   }
 }

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { kindRank } from '../../core/kind-order';
-import { ANNOTATIONS, type ManifestDocument } from '../../core/types';
+import { ANNOTATIONS, type ManifestDocument, resourceId } from '../../core/types';
 import type { ActualResource } from '../../core/model';
 import { createEngineContext } from '../../engine/context';
 import { observe } from '../../engine/observe';
@@ -18,13 +18,15 @@ import { EXIT, UsageError, parseCommandArgs, processIO, reportFailure, writeLine
 import type { CliIO } from '../output';
 import { progressTo } from './plan';
 
-export const USAGE = `Usage: meshward export --mesh NAME [--cluster NAME] [-o DIR] [--local]
+export const USAGE = `Usage: meshward export (--mesh NAME | --lattice-network NAME) [--cluster NAME] [-o DIR] [--local]
 
 Write manifests for the resources of an existing mesh (and the meshed ECS services of a cluster), server defaults
 stripped. Without -o the documents go to stdout.
 
 Options:
   --mesh NAME          the App Mesh mesh to export (required)
+  --lattice-network NAME  the VPC Lattice service network to export, with its services, listeners, rules and
+                       target groups (and, with --cluster, the ECS services attached to those target groups)
   --cluster NAME       also export the ECS services of this cluster whose Envoy belongs to the mesh
   -o, --output DIR     write one file per kind into DIR
   --local              read the embedded emulator (data under .meshward/local/)
@@ -48,26 +50,66 @@ function protectionAsAnnotation(doc: ManifestDocument, actual: ActualResource): 
 
 export async function exportManifests(
   session: Pick<Session, 'clients'>,
-  mesh: string,
+  mesh: string | undefined,
   cluster: string | undefined,
   progress: (m: string) => void = () => undefined,
+  latticeNetwork?: string,
 ): Promise<{ documents: ManifestDocument[]; skipped: string[] }> {
   const ctx = createEngineContext({ clients: session.clients, stack: 'export', state: emptyState('export'), progress });
-  const scopes = { mesh: [mesh], ...(cluster ? { cluster: [cluster] } : {}) };
+  const scopes = {
+    ...(mesh ? { mesh: [mesh] } : {}),
+    ...(cluster ? { cluster: [cluster] } : {}),
+    ...(latticeNetwork ? { serviceNetwork: [latticeNetwork] } : {}),
+  };
   const actual = await observe(ctx, { scopes, ids: [], all: true });
   const documents: ManifestDocument[] = [];
   const skipped: string[] = [];
+  const candidates: { a: ActualResource; doc: ManifestDocument }[] = [];
   for (const a of actual) {
     const kind = defaultRegistry.get(a.ref.kind);
     const doc = protectionAsAnnotation(kind.fromApi(a.ref, a.spec, a.tags), a);
     if (!(kind.inExport?.(a.ref, doc, scopes) ?? false)) {
-      // Listed because the scope named its cluster, but not part of this mesh: say so.
-      if (kind.scopeKeys(a.ref).some(([key]) => key === 'cluster')) skipped.push(a.id);
+      candidates.push({ a, doc });
       continue;
     }
     documents.push(doc);
   }
-  documents.sort((x, y) => kindRank(x.kind) - kindRank(y.kind) || x.metadata.name.localeCompare(y.metadata.name));
+  // What a scope reaches only through references (a service network's services, their listeners and rules, the
+  // target groups they forward to): included when linked to an included resource and in no scope of its own.
+  const included = new Set(documents.map((d) => resourceId(defaultRegistry.refOfDocument(d))));
+  const scoped = new Set(Object.keys(scopes));
+  // Only a network export reaches further: a mesh export is its scope as the kinds define it.
+  for (let changed = latticeNetwork !== undefined; changed;) {
+    changed = false;
+    for (const c of candidates) {
+      if (included.has(c.a.id)) continue;
+      const kind = defaultRegistry.get(c.a.ref.kind);
+      if (kind.scopeKeys(c.a.ref).some(([key]) => scoped.has(key))) continue;
+      const linked =
+        kind.references(c.a.ref, c.doc.spec).some((r) => included.has(resourceId(r.target))) ||
+        documents.some((d) =>
+          defaultRegistry
+            .get(d.kind)
+            .references(defaultRegistry.refOfDocument(d), d.spec)
+            .some((r) => resourceId(r.target) === c.a.id),
+        );
+      if (!linked) continue;
+      included.add(c.a.id);
+      documents.push(c.doc);
+      changed = true;
+    }
+  }
+  for (const c of candidates) {
+    // Listed because the scope named its cluster, but not part of this mesh: say so.
+    const kind = defaultRegistry.get(c.a.ref.kind);
+    if (!included.has(c.a.id) && kind.scopeKeys(c.a.ref).some(([key]) => key === 'cluster')) skipped.push(c.a.id);
+  }
+  documents.sort(
+    (x, y) =>
+      kindRank(x.kind) - kindRank(y.kind) ||
+      String(x.metadata.name ?? '').localeCompare(String(y.metadata.name ?? '')) ||
+      resourceId(defaultRegistry.refOfDocument(x)).localeCompare(resourceId(defaultRegistry.refOfDocument(y))),
+  );
   return { documents, skipped };
 }
 
@@ -85,6 +127,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       options: {
         mesh: { type: 'string' },
         cluster: { type: 'string' },
+        'lattice-network': { type: 'string' },
         output: { type: 'string', short: 'o' },
         local: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -94,12 +137,16 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       writeLine(io.stdout, USAGE);
       return EXIT.ok;
     }
-    if (!values.mesh) throw new UsageError('--mesh NAME is required');
+    const network = values['lattice-network'];
+    if (!values.mesh && !network) throw new UsageError('--mesh NAME or --lattice-network NAME is required');
     session = await openSession({ cwd: io.cwd, ...(values.local ? { local: true } : {}) });
-    const { documents, skipped } = await exportManifests(session, values.mesh, values.cluster, progressTo(io));
-    for (const id of skipped) writeLine(io.stderr, `  skipped ${id}: no App Mesh Envoy of mesh ${values.mesh}`);
+    const { documents, skipped } = await exportManifests(session, values.mesh, values.cluster, progressTo(io), network);
+    for (const id of skipped) writeLine(io.stderr, `  skipped ${id}: not part of the exported mesh or network`);
     if (documents.length === 0) {
-      writeLine(io.stderr, `mesh "${values.mesh}" not found or empty`);
+      writeLine(
+        io.stderr,
+        `${values.mesh ? `mesh "${values.mesh}"` : `service network "${network ?? ''}"`} not found or empty`,
+      );
       return EXIT.error;
     }
     if (!values.output) {

@@ -11,6 +11,7 @@ import { type Session, openSession, seedLocalInfrastructure } from '../../engine
 import { type S3Settings, manifestSchemes } from '../manifest-schemes';
 import { LOCAL_CREDENTIALS } from '../../aws/clients';
 import { validateManifests } from '../../manifest/validate';
+import { buildPlanFile, writePlanFile } from '../plan-file';
 import {
   EXIT,
   UsageError,
@@ -22,6 +23,7 @@ import {
   writeLine,
 } from '../output';
 import type { CliIO } from '../output';
+import { resolve } from 'node:path';
 
 export const COMMON_HELP = `Common options:
   --stack NAME     ownership scope (default "default")
@@ -86,7 +88,7 @@ export function unreadyReason(issues: readonly ValidationIssue[]): Unready {
   return 'invalid';
 }
 
-function openFrom(values: CommonValues, io: CliIO): Promise<Session> {
+export function openFrom(values: CommonValues, io: CliIO): Promise<Session> {
   return openSession({
     cwd: io.cwd,
     ...(values.local ? { local: true } : {}),
@@ -219,9 +221,11 @@ export function planExitCode(report: Report, detailed: boolean): Report['exitCod
 }
 
 export const USAGE = `Usage: meshward plan [PATH...] [-o text|json|markdown] [--detailed-exitcode] [--prune] [--max-deletes N] [--force]
+                     [--out FILE]
 
 Show what "meshward apply" would change in AWS, field by field (value in AWS now -> value after apply). Reads AWS,
-writes nothing there. PATH defaults to manifests/.
+writes nothing there. PATH defaults to manifests/. Before planning it checks that the infrastructure the manifests
+assume and meshward does not create exists (ECS clusters, Cloud Map namespaces they do not declare): exit 1 if not.
 
 Options:
   -o, --output FORMAT    text (default), json or markdown (a pull-request comment)
@@ -229,6 +233,8 @@ Options:
   --prune                include deletes of managed resources that left the manifests
   --max-deletes N        refuse a plan that deletes more than N resources (default 5)
   --force                override the max-deletes guard (an empty set with --prune stays refused: use destroy)
+  --out FILE             save the plan (also -out): "meshward apply FILE" applies exactly it, or refuses (exit 4)
+                         if AWS or the manifests moved since
 
 Exit codes: 0 planned, 1 error or invalid manifests, 4 refused by a safety guard; 2 and 3 with --detailed-exitcode.
 
@@ -238,12 +244,14 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   let prepared: PreparedRun | undefined;
   try {
     const { values, positionals } = parseCommandArgs({
-      args: argv,
+      // terraform spells it -out: accepted as an alias.
+      args: argv.map((a) => (a === '-out' ? '--out' : a.startsWith('-out=') ? `--out=${a.slice(5)}` : a)),
       allowPositionals: true,
       strict: true,
       options: {
         ...COMMON_OPTIONS,
         output: { type: 'string', short: 'o' },
+        out: { type: 'string' },
         'detailed-exitcode': { type: 'boolean' },
         prune: { type: 'boolean' },
         'max-deletes': { type: 'string' },
@@ -258,17 +266,44 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     const maxDeletes = parseCount(values['max-deletes'], '--max-deletes');
     const ready = await prepare(values, positionals, io);
     if (!ready.run) return reportUnready(io, ready, values.prune ?? false);
-    prepared = ready.run;
-    const outcome = await runReconcile(prepared, ready.documents, {
-      mode: 'plan',
+    // A saved plan records what AWS holds: described fresh, not from the cache (tag edits keep versions).
+    prepared = values.out !== undefined ? { ...ready.run, refresh: true } : ready.run;
+    const options = {
       prune: values.prune ?? false,
       ...(maxDeletes !== undefined ? { maxDeletes } : {}),
       force: values.force ?? false,
+    };
+    const outcome = await runReconcile(prepared, ready.documents, {
+      mode: 'plan',
+      ...options,
+      preflight: true,
       progress: io.stderr.isTTY ? progressTo(io) : () => undefined,
     });
     const code = planExitCode(outcome.report, values['detailed-exitcode'] ?? false);
     // The report states the code this process exits with, so text, JSON and $? never disagree.
     writeLine(io.stdout, renderReport(outcome.report, format, io, code));
+    if (values.out !== undefined) {
+      if (!outcome.plan || outcome.plan.refused || outcome.report.errors.length > 0) {
+        writeLine(io.stderr, `The plan was not saved to ${values.out}: there is nothing apply could carry out.`);
+      } else {
+        writePlanFile(
+          resolve(io.cwd, values.out),
+          buildPlanFile({
+            stack: prepared.stack,
+            createdAt: new Date().toISOString(),
+            paths: prepared.paths,
+            cwd: io.cwd,
+            state: values.state,
+            local: values.local ?? false,
+            options,
+            desired: outcome.desired,
+            actual: outcome.actual,
+            plan: outcome.plan,
+          }),
+        );
+        writeLine(io.stderr, `Saved the plan to ${values.out}. To apply exactly it: meshward apply ${values.out}`);
+      }
+    }
     return code;
   } catch (error) {
     return reportFailure(io, error, USAGE);

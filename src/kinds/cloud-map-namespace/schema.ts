@@ -39,6 +39,7 @@ export const documentSchema = {
             [ANNOTATIONS.adopt]: BOOLEAN_STRING,
             [ANNOTATIONS.deletionProtection]: BOOLEAN_STRING,
             [ANNOTATIONS.external]: BOOLEAN_STRING,
+            [ANNOTATIONS.placeholder]: BOOLEAN_STRING,
           },
           additionalProperties: { type: 'string' },
         },

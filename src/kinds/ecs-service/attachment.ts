@@ -48,10 +48,17 @@ export interface EcsAttachment {
   /** At apply: the task definition to register, with whatever the pure side could not know (ARNs) filled in. */
   expandTaskDefinition?(ctx: KindContext, td: Record<string, unknown>): Record<string, unknown>;
   /**
+   * At apply: the CreateService / UpdateService members to send, with what the pure side names (a Lattice target
+   * group by name) resolved to what ECS wants (its ARN).
+   */
+  expandService?(ctx: KindContext, service: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
    * Observe: what DescribeServices answers for the member, where ECS keeps it (Service Connect under the PRIMARY
    * deployment), in the form manifests use (a namespace ARN as its name). Every attachment, every service.
    */
   readBack?(ctx: KindContext, service: Record<string, unknown>, c: EcsComparable): Promise<EcsComparable>;
+  /** After CreateService / UpdateService: learn from the answer (ECS answers the namespace ARN for the name sent). */
+  afterWrite?(ctx: KindContext, desired: EcsComparable, service: Record<string, unknown>): void;
   /** Pointers into the compared spec (`/service/...`) under which a member the manifest leaves out is AWS's. */
   readonly awsDefaulted?: readonly string[];
   /** A change ECS cannot make in place while the member is in use: the reason (a replace), or undefined. */

@@ -4,13 +4,17 @@
  */
 import {
   CreateServiceCommand,
+  DeleteServiceCommand,
   GetNamespaceCommand,
   GetServiceCommand,
+  ListInstancesCommand,
   ListNamespacesCommand,
   ListServicesCommand,
+  ListTagsForResourceCommand,
 } from '@aws-sdk/client-servicediscovery';
 import { MeshwardError } from '../../core/errors';
-import { ownershipTags } from '../../aws/ownership';
+import { errorName, isNotFound } from '../../aws/errors';
+import { isOwnedBy, ownershipOf, ownershipTags } from '../../aws/ownership';
 import type { KindContext } from '../kind';
 import { isRecord } from '../shared/spec-utils';
 import type { CloudMapName } from './attachment';
@@ -37,6 +41,11 @@ function once<T>(ctx: KindContext, key: string, fn: () => Promise<T>): Promise<T
   const started = fn().finally(() => calls?.delete(key));
   calls.set(key, started);
   return started;
+}
+
+/** A namespace id -> name mapping learnt elsewhere (a write's answer): it never changes, so it is cached for ever. */
+export function rememberNamespaceName(ctx: KindContext, id: string, name: string): void {
+  ctx.cache[`${NAMESPACE_ID_CACHE_PREFIX}${id}`] = { version: 0, data: name };
 }
 
 export async function namespaceName(ctx: KindContext, id: string): Promise<string | undefined> {
@@ -134,4 +143,59 @@ async function findOrCreateService(ctx: KindContext, name: CloudMapName): Promis
   if (!arn) throw new MeshwardError('AWS_TERMINAL', `Cloud Map CreateService returned no ARN for ${name.serviceName}`);
   ctx.cache[arn] = { version: 0, data: name };
   return arn;
+}
+
+/**
+ * After its ECS service was deleted: the Cloud Map service meshward created for it goes too, when this stack owns
+ * it (tags read now) and no instance is registered in it (another service's tasks, or tasks still draining: then
+ * it stays, and the message says so). Returns what was done, for the progress line.
+ */
+export async function deleteOwnedCloudMapService(
+  ctx: KindContext,
+  registryArn: string,
+): Promise<{ message: string; retry: boolean }> {
+  const done = (message: string): { message: string; retry: boolean } => ({ message, retry: false });
+  const id = registryArn.split('/').pop() ?? registryArn;
+  try {
+    const listed = await ctx.clients.cloudMap.send(new ListTagsForResourceCommand({ ResourceARN: registryArn }));
+    const tags = Object.fromEntries((listed.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    if (!isOwnedBy(ownershipOf(tags), ctx.stack))
+      return done(`Cloud Map service ${id} kept: not created by this stack`);
+    const instances = await ctx.clients.cloudMap.send(new ListInstancesCommand({ ServiceId: id, MaxResults: 1 }));
+    if ((instances.Instances ?? []).length > 0) {
+      return {
+        message: `Cloud Map service ${id} kept for now: instances are still registered (draining)`,
+        retry: true,
+      };
+    }
+    await ctx.clients.cloudMap.send(new DeleteServiceCommand({ Id: id }));
+    delete ctx.cache[registryArn];
+    return done(`Cloud Map service ${id} deleted`);
+  } catch (err) {
+    if (isNotFound(err)) return done(`Cloud Map service ${id} already gone`);
+    // Instances registered between the list and the delete: it is in use, so it stays.
+    if (errorName(err) === 'ResourceInUse')
+      return { message: `Cloud Map service ${id} kept for now: in use`, retry: true };
+    throw err;
+  }
+}
+
+/** Describe-cache keys (kept in the state) of Cloud Map services to delete once their instances are gone. */
+export const CLOUD_MAP_CLEANUP_PREFIX = 'meshward:cloudmap-cleanup:';
+
+/**
+ * Deletes what a prune left for later (tasks still draining), or remembers it again. A registry an observed
+ * service of this run registers in is in use again, and no longer to be deleted.
+ */
+export async function cloudMapCleanup(ctx: KindContext, inUse: (registryArn: string) => boolean): Promise<void> {
+  for (const key of Object.keys(ctx.cache).filter((k) => k.startsWith(CLOUD_MAP_CLEANUP_PREFIX))) {
+    const arn = key.slice(CLOUD_MAP_CLEANUP_PREFIX.length);
+    if (inUse(arn)) {
+      delete ctx.cache[key];
+      continue;
+    }
+    const out = await deleteOwnedCloudMapService(ctx, arn);
+    ctx.progress(out.message);
+    if (!out.retry) delete ctx.cache[key];
+  }
 }

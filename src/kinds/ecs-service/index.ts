@@ -10,8 +10,10 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ListServicesCommand,
+  ListTagsForResourceCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
+  type RegisterTaskDefinitionCommandOutput,
   type Service,
   TagResourceCommand,
   UntagResourceCommand,
@@ -20,6 +22,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { clientToken } from '../../aws/client-token';
 import { mapLimit } from '../../aws/concurrency';
+import { UnansweredWrite, sendOnce } from '../../aws/send-once';
 import { classifyAwsError, errorName, isNotFound, toMeshwardError } from '../../aws/errors';
 import { fromTagList, ownershipOf, ownershipTags, tagChanges, toTagList, userTags } from '../../aws/ownership';
 import { MeshwardError } from '../../core/errors';
@@ -32,7 +35,13 @@ import type { ConvertContext, Kind, KindContext, KindIdentity, ObserveScope, Wri
 import { clone, deepEqual, getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
 import type { EcsAttachment, EcsComparable } from './attachment';
 import { ECS_ATTACHMENTS } from './attachments';
-import { cloudMapNameOf, ensureCloudMapService } from './cloud-map';
+import {
+  CLOUD_MAP_CLEANUP_PREFIX,
+  cloudMapCleanup,
+  cloudMapNameOf,
+  deleteOwnedCloudMapService,
+  ensureCloudMapService,
+} from './cloud-map';
 import { pruneToModel, withoutUndeclared } from './compare';
 import { SERVICE_FIELDS } from './service-fields';
 import {
@@ -43,7 +52,7 @@ import {
   stripServiceDefaults,
   stripTaskDefinitionDefaults,
 } from './normalize';
-import { waitForDeployment } from './wait';
+import { waitForServiceDeployment } from './wait';
 
 const KIND = 'EcsService';
 const DESCRIBE_BATCH = 10;
@@ -193,7 +202,11 @@ const identity: KindIdentity = {
   inExport: (_ref, doc, scopes) =>
     attachmentsOf(doc.spec).some((a) => {
       const member = doc.spec[a.member];
-      return isRecord(member) && (a.inExport?.(member, scopes) ?? false);
+      // A member is an object (appMesh) or a list (vpcLatticeConfigurations).
+      return (
+        (isRecord(member) || Array.isArray(member)) &&
+        (a.inExport?.(member as Record<string, unknown>, scopes) ?? false)
+      );
     }),
   exportFile: 'ecs-services.yaml',
   compareView,
@@ -245,6 +258,18 @@ const identity: KindIdentity = {
 
 /** The task definition ARN each observed service runs (not part of the compared spec). */
 const runningTaskDefinition = new WeakMap<ActualResource, string>();
+/** The Cloud Map registry each observed service registers in (deleted with it when meshward made it). */
+const registryOf = new WeakMap<ActualResource, string>();
+/** Per reconcile (keyed by its cache): registry ARN -> the observed services still registering in it. */
+const registryUsers = new WeakMap<object, Map<string, Set<string>>>();
+
+function usersOf(ctx: KindContext, registryArn: string): Set<string> {
+  let byArn = registryUsers.get(ctx.cache);
+  if (!byArn) registryUsers.set(ctx.cache, (byArn = new Map()));
+  let users = byArn.get(registryArn);
+  if (!users) byArn.set(registryArn, (users = new Set()));
+  return users;
+}
 
 async function describeTaskDefinition(ctx: KindContext, arn: string): Promise<Record<string, unknown>> {
   // Revisions are immutable: one describe per ARN, ever.
@@ -256,7 +281,7 @@ async function describeTaskDefinition(ctx: KindContext, arn: string): Promise<Re
   return data;
 }
 
-async function toActual(ctx: KindContext, cluster: string, svc: Service): Promise<ActualResource> {
+export async function observedService(ctx: KindContext, cluster: string, svc: Service): Promise<ActualResource> {
   const tdArn = svc.taskDefinition ?? '';
   const td = tdArn ? await describeTaskDefinition(ctx, tdArn) : {};
   const raw = JSON.parse(JSON.stringify(svc)) as Record<string, unknown>;
@@ -287,6 +312,10 @@ async function toActual(ctx: KindContext, cluster: string, svc: Service): Promis
   };
   if (svc.createdAt) actual.lastUpdatedAt = new Date(svc.createdAt).toISOString();
   runningTaskDefinition.set(actual, tdArn);
+  if (registryArn) {
+    registryOf.set(actual, registryArn);
+    usersOf(ctx, registryArn).add(actual.id);
+  }
   return actual;
 }
 
@@ -334,7 +363,7 @@ async function observe(ctx: KindContext, scope: ObserveScope): Promise<ActualRes
       }
     });
     const services = described.flat();
-    out.push(...(await mapLimit(services, ctx.concurrency, (s) => toActual(ctx, cluster, s))));
+    out.push(...(await mapLimit(services, ctx.concurrency, (s) => observedService(ctx, cluster, s))));
   }
   return out;
 }
@@ -369,6 +398,38 @@ async function reusableRevision(ctx: KindContext, desired: EcsComparable): Promi
   }
 }
 
+/** Attempts of a registration, SDK retries off (send-once.ts): each lost answer is looked for before the next. */
+const REGISTER_ATTEMPTS = 6;
+
+/**
+ * RegisterTaskDefinition takes no idempotency token, so a retry after an answer lost once AWS committed would be a
+ * second identical revision: after any failure but a throttle (refused before the commit), the family's latest
+ * revision is compared first and reused when identical. Returns the output, or the ARN of the committed revision.
+ */
+async function registerOnce(
+  ctx: KindContext,
+  desired: EcsComparable,
+): Promise<RegisterTaskDefinitionCommandOutput | string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce<RegisterTaskDefinitionCommandOutput>(
+        ctx.clients.ecs,
+        new RegisterTaskDefinitionCommand(registrationInput(ctx, desired.taskDefinition)),
+        'RegisterTaskDefinition',
+      );
+    } catch (err) {
+      if (!(err instanceof UnansweredWrite)) throw err;
+      const throttled = /Throttl|TooManyRequests/.test(errorName(err.cause));
+      if (!throttled) {
+        const committed = await reusableRevision(ctx, desired);
+        if (committed) return committed;
+      }
+      if (attempt >= REGISTER_ATTEMPTS || classifyAwsError(err.cause) !== 'retry') throw err.cause;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt * (0.5 + Math.random()))));
+    }
+  }
+}
+
 /**
  * A new revision only when the normalized task definition differs from the one running and from the family's
  * latest revision: a re-run after a failure between RegisterTaskDefinition and Create/UpdateService must not
@@ -384,9 +445,8 @@ async function taskDefinitionFor(
   const family = String(desired.taskDefinition['family'] ?? '');
   const reusable = await reusableRevision(ctx, desired);
   if (reusable) return reusable;
-  const out = await ctx.clients.ecs.send(
-    new RegisterTaskDefinitionCommand(registrationInput(ctx, desired.taskDefinition)),
-  );
+  const out = await registerOnce(ctx, desired);
+  if (typeof out === 'string') return out;
   const td = out.taskDefinition;
   const arn = td?.taskDefinitionArn;
   if (!arn) throw new MeshwardError('AWS_TERMINAL', `RegisterTaskDefinition returned no ARN for ${family}`);
@@ -436,8 +496,15 @@ async function create(ctx: KindContext, desired: DesiredResource): Promise<Write
   const taskDefinition = await taskDefinitionFor(ctx, spec, undefined);
   const serviceRegistries = await registries(ctx, spec);
   const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
+  // A desiredCount the manifest leaves out is autoscaling's; CreateService still needs one for a REPLICA service
+  // (the API reference: required unless DAEMON), so the service starts with one task until autoscaling takes over.
+  const initialCount =
+    spec.service['desiredCount'] === undefined && spec.service['schedulingStrategy'] !== 'DAEMON'
+      ? { desiredCount: 1 }
+      : {};
   const input: CreateServiceCommandInput = {
-    ...(spec.service as unknown as CreateServiceCommandInput),
+    ...initialCount,
+    ...((await expandService(ctx, spec.service)) as unknown as CreateServiceCommandInput),
     cluster,
     serviceName: desired.ref.name,
     taskDefinition,
@@ -453,10 +520,18 @@ async function create(ctx: KindContext, desired: DesiredResource): Promise<Write
     if (!(await waitWhileDraining(ctx, cluster, desired.ref.name, err))) throw err;
     out = await ctx.clients.ecs.send(new CreateServiceCommand(input));
   }
+  await rememberWritten(ctx, spec, out.service);
   const arn = out.service?.serviceArn ?? '';
-  if (ctx.wait) await waitForDeployment(ctx, cluster, desired.ref.name);
+  if (ctx.wait) await waitForServiceDeployment(ctx, cluster, desired.ref.name);
   const version = revisionOf(taskDefinition);
   return version === undefined ? { arn } : { arn, version };
+}
+
+/** What a write's answer tells the attachments (the namespace ARN of a name), so the next observe need not ask. */
+async function rememberWritten(ctx: KindContext, spec: EcsComparable, service: Service | undefined): Promise<void> {
+  if (!service) return;
+  const raw = JSON.parse(JSON.stringify(service)) as Record<string, unknown>;
+  for (const attachment of ECS_ATTACHMENTS) attachment.afterWrite?.(ctx, spec, raw);
 }
 
 /** UpdateService cannot change these; they are compared but a change is a replace (immutablePaths). */
@@ -467,7 +542,20 @@ const NOT_UPDATABLE = new Set(['launchType', 'schedulingStrategy']);
  * as its "none" value. Every other service field is always present on both sides once normalized (a default, or
  * required), except capacityProviderStrategy, whose removal changes launchType: a replace.
  */
-const CLEARED_BY: Readonly<Record<string, unknown>> = { loadBalancers: [], healthCheckGracePeriodSeconds: 0 };
+const CLEARED_BY: Readonly<Record<string, unknown>> = {
+  loadBalancers: [],
+  healthCheckGracePeriodSeconds: 0,
+  // ECS keeps the Lattice attachments unless it is sent `[]` (null is not a removal).
+  vpcLatticeConfigurations: [],
+};
+
+/** The service members as ECS wants them: every attachment resolves what it names. */
+async function expandService(ctx: KindContext, service: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let out = service;
+  for (const attachment of ECS_ATTACHMENTS)
+    if (attachment.expandService) out = await attachment.expandService(ctx, out);
+  return out;
+}
 
 function updateFields(desired: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
   const fields = Object.fromEntries(Object.entries(desired).filter(([k]) => !NOT_UPDATABLE.has(k)));
@@ -509,14 +597,18 @@ async function update(
       ? ((await registries(ctx, spec)) ?? (Array.isArray(declared) ? undefined : []))
       : undefined;
     const input: UpdateServiceCommandInput = {
-      ...(updateFields(spec.service, current.service) as unknown as UpdateServiceCommandInput),
+      ...((await expandService(
+        ctx,
+        updateFields(spec.service, current.service),
+      )) as unknown as UpdateServiceCommandInput),
       cluster,
       service: desired.ref.name,
       taskDefinition,
       ...(serviceRegistries ? { serviceRegistries } : {}),
       ...(redeploy && !serviceChanged ? { forceNewDeployment: true } : {}),
     };
-    await ctx.clients.ecs.send(new UpdateServiceCommand(input));
+    const updated = await ctx.clients.ecs.send(new UpdateServiceCommand(input));
+    await rememberWritten(ctx, spec, updated.service);
   }
   const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
   const changes = tagChanges(tags, actual.tags);
@@ -526,7 +618,7 @@ async function update(
   if (changes.remove.length > 0) {
     await ctx.clients.ecs.send(new UntagResourceCommand({ resourceArn: actual.arn, tagKeys: changes.remove }));
   }
-  if (ctx.wait && deploys) await waitForDeployment(ctx, cluster, desired.ref.name);
+  if (ctx.wait && deploys) await waitForServiceDeployment(ctx, cluster, desired.ref.name);
   const version = revisionOf(taskDefinition);
   return version === undefined ? { arn: actual.arn } : { arn: actual.arn, version };
 }
@@ -540,6 +632,16 @@ async function remove(ctx: KindContext, actual: ActualResource): Promise<void> {
   } catch (err) {
     if (!isNotFound(err) && !/ServiceNotActive/.test(String((err as { name?: unknown }).name))) throw err;
   }
+  const registry = registryOf.get(actual);
+  if (!registry) return;
+  // Two services of one app may share a registry: it goes with the last of them.
+  const users = usersOf(ctx, registry);
+  users.delete(actual.id);
+  if (users.size > 0) return;
+  const out = await deleteOwnedCloudMapService(ctx, registry);
+  ctx.progress(`${actual.id}: ${out.message}`);
+  // Tasks drain after the delete: the next apply (cleanup below) deletes it once they are gone.
+  if (out.retry) ctx.cache[`${CLOUD_MAP_CLEANUP_PREFIX}${registry}`] = { version: 0, data: ctx.stack };
 }
 
 export const ecsServiceKind: Kind = {
@@ -552,8 +654,24 @@ export const ecsServiceKind: Kind = {
   normalize,
   dependencies,
   observe,
+  // DescribeServices (with tags) + DescribeTaskDefinition when its revision is new + the Cloud Map name when not
+  // cached: at most 3 calls.
+  async observeOne(ctx: KindContext, ref: ResourceRef): Promise<ActualResource | undefined> {
+    const [found] = await observe(ctx, { scopes: {}, ids: new Set([resourceId(ref)]), parents: [] });
+    return found;
+  },
   create,
   update,
   delete: remove,
   classifyError: classifyAwsError,
+  cleanup: (ctx) => cloudMapCleanup(ctx, (arn) => usersOf(ctx, arn).size > 0),
+  async readTags(ctx, actual) {
+    try {
+      const out = await ctx.clients.ecs.send(new ListTagsForResourceCommand({ resourceArn: actual.arn }));
+      return fromTagList(out.tags);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw toMeshwardError(err, `read the tags of ${actual.id}`);
+    }
+  },
 };

@@ -20,6 +20,8 @@ export const ECS_SERVICE_MEMBERS = [
   'schedulingStrategy',
   // Owned by the Service Connect attachment (attachments/service-connect), compared and sent as part of the service.
   'serviceConnectConfiguration',
+  // Owned by the VPC Lattice attachment (attachments/vpc-lattice): targetGroupArn may name a LatticeTargetGroup.
+  'vpcLatticeConfigurations',
 ] as const;
 
 /** The members compared and sent on update: all but `cluster`, which is part of the service's identity. */

@@ -234,10 +234,15 @@ async function listTags(client: AppMeshClient, arn: string): Promise<Record<stri
 export function createAppMeshKind(config: AppMeshKindConfig): Kind {
   const { kind, ops } = config;
 
+  // Durations keep the unit they were written in (App Mesh stores and returns the unit it was sent): what is sent
+  // is what the user wrote, and an export gives back what AWS holds. Only the comparison spells them one way.
   const normalize = (spec: unknown): unknown => {
-    const base = stripEmpty(canonicalDurations(isRecord(spec) ? spec : {}));
+    const base = stripEmpty(durationsToApi(isRecord(spec) ? spec : {}));
     return stripEmpty(sortLists(applyDefaults(base, config.defaults), config.lists));
   };
+  /** The normalized spec as compared: 2000 ms and 2 s are the same duration (lists re-sorted on the new spelling). */
+  const comparable = (spec: unknown): unknown =>
+    stripEmpty(sortLists(canonicalDurations(isRecord(spec) ? spec : {}), config.lists));
 
   const toActual = (item: AppMeshListItem, cached: CachedAppMesh): ActualResource => {
     const actual: ActualResource = {
@@ -330,6 +335,10 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
     },
 
     normalize,
+    compareView: (desired: DesiredResource, actualSpec: unknown) => ({
+      desired: comparable(desired.spec),
+      actual: comparable(actualSpec),
+    }),
     dependencies: config.dependencies,
 
     async observe(ctx: KindContext, scope: ObserveScope): Promise<ActualResource[]> {
@@ -347,6 +356,33 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
       return read_.filter((a): a is ActualResource => a !== undefined);
     },
 
+    async observeOne(ctx: KindContext, ref: ResourceRef): Promise<ActualResource | undefined> {
+      // Describe + ListTagsForResource: the two calls of an event-scoped read, never the list of its parent.
+      let data: AppMeshData;
+      try {
+        data = await ops.describe(ctx.clients.appMesh, ref);
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw toMeshwardError(err, `describe ${resourceId(ref)}`);
+      }
+      const arn = data.metadata?.arn;
+      const version = data.metadata?.version;
+      if (!arn || version === undefined) return undefined;
+      const tags = await listTags(ctx.clients.appMesh, arn);
+      const lastUpdatedAt = isoTime(data.metadata?.lastUpdatedAt);
+      const cached: CachedAppMesh = {
+        spec: data.spec ?? {},
+        tags,
+        readAt: Date.now(),
+        ...(lastUpdatedAt ? { lastUpdatedAt } : {}),
+      };
+      ctx.cache[arn] = { version, data: cached };
+      return toActual(
+        { ref, arn, version, ...(data.metadata?.lastUpdatedAt ? { lastUpdatedAt: data.metadata.lastUpdatedAt } : {}) },
+        cached,
+      );
+    },
+
     async create(ctx: KindContext, desired: DesiredResource): Promise<WriteResult> {
       const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
       const token = clientToken(ctx.stack, desired.id, desired.digest, `create:${ctx.createGeneration(desired.id)}`);
@@ -362,7 +398,7 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
       // Drop the cache first: if a call below fails, the next observe must describe again.
       delete ctx.cache[actual.arn];
       let data: AppMeshData | undefined;
-      if (!deepEqual(desired.spec, actual.spec)) {
+      if (!deepEqual(comparable(desired.spec), comparable(actual.spec))) {
         // Re-applying the same spec over drift, or to a re-created resource whose version restarted, must be a
         // new request: App Mesh would answer a known token with the original result and change nothing.
         const generation = `${ctx.updateGeneration(desired.id)}:${actual.version ?? 0}:${actual.lastUpdatedAt ?? ''}`;
@@ -398,6 +434,15 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
     },
 
     classifyError: classifyAwsError,
+
+    async readTags(ctx: KindContext, actual: ActualResource): Promise<Record<string, string> | undefined> {
+      try {
+        return await listTags(ctx.clients.appMesh, actual.arn);
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw toMeshwardError(err, `read the tags of ${actual.id}`);
+      }
+    },
   };
 }
 

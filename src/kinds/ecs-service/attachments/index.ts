@@ -6,5 +6,10 @@
 import type { EcsAttachment } from '../attachment';
 import { appMeshAttachment } from './app-mesh';
 import { serviceConnectAttachment } from './service-connect';
+import { vpcLatticeAttachment } from './vpc-lattice';
 
-export const ECS_ATTACHMENTS: readonly EcsAttachment[] = [appMeshAttachment, serviceConnectAttachment];
+export const ECS_ATTACHMENTS: readonly EcsAttachment[] = [
+  appMeshAttachment,
+  serviceConnectAttachment,
+  vpcLatticeAttachment,
+];

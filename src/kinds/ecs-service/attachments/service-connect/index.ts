@@ -10,7 +10,7 @@ import { pointerTouches } from '../../../../core/pointer';
 import type { SpecReference } from '../../../kind';
 import { asArray, clone, getPath, getString, isRecord } from '../../../shared/spec-utils';
 import type { EcsAttachment, EcsComparable } from '../../attachment';
-import { namespaceName } from '../../cloud-map';
+import { namespaceName, rememberNamespaceName } from '../../cloud-map';
 import { checkServiceConnect } from './checks';
 import {
   IDLE_DEFAULT_SECONDS,
@@ -115,6 +115,14 @@ export const serviceConnectAttachment: EcsAttachment = {
     }
     next.service[MEMBER] = read;
     return next;
+  },
+
+  afterWrite(ctx, desired, service) {
+    const sent = namespaceOf(configOf(desired));
+    const primary = asArray(service['deployments']).find((d) => getString(d, 'status') === 'PRIMARY');
+    const answered = getString(getPath(primary, MEMBER), 'namespace');
+    const id = answered ? NAMESPACE_ARN.exec(answered)?.[1] : undefined;
+    if (sent !== undefined && id !== undefined && !NAMESPACE_ARN.test(sent)) rememberNamespaceName(ctx, id, sent);
   },
 
   awsDefaulted: [`/service/${MEMBER}`],

@@ -1,0 +1,83 @@
+/**
+ * LatticeServiceNetworkServiceAssociation: `metadata.service` associated with `metadata.serviceNetwork` (id
+ * LatticeServiceNetworkServiceAssociation/<network>/<service>). Nothing to configure: the list item is all of it.
+ */
+import {
+  CreateServiceNetworkServiceAssociationCommand,
+  DeleteServiceNetworkServiceAssociationCommand,
+  GetServiceNetworkServiceAssociationCommand,
+  ListServiceNetworkServiceAssociationsCommand,
+} from '@aws-sdk/client-vpc-lattice';
+import type { Kind } from '../kind';
+import { allPages, arnOrFail, createLatticeKind } from '../shared/lattice-kind';
+
+const KIND = 'LatticeServiceNetworkServiceAssociation';
+
+export const latticeServiceNetworkServiceAssociationKind: Kind = createLatticeKind({
+  kind: KIND,
+  parentKind: 'LatticeServiceNetwork',
+  fields: [
+    { field: 'serviceNetwork', slot: 'parent', target: 'LatticeServiceNetwork', relation: 'contains' },
+    { field: 'service', slot: 'name', target: 'LatticeService' },
+  ],
+  exportFile: 'lattice-service-associations.yaml',
+  scopeKey: (ref) => (ref.parent ? [['serviceNetwork', ref.parent]] : []),
+  inExport: (ref, _doc, scopes) => (scopes['serviceNetwork'] ?? []).includes(ref.parent ?? ''),
+  normalize: () => ({}),
+  ops: {
+    async list(ctx, parent) {
+      if (!parent) return [];
+      return allPages(async (nextToken) => {
+        const out = await ctx.clients.lattice.send(
+          new ListServiceNetworkServiceAssociationsCommand({
+            serviceNetworkIdentifier: parent.arn,
+            nextToken,
+            maxResults: 100,
+          }),
+        );
+        return {
+          items: (out.items ?? [])
+            .filter((i) => i.status !== 'DELETE_IN_PROGRESS')
+            .map((i) => ({
+              ref: { kind: KIND, parent: parent.ref.name, name: i.serviceName ?? '' },
+              arn: i.arn ?? '',
+              awsId: i.id ?? '',
+              // No lastUpdatedAt on the item, but nothing in it changes: createdAt keys the cached tags.
+              ...(i.createdAt ? { lastUpdatedAt: new Date(i.createdAt).toISOString() } : {}),
+              summary: {},
+            })),
+          nextToken: out.nextToken,
+        };
+      });
+    },
+    read: async () => ({}),
+    async create(ctx, desired, tags, clientToken) {
+      const out = await ctx.clients.lattice.send(
+        new CreateServiceNetworkServiceAssociationCommand({
+          serviceNetworkIdentifier: arnOrFail(ctx, `LatticeServiceNetwork/${desired.ref.parent ?? ''}`),
+          serviceIdentifier: arnOrFail(ctx, `LatticeService/${desired.ref.name}`),
+          tags,
+          clientToken,
+        }),
+      );
+      return { arn: out.arn ?? '', awsId: out.id ?? '' };
+    },
+    update: async () => undefined,
+    async delete(ctx, actual) {
+      await ctx.clients.lattice.send(
+        new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: actual.arn }),
+      );
+    },
+    async status(ctx, arn) {
+      try {
+        const out = await ctx.clients.lattice.send(
+          new GetServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: arn }),
+        );
+        return out.status;
+      } catch (err) {
+        if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+        throw err;
+      }
+    },
+  },
+});

@@ -1,0 +1,85 @@
+/**
+ * Forward actions name target groups by name in manifests and by id in AWS: the conversions, the references they
+ * make, and the checks every listener and rule shares (weights not all zero, the protocols agree).
+ */
+import type { ResourceRef } from '../../core/types';
+import type { KindContext, SemanticChecker, SpecReference } from '../kind';
+import { targetGroupArn, targetGroupName } from './lattice-kind';
+import { asArray, clone, getPath, getString, isRecord } from './spec-utils';
+
+export const TARGET_GROUP_KIND = 'LatticeTargetGroup';
+
+/** The target group names of an action, with their pointers (under `base`). */
+export function forwardNames(action: unknown, base: string): { pointer: string; name: string }[] {
+  return asArray(getPath(action, 'forward', 'targetGroups')).flatMap((g, i) => {
+    const name = getString(g, 'targetGroupIdentifier');
+    return name ? [{ pointer: `${base}/forward/targetGroups/${i}/targetGroupIdentifier`, name }] : [];
+  });
+}
+
+export function forwardReferences(action: unknown, base: string): SpecReference[] {
+  return forwardNames(action, base).map(({ pointer, name }) => ({
+    pointer,
+    target: { kind: TARGET_GROUP_KIND, name },
+    // Lattice refuses to delete a target group a listener or rule forwards to (ConflictException).
+    holds: true,
+    relation: 'weighted',
+  }));
+}
+
+async function mapAction(action: unknown, f: (id: string) => Promise<string>): Promise<unknown> {
+  if (!isRecord(action) || !isRecord(action['forward'])) return action;
+  const groups = await Promise.all(
+    asArray(action['forward']['targetGroups'])
+      .filter(isRecord)
+      .map(async (g) => ({ ...clone(g), targetGroupIdentifier: await f(String(g['targetGroupIdentifier'] ?? '')) })),
+  );
+  return { forward: { ...action['forward'], targetGroups: groups } };
+}
+
+/** AWS's answer -> manifest form (ids as names). */
+export function actionFromApi(ctx: KindContext, action: unknown): Promise<unknown> {
+  return mapAction(JSON.parse(JSON.stringify(action ?? {})) as unknown, (id) => targetGroupName(ctx, id));
+}
+
+/** Manifest form -> the request (names as ARNs). */
+export function actionToApi(ctx: KindContext, action: unknown): Promise<unknown> {
+  return mapAction(action, (name) => targetGroupArn(ctx, name));
+}
+
+/** Rules for one action of a listener or rule document. */
+export function checkAction(
+  checker: SemanticChecker,
+  action: unknown,
+  base: string,
+  listenerProtocol: string | undefined,
+): void {
+  const groups = asArray(getPath(action, 'forward', 'targetGroups')).filter(isRecord);
+  if (groups.length > 1 && groups.every((g) => g['weight'] === 0)) {
+    checker.report(
+      `${base}/forward/targetGroups`,
+      'WEIGHTS',
+      'every target group has weight 0: no request would be forwarded',
+    );
+  }
+  const seen = new Set<string>();
+  groups.forEach((g, i) => {
+    const name = getString(g, 'targetGroupIdentifier') ?? '';
+    if (seen.has(name)) {
+      checker.report(`${base}/forward/targetGroups/${i}`, 'WEIGHTS', `target group "${name}" is listed twice`);
+    }
+    seen.add(name);
+    const tg = checker.find({ kind: TARGET_GROUP_KIND, name } as ResourceRef);
+    const tgProtocol = getString(tg?.doc.spec, 'config', 'protocol');
+    if (!listenerProtocol || !tgProtocol) return;
+    const ok =
+      listenerProtocol === 'TLS_PASSTHROUGH' ? tgProtocol === 'TCP' : tgProtocol === 'HTTP' || tgProtocol === 'HTTPS';
+    if (!ok) {
+      checker.report(
+        `${base}/forward/targetGroups/${i}/targetGroupIdentifier`,
+        'PROTOCOL_MISMATCH',
+        `a ${listenerProtocol} listener cannot forward to the ${tgProtocol} target group "${name}" (${listenerProtocol === 'TLS_PASSTHROUGH' ? 'TCP' : 'HTTP or HTTPS'} only)`,
+      );
+    }
+  });
+}

@@ -1,0 +1,544 @@
+/**
+ * The nine VPC Lattice kinds share one life cycle (DESIGN.md "Kinds by backend"): list (pages followed), read a
+ * resource again only when its list item's `lastUpdatedAt` moved since the cached read (Lattice lists carry no
+ * version), tags read with it and again once older than `cacheMaxAgeMillis`, create with ownership tags and a
+ * deterministic client token, wait for ACTIVE (services, target groups, associations are asynchronous) before the
+ * dependents, update what the delta touches, delete and wait until gone. Each kind supplies its SDK calls and its
+ * identity as data (`LatticeKindConfig`).
+ *
+ * Names, not ids: manifests name target groups, services and networks; the API wants ids or ARNs. Observed specs are
+ * turned back into names (`targetGroupNames`), and names are resolved at apply (`targetGroupArn`).
+ */
+import {
+  ListTagsForResourceCommand,
+  ListServiceNetworksCommand,
+  ListServicesCommand,
+  ListTargetGroupsCommand,
+  type ServiceNetworkSummary,
+  type ServiceSummary,
+  TagResourceCommand,
+  type TargetGroupSummary,
+  UntagResourceCommand,
+} from '@aws-sdk/client-vpc-lattice';
+import { clientToken } from '../../aws/client-token';
+import { mapLimit } from '../../aws/concurrency';
+import { classifyAwsError, isNotFound, toMeshwardError } from '../../aws/errors';
+import { ownershipOf, ownershipTags, tagChanges, userTags } from '../../aws/ownership';
+import { MeshwardError } from '../../core/errors';
+import type { ActualResource, DesiredResource, FieldChange } from '../../core/model';
+import { declaredTags } from '../../core/ownership';
+import { API_VERSION, type KindName, type ManifestDocument, type ResourceRef, resourceId } from '../../core/types';
+import type { TopologyRole } from '../../core/topology';
+import type {
+  Kind,
+  KindContext,
+  ObserveScope,
+  SemanticChecker,
+  SpecReference,
+  TopologyStyle,
+  WriteResult,
+} from '../kind';
+import { LATTICE_DOCUMENT_SCHEMAS } from './lattice-schemas';
+import { isRecord, stripEmpty } from './spec-utils';
+
+export const LATTICE_EVENT_SOURCE = 'vpc-lattice.amazonaws.com';
+
+/** One resource as its list answers it. */
+export interface LatticeItem {
+  ref: ResourceRef;
+  arn: string;
+  /** The Lattice id (`svc-...`). */
+  awsId: string;
+  /** ISO; absent where the list item has none (service associations): then only the age bounds the cache. */
+  lastUpdatedAt?: string;
+  status?: string;
+  /** The list item itself, for kinds whose spec it already holds. */
+  summary: Record<string, unknown>;
+}
+
+export interface LatticeOps {
+  /** Every item under `parent` (or in the Region), pages followed; `wanted` narrows top-level lists. */
+  list(ctx: KindContext, parent: ActualResource | undefined, scope: ObserveScope): Promise<LatticeItem[]>;
+  /** The manifest-shaped spec (names, not ids) of an item: a Get*, or the summary. */
+  read(ctx: KindContext, item: LatticeItem): Promise<unknown>;
+  create(
+    ctx: KindContext,
+    desired: DesiredResource,
+    tags: Record<string, string>,
+    token: string,
+  ): Promise<{ arn: string; awsId: string }>;
+  /** Sends what `delta` touches (under /spec). */
+  update(
+    ctx: KindContext,
+    desired: DesiredResource,
+    actual: ActualResource,
+    delta: readonly FieldChange[],
+  ): Promise<void>;
+  delete(ctx: KindContext, actual: ActualResource): Promise<void>;
+  /** Asynchronous kinds: the current status (undefined: gone). */
+  status?(ctx: KindContext, arn: string): Promise<string | undefined>;
+}
+
+/** How a metadata field builds the ref: `name`, `parent` or `mesh` (the id is kind/mesh/parent/name). */
+export interface LatticeIdentityField {
+  field: string;
+  /** Where it lives: metadata (default) or spec. */
+  in?: 'metadata' | 'spec';
+  slot: 'name' | 'parent' | 'mesh';
+  /** The kind it names (a structural parent): referenced, holds. */
+  target?: KindName;
+  /** `meshward graph` relation of that reference. */
+  relation?: 'contains';
+}
+
+export interface LatticeKindConfig {
+  kind: KindName;
+  parentKind?: KindName;
+  fields: readonly LatticeIdentityField[];
+  /** For kinds whose identity is not fields one to one (auth policy, access logs). */
+  refOf?(doc: { metadata?: unknown; spec?: unknown }): ResourceRef | undefined;
+  /** Metadata of an exported document. */
+  metadataOf?(ref: ResourceRef): ManifestDocument['metadata'];
+  /** References beyond the identity fields (forward target groups, the resource of a policy). */
+  specReferences?(ref: ResourceRef, spec: unknown): SpecReference[];
+  check?(checker: SemanticChecker): void;
+  normalize(spec: unknown): unknown;
+  /** Members at their AWS default dropped (export). */
+  strip?(spec: unknown): unknown;
+  immutablePaths?: readonly string[];
+  exportFile: string;
+  topology?: TopologyStyle;
+  /** Not taggable (auth policy): ownership is the parent's, read from the cache of its tags. */
+  untagged?: boolean;
+  /** The id's parts when `refOf` is custom (kind/mesh/parent/name, those used). */
+  slots?: readonly ('mesh' | 'parent' | 'name')[];
+  /** Observed once, not once per parent (the parent kind only orders the observe after it). */
+  listOnce?: boolean;
+  /** Scope key the resource contributes (serviceNetwork name), when it has one. */
+  scopeKey?(ref: ResourceRef): readonly (readonly [string, string])[];
+  inExport?(ref: ResourceRef, doc: ManifestDocument, scopes: Readonly<Record<string, readonly string[]>>): boolean;
+  /** Request parameter names in CloudTrail that identify the resource (`name`). */
+  idsOfCall?(params: Readonly<Record<string, string | undefined>>): string[];
+  ops: LatticeOps;
+}
+
+interface CachedLattice {
+  spec: unknown;
+  tags: Record<string, string>;
+  readAt: number;
+  lastUpdatedAt?: string;
+}
+
+function isCached(value: unknown): value is CachedLattice {
+  return isRecord(value) && isRecord(value['tags']) && 'spec' in value && typeof value['readAt'] === 'number';
+}
+
+function str(record: unknown, key: string): string | undefined {
+  const v = isRecord(record) ? record[key] : undefined;
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+export function isoTime(value: Date | string | undefined): string | undefined {
+  return value === undefined ? undefined : new Date(value).toISOString();
+}
+
+/** The cached tags of a resource (by ARN), when some kind read them this run or earlier. */
+export function cachedTags(ctx: KindContext, arn: string | undefined): Record<string, string> | undefined {
+  const hit = arn ? ctx.cache[arn]?.data : undefined;
+  return isCached(hit) ? hit.tags : undefined;
+}
+
+export async function listTags(ctx: KindContext, arn: string): Promise<Record<string, string>> {
+  const out = await ctx.clients.lattice.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+  return { ...(out.tags ?? {}) };
+}
+
+/** Follows `nextToken` (bounded: a server that never ends its pages is a bug, not a loop). */
+export async function allPages<T>(
+  page: (next: string | undefined) => Promise<{ items: T[]; nextToken?: string | undefined }>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let next: string | undefined;
+  for (let i = 0; i < 10000; i++) {
+    const p = await page(next);
+    out.push(...p.items);
+    next = p.nextToken;
+    if (!next) return out;
+  }
+  throw new MeshwardError('AWS_TERMINAL', 'VPC Lattice list did not end after 10000 pages');
+}
+
+const targetGroupLists = new WeakMap<KindContext, Promise<TargetGroupSummary[]>>();
+
+/** Every target group of the Region, listed once per reconcile (the target group kind and the forwards share it). */
+export function targetGroups(ctx: KindContext): Promise<TargetGroupSummary[]> {
+  let hit = targetGroupLists.get(ctx);
+  if (!hit) {
+    hit = allPages(async (nextToken) => {
+      const out = await ctx.clients.lattice.send(new ListTargetGroupsCommand({ nextToken, maxResults: 100 }));
+      return { items: out.items ?? [], nextToken: out.nextToken };
+    });
+    targetGroupLists.set(ctx, hit);
+    hit.catch(() => targetGroupLists.delete(ctx));
+  }
+  return hit;
+}
+
+/** After a create or delete of a target group: the next lookup lists again. */
+export function forgetTargetGroups(ctx: KindContext): void {
+  targetGroupLists.delete(ctx);
+}
+
+function memo<T>(store: WeakMap<KindContext, Promise<T[]>>, ctx: KindContext, load: () => Promise<T[]>): Promise<T[]> {
+  let hit = store.get(ctx);
+  if (!hit) {
+    hit = load();
+    store.set(ctx, hit);
+    hit.catch(() => store.delete(ctx));
+  }
+  return hit;
+}
+
+const serviceLists = new WeakMap<KindContext, Promise<ServiceSummary[]>>();
+const networkLists = new WeakMap<KindContext, Promise<ServiceNetworkSummary[]>>();
+
+/** Every Lattice service of the Region, listed once per reconcile (the service kind and policies share it). */
+export function latticeServices(ctx: KindContext): Promise<ServiceSummary[]> {
+  return memo(serviceLists, ctx, () =>
+    allPages(async (nextToken) => {
+      const out = await ctx.clients.lattice.send(new ListServicesCommand({ nextToken, maxResults: 100 }));
+      return { items: out.items ?? [], nextToken: out.nextToken };
+    }),
+  );
+}
+
+/** Every service network of the Region, listed once per reconcile. */
+export function latticeNetworks(ctx: KindContext): Promise<ServiceNetworkSummary[]> {
+  return memo(networkLists, ctx, () =>
+    allPages(async (nextToken) => {
+      const out = await ctx.clients.lattice.send(new ListServiceNetworksCommand({ nextToken, maxResults: 100 }));
+      return { items: out.items ?? [], nextToken: out.nextToken };
+    }),
+  );
+}
+
+export function forgetLatticeLists(ctx: KindContext): void {
+  serviceLists.delete(ctx);
+  networkLists.delete(ctx);
+  targetGroupLists.delete(ctx);
+}
+
+/** Every service and service network of the Region, as policy and access-log owners (export lists them all). */
+export async function everyOwner(ctx: KindContext): Promise<{ type: string; name: string }[]> {
+  const services = (await latticeServices(ctx)).map((s) => ({ type: 'service', name: s.name ?? '' }));
+  const networks = (await latticeNetworks(ctx)).map((n) => ({ type: 'serviceNetwork', name: n.name ?? '' }));
+  return [...services, ...networks].filter((o) => o.name !== '');
+}
+
+/** The ARN of a service (`service`) or service network (`serviceNetwork`) by name: known this run, else listed. */
+export async function resourceArnByName(ctx: KindContext, type: string, name: string): Promise<string | undefined> {
+  const kind = type === 'service' ? 'LatticeService' : 'LatticeServiceNetwork';
+  const known = ctx.arnOf(`${kind}/${name}`);
+  if (known) return known;
+  const list = type === 'service' ? await latticeServices(ctx) : await latticeNetworks(ctx);
+  return list.find((i) => i.name === name)?.arn;
+}
+
+/** A forward's target group id (or ARN) as its name; an unknown one stays as AWS answered it. */
+export async function targetGroupName(ctx: KindContext, idOrArn: string): Promise<string> {
+  const id = idOrArn.slice(idOrArn.lastIndexOf('/') + 1);
+  const found = (await targetGroups(ctx)).find((t) => t.id === id);
+  return found?.name ?? idOrArn;
+}
+
+/** A target group named in a manifest as the ARN AWS wants: known this run, else listed. */
+export async function targetGroupArn(ctx: KindContext, name: string): Promise<string> {
+  if (/^(tg-[0-9a-z]{17}|arn:)/.test(name)) return name;
+  const known = ctx.arnOf(`LatticeTargetGroup/${name}`);
+  if (known) return known;
+  const found = (await targetGroups(ctx)).find((t) => t.name === name);
+  if (found?.arn) return found.arn;
+  forgetTargetGroups(ctx);
+  const again = (await targetGroups(ctx)).find((t) => t.name === name);
+  if (again?.arn) return again.arn;
+  throw new MeshwardError('AWS_RETRYABLE', `VPC Lattice target group "${name}" does not exist (yet)`);
+}
+
+/** An ARN known this run for a resource id, else a clear retryable error (its create comes first in the plan). */
+export function arnOrFail(ctx: KindContext, id: string): string {
+  const arn = ctx.arnOf(id);
+  if (!arn) throw new MeshwardError('AWS_RETRYABLE', `${id} is not known yet (it is created earlier in the plan)`);
+  return arn;
+}
+
+/** The Lattice id of an ARN (its last segment). */
+export function idOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** Polls an asynchronous create until ACTIVE, a delete until gone (bounded by the wait timeout). */
+async function settle(
+  ctx: KindContext,
+  ops: LatticeOps,
+  arn: string,
+  what: string,
+  until: 'ACTIVE' | 'GONE',
+): Promise<void> {
+  if (!ops.status) return;
+  const deadline = Date.now() + ctx.waitTimeoutMillis;
+  for (;;) {
+    const status = await ops.status(ctx, arn);
+    if (until === 'GONE' ? status === undefined : status === 'ACTIVE') return;
+    if (status === 'CREATE_FAILED' || status === 'DELETE_FAILED') {
+      throw new MeshwardError('AWS_TERMINAL', `${what}: ${status}`);
+    }
+    if (Date.now() > deadline) {
+      throw new MeshwardError(
+        'AWS_RETRYABLE',
+        `${what} is still ${status ?? 'in progress'}; the next reconcile picks it up`,
+      );
+    }
+    ctx.progress(`${what}: waiting (${status ?? 'in progress'})`);
+    await new Promise((r) => setTimeout(r, Math.min(ctx.pollMillis, 2000)));
+  }
+}
+
+export function latticeTopology(role: TopologyRole, details?: (spec: unknown) => string[]): TopologyStyle {
+  return { role, groupBy: 'lattice', ...(details ? { details } : {}) };
+}
+
+export function createLatticeKind(config: LatticeKindConfig): Kind {
+  const { kind, ops, fields } = config;
+  const schema = LATTICE_DOCUMENT_SCHEMAS[kind];
+  if (!schema) throw new MeshwardError('INTERNAL', `no generated schema for ${kind}`);
+  const topology = config.topology;
+
+  const refOf = (doc: { metadata?: unknown; spec?: unknown }): ResourceRef | undefined => {
+    if (config.refOf) return config.refOf(doc);
+    const ref: ResourceRef = { kind, name: '' };
+    for (const f of fields) {
+      const v = str(f.in === 'spec' ? doc.spec : doc.metadata, f.field);
+      if (v === undefined) return undefined;
+      ref[f.slot] = v;
+    }
+    return ref;
+  };
+  const slots = config.slots ?? fields.map((f) => f.slot);
+  const order: ('mesh' | 'parent' | 'name')[] = (['mesh', 'parent', 'name'] as const).filter((s) => slots.includes(s));
+
+  const normalize = (spec: unknown): unknown => stripEmpty(config.normalize(isRecord(spec) ? spec : {})) ?? {};
+
+  const toActual = (item: LatticeItem, cached: CachedLattice, ownerTags?: Record<string, string>): ActualResource => {
+    const tags = config.untagged ? {} : cached.tags;
+    const actual: ActualResource = {
+      id: resourceId(item.ref),
+      ref: item.ref,
+      arn: item.arn,
+      spec: normalize(cached.spec),
+      tags,
+      ownership: ownershipOf(config.untagged ? (ownerTags ?? {}) : cached.tags),
+    };
+    if (item.lastUpdatedAt) actual.lastUpdatedAt = item.lastUpdatedAt;
+    return actual;
+  };
+
+  const read = async (ctx: KindContext, item: LatticeItem): Promise<ActualResource | undefined> => {
+    const hit = ctx.cache[item.arn];
+    const ownerTags = config.untagged ? cachedTags(ctx, str(item.summary, 'ownerArn')) : undefined;
+    if (
+      hit &&
+      isCached(hit.data) &&
+      item.lastUpdatedAt !== undefined &&
+      hit.data.lastUpdatedAt === item.lastUpdatedAt &&
+      Date.now() - hit.data.readAt <= ctx.cacheMaxAgeMillis
+    ) {
+      return toActual(item, hit.data, ownerTags);
+    }
+    try {
+      const raw = await ops.read(ctx, item);
+      const spec = withoutTime(raw);
+      const tags = config.untagged ? {} : await listTags(ctx, item.arn);
+      const cached: CachedLattice = { spec, tags, readAt: Date.now() };
+      if (item.lastUpdatedAt) cached.lastUpdatedAt = item.lastUpdatedAt;
+      ctx.cache[item.arn] = { version: 0, data: cached };
+      return toActual(item, cached, ownerTags);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw toMeshwardError(err, `read ${resourceId(item.ref)}`);
+    }
+  };
+
+  /**
+   * After a write: read the resource back (one Get) so the next observe finds it in the cache under the
+   * lastUpdatedAt its list item will carry; without it every plan after an apply would read everything again.
+   */
+  const remember = async (
+    ctx: KindContext,
+    desired: DesiredResource,
+    arn: string,
+    tags: Record<string, string>,
+  ): Promise<void> => {
+    if (config.untagged) return;
+    try {
+      const raw = await ops.read(ctx, { ref: desired.ref, arn, awsId: idOf(arn), summary: {} });
+      const at = timeOf(raw);
+      if (at === undefined) return;
+      ctx.cache[arn] = { version: 0, data: { spec: withoutTime(raw), tags, readAt: Date.now(), lastUpdatedAt: at } };
+    } catch {
+      // Only the cache is missed: the next observe reads it.
+    }
+  };
+
+  const kindObject: Kind = {
+    kind,
+    apiFamily: 'vpc-lattice',
+    ...(config.parentKind ? { parentKind: config.parentKind } : {}),
+    immutablePaths: config.immutablePaths ?? [],
+    documentSchema: schema,
+    exportFile: config.exportFile,
+    ...(config.topology ? { topology: config.topology } : {}),
+    ...(config.check ? { check: config.check } : {}),
+
+    refOf,
+    refOfId(id) {
+      const parts = id.split('/');
+      if (parts[0] !== kind || parts.length !== order.length + 1 || parts.some((p) => p === '')) return undefined;
+      const ref: ResourceRef = { kind, name: '' };
+      order.forEach((slot, i) => {
+        ref[slot] = parts[i + 1] as string;
+      });
+      return ref;
+    },
+    scopeKeys: (ref) => [...(topology ? [['lattice', 'VPC Lattice'] as const] : []), ...(config.scopeKey?.(ref) ?? [])],
+    references(ref, spec) {
+      const out: SpecReference[] = [];
+      for (const f of fields) {
+        if (!f.target) continue;
+        const name = ref[f.slot];
+        if (name === undefined) continue;
+        out.push({
+          pointer: `/${f.in ?? 'metadata'}/${f.field}`,
+          target:
+            f.target === 'LatticeListener' ? { kind: f.target, name, mesh: ref.mesh ?? '' } : { kind: f.target, name },
+          holds: true,
+          ...(f.relation ? { relation: f.relation } : {}),
+        } as SpecReference);
+      }
+      return [...out, ...(config.specReferences?.(ref, spec) ?? [])];
+    },
+    describeScope: () => '',
+    inExport: (ref, doc, scopes) => config.inExport?.(ref, doc, scopes) ?? true,
+    idsOfCall(eventSource, params) {
+      if (eventSource !== LATTICE_EVENT_SOURCE) return [];
+      return config.idsOfCall?.(params) ?? [];
+    },
+
+    toApi: (doc) => doc.spec ?? {},
+    normalize,
+    fromApi(ref, spec, tags) {
+      const clean = stripEmpty(config.strip ? config.strip(normalize(spec)) : normalize(spec));
+      const metadata = config.metadataOf ? config.metadataOf(ref) : metadataFromFields(ref, fields);
+      const user = userTags(tags);
+      if (!config.untagged && Object.keys(user).length > 0) metadata.tags = user;
+      return { apiVersion: API_VERSION, kind, metadata, spec: isRecord(clean) ? clean : {} };
+    },
+    dependencies(doc) {
+      const ref = refOf(doc);
+      return ref
+        ? kindObject
+            .references(ref, doc.spec)
+            .filter((r) => r.order !== false)
+            .map((r) => r.target)
+        : [];
+    },
+
+    async observe(ctx, scope) {
+      let items: LatticeItem[];
+      try {
+        if (config.parentKind && !config.listOnce) {
+          const lists = await mapLimit(scope.parents, ctx.concurrency, async (p) => {
+            try {
+              return await ops.list(ctx, p, scope);
+            } catch (err) {
+              if (isNotFound(err)) return []; // the parent went away since its own list
+              throw err;
+            }
+          });
+          items = lists.flat();
+        } else {
+          items = await ops.list(ctx, undefined, scope);
+        }
+      } catch (err) {
+        throw toMeshwardError(err, `list ${kind}`);
+      }
+      if (!scope.all && (!config.parentKind || config.listOnce))
+        items = items.filter((i) => scope.ids.has(resourceId(i.ref)));
+      const got = await mapLimit(items, ctx.concurrency, (i) => read(ctx, i));
+      return got.filter((a): a is ActualResource => a !== undefined);
+    },
+
+    async create(ctx, desired) {
+      const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
+      const token = clientToken(ctx.stack, desired.id, desired.digest, `create:${ctx.createGeneration(desired.id)}`);
+      const out = await ops.create(ctx, desired, tags, token);
+      await settle(ctx, ops, out.arn, `create ${desired.id}`, 'ACTIVE');
+      forgetLatticeLists(ctx);
+      await remember(ctx, desired, out.arn, tags);
+      return { arn: out.arn };
+    },
+
+    async update(ctx, desired, actual, delta): Promise<WriteResult> {
+      delete ctx.cache[actual.arn];
+      if (delta.some((c) => c.path.startsWith('/spec'))) await ops.update(ctx, desired, actual, delta);
+      const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
+      if (!config.untagged) {
+        const changes = tagChanges(tags, actual.tags);
+        if (Object.keys(changes.set).length > 0) {
+          await ctx.clients.lattice.send(new TagResourceCommand({ resourceArn: actual.arn, tags: changes.set }));
+        }
+        if (changes.remove.length > 0) {
+          await ctx.clients.lattice.send(
+            new UntagResourceCommand({ resourceArn: actual.arn, tagKeys: changes.remove }),
+          );
+        }
+      }
+      await remember(ctx, desired, actual.arn, tags);
+      return { arn: actual.arn };
+    },
+
+    async delete(ctx, actual) {
+      try {
+        await ops.delete(ctx, actual);
+        await settle(ctx, ops, actual.arn, `delete ${actual.id}`, 'GONE');
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      delete ctx.cache[actual.arn];
+      forgetLatticeLists(ctx);
+    },
+
+    classifyError: classifyAwsError,
+  };
+  return kindObject;
+}
+
+/** Kinds' reads may add the Get's `lastUpdatedAt` (ISO) under this key; it is not part of the spec. */
+export const READ_TIME = '@lastUpdatedAt';
+
+function timeOf(raw: unknown): string | undefined {
+  const v = isRecord(raw) ? raw[READ_TIME] : undefined;
+  return v instanceof Date || typeof v === 'string' ? isoTime(v) : undefined;
+}
+
+function withoutTime(raw: unknown): unknown {
+  if (!isRecord(raw) || !(READ_TIME in raw)) return raw;
+  const { [READ_TIME]: _drop, ...rest } = raw;
+  return rest;
+}
+
+function metadataFromFields(ref: ResourceRef, fields: readonly LatticeIdentityField[]): ManifestDocument['metadata'] {
+  const md: Record<string, unknown> = {};
+  for (const f of fields)
+    if ((f.in ?? 'metadata') === 'metadata' && ref[f.slot] !== undefined) md[f.field] = ref[f.slot];
+  return md as ManifestDocument['metadata'];
+}
