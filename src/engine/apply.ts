@@ -12,6 +12,7 @@ import { MeshwardError } from '../core/errors';
 import type { ActualResource, WriteIntent } from '../core/model';
 import { isMeshwardOwned } from '../core/ownership';
 import { isOwnedBy, ownershipOf } from '../aws/ownership';
+import { OWNERSHIP_TAGS } from '../core/types';
 import type { Kind } from '../kinds/kind';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import { type EngineContext, deletedMarker } from './context';
@@ -67,7 +68,14 @@ async function freshTags(
       parents: kind.parentKind ? observed.filter((a) => a.ref.kind === kind.parentKind) : [],
     },
   );
-  return found.find((a) => a.id === actual.id)?.tags;
+  const fresh = found.find((a) => a.id === actual.id);
+  if (!fresh) return undefined;
+  // A resource AWS cannot tag (a Lattice auth policy) is owned with what it belongs to: its observe derives the
+  // ownership from there, so that is what decides, in the tags' form.
+  const owner: Record<string, string> = {};
+  if (fresh.ownership.managedBy !== undefined) owner[OWNERSHIP_TAGS.managedBy] = fresh.ownership.managedBy;
+  if (fresh.ownership.stack !== undefined) owner[OWNERSHIP_TAGS.stack] = fresh.ownership.stack;
+  return { ...fresh.tags, ...owner };
 }
 
 /**

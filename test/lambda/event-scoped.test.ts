@@ -72,9 +72,11 @@ describe('event-scoped reconcile', () => {
     expect(await perRequest(h, 'payments')).toBe(40);
     // The read: DescribeVirtualNode + ListTagsForResource, nothing listed; the write that reverts it comes on top.
     expect(calls['appmesh.DescribeVirtualNode']).toBe(1);
-    expect(calls['appmesh.ListTagsForResource']).toBe(1);
+    // Two tag reads: the observe's, and the fresh one DESIGN.md requires right before the reverting write.
+    expect(calls['appmesh.ListTagsForResource']).toBe(2);
     expect(Object.keys(calls).filter((k) => k.includes('.List') && !k.endsWith('ListTagsForResource'))).toEqual([]);
-    const reads = sum(calls, ['appmesh', 'ecs', 'servicediscovery', 'vpc-lattice', 'cloudtrail']) - 1; // - the Update
+    // - the Update and the ownership re-read that precedes it
+    const reads = sum(calls, ['appmesh', 'ecs', 'servicediscovery', 'vpc-lattice', 'cloudtrail']) - 2;
     expect(reads).toBeLessThanOrEqual(3);
     expect(h.sink.received.length).toBe(posts + 1);
     expect(h.sink.allText()).toContain('VirtualNode/shop/orders');

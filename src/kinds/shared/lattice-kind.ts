@@ -453,6 +453,10 @@ export function createLatticeKind(config: LatticeKindConfig): Kind {
     },
 
     async observe(ctx, scope) {
+      // A stack without this kind in its manifests or state spends no list on it (a Service Connect stack reads
+      // nothing of Lattice); children are listed per observed parent anyway.
+      const listsAll = !config.parentKind || config.listOnce;
+      if (listsAll && !scope.all && ![...scope.ids].some((id) => id.startsWith(`${kind}/`))) return [];
       let items: LatticeItem[];
       try {
         if (config.parentKind && !config.listOnce) {
