@@ -45,10 +45,9 @@ export const ECS_ACTIONS = {
   create: ['ecs:CreateService'],
   owned: ['ecs:UpdateService', 'ecs:DeleteService', 'ecs:TagResource', 'ecs:UntagResource'],
   // ListServiceDeployments is scoped to the service (`--wait` follows its service deployment).
-  read: ['ecs:DescribeServices', 'ecs:ListServiceDeployments'],
+  read: ['ecs:DescribeServices', 'ecs:ListServiceDeployments', 'ecs:ListTagsForResource'],
   // RegisterTaskDefinition, DescribeTaskDefinition and ListServices have no resource type. Old revisions are left
-  // registered (ECS keeps them describable anyway), so no DeregisterTaskDefinition. Service tags come back from
-  // DescribeServices (include: TAGS), so no ListTagsForResource. DescribeServiceDeployments is read-only and its
+  // registered (ECS keeps them describable anyway), so no DeregisterTaskDefinition. DescribeServiceDeployments is read-only and its
   // service-deployment ARNs are only known once listed.
   unscoped: [
     'ecs:RegisterTaskDefinition',
@@ -63,7 +62,10 @@ export const CLOUD_MAP_ACTIONS = {
   create: ['servicediscovery:CreateService'],
   // CreateService with Tags (the ownership tags) also needs TagResource on the new service.
   tagOnCreate: ['servicediscovery:TagResource'],
-  read: ['servicediscovery:GetService', 'servicediscovery:GetNamespace'],
+  // ListInstances: a pruned service's registry is deleted only when empty.
+  read: ['servicediscovery:GetService', 'servicediscovery:GetNamespace', 'servicediscovery:ListInstances'],
+  // The registry of a pruned ECS service, when this stack owns it.
+  owned: ['servicediscovery:DeleteService'],
   unscoped: ['servicediscovery:ListServices', 'servicediscovery:ListNamespaces'],
 };
 

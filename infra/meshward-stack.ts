@@ -511,6 +511,15 @@ export class MeshwardStack extends Stack {
       },
       {
         statement: new iam.PolicyStatement({
+          sid: 'CloudMapServiceOwned',
+          actions: CLOUD_MAP_ACTIONS.owned,
+          resources: [arn('servicediscovery', 'service/*')],
+          conditions: ownedOnly,
+        }),
+        reason: "Deletes only Cloud Map services carrying this stack's ownership tags (service ids are generated).",
+      },
+      {
+        statement: new iam.PolicyStatement({
           sid: 'CloudMapNamespaceCreate',
           actions: CLOUD_MAP_NAMESPACE_ACTIONS.create,
           resources: ['*'],
