@@ -82,6 +82,7 @@ const ECS_BUCKETS: Record<string, string> = {
   DeleteService: 'serviceWrite',
   DescribeTaskDefinition: 'taskDefinitionRead',
   ListTaskDefinitions: 'taskDefinitionRead',
+  ListTaskDefinitionFamilies: 'taskDefinitionRead',
   RegisterTaskDefinition: 'taskDefinitionWrite',
   DeregisterTaskDefinition: 'taskDefinitionWrite',
   DescribeClusters: 'clusterRead',
@@ -98,6 +99,18 @@ export function isReadOperation(operation: string): boolean {
 export function bucketFor(family: ApiFamily, operation: string): string {
   if (family === 'ecs') return ECS_BUCKETS[operation] ?? 'other';
   return isReadOperation(operation) ? 'read' : 'write';
+}
+
+/**
+ * The sustained rate of a family's slowest write bucket (ECS: task definition registrations), per second: what
+ * the apply's scheduler weighs a write of that family by. Unknown families count as fast.
+ */
+export function slowestWriteRate(family: string, limits: RateLimits = DEFAULT_RATE_LIMITS): number {
+  const buckets = (limits as Partial<Record<string, Record<string, BucketLimit>>>)[family];
+  const rates = Object.entries(buckets ?? {})
+    .filter(([name]) => /write/i.test(name))
+    .map(([, limit]) => limit.rate);
+  return rates.length > 0 ? Math.min(...rates) : 10;
 }
 
 export function mergeRateLimits(overrides: Partial<Record<ApiFamily, Record<string, BucketLimit>>> = {}): RateLimits {

@@ -1,13 +1,13 @@
 /**
- * The apply stage: the plan's stages in order, the steps of one stage in parallel (bounded). A failed step blocks
+ * The apply stage: the plan's phases in order; within a phase each step starts once the steps it depends on are
+ * done, in the lane of its API family (each lane bounded on its own, schedule.ts). A failed step blocks
  * what depends on it (its dependents for creates/updates, its dependencies for deletes), never independent work;
  * every resource ends with one outcome.
  */
-import { mapLimit } from '../aws/concurrency';
 import { errorMessage, toMeshwardError } from '../aws/errors';
 import { buildDependencyGraph } from '../core/graph';
 import type { ApplyOutcome, ApplyResult } from '../core/model';
-import type { Plan, PlanStep } from '../core/plan';
+import type { Plan, PlanStage, PlanStep } from '../core/plan';
 import { MeshwardError } from '../core/errors';
 import type { ActualResource, WriteIntent } from '../core/model';
 import { isMeshwardOwned } from '../core/ownership';
@@ -15,7 +15,9 @@ import { isOwnedBy, ownershipOf } from '../aws/ownership';
 import { OWNERSHIP_TAGS } from '../core/types';
 import type { Kind } from '../kinds/kind';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
+import { slowestWriteRate } from '../aws/rate-limiter';
 import { type EngineContext, deletedMarker } from './context';
+import { type ScheduledTask, nearestPrerequisites, runScheduled, upwardRanks } from './schedule';
 
 export interface WriteRecord {
   arn: string;
@@ -105,6 +107,7 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
   const graph = buildDependencyGraph(
     plan.changes.flatMap((c) => (c.desired ? [c.desired] : [])),
     plan.changes.flatMap((c) => (c.actual ? [c.actual] : [])),
+    registry,
   );
   const dependents = new Map<string, string[]>();
   for (const [id, deps] of Object.entries(graph.dependsOn)) {
@@ -224,17 +227,68 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
     }
   };
 
-  for (const stage of plan.stages) {
-    if (options.recordIntents) {
-      const at = new Date().toISOString();
-      const intents: Record<string, WriteIntent> = {};
-      for (const step of stage.steps) {
-        const digest = step.op === 'delete' ? undefined : step.change.desired?.digest;
-        intents[step.id] = { op: step.op, ...(digest !== undefined ? { digest } : {}), at };
-      }
-      await options.recordIntents(intents);
+  // Intents are recorded per stage, before the first step of the stage starts (saves one at a time, in order).
+  let saving: Promise<void> = Promise.resolve();
+  const recorded = new Map<number, Promise<void>>();
+  const recordStage = (stage: PlanStage): Promise<void> => {
+    const record = options.recordIntents;
+    if (!record) return Promise.resolve();
+    let p = recorded.get(stage.index);
+    if (!p) {
+      p = saving.then(() => {
+        const at = new Date().toISOString();
+        const intents: Record<string, WriteIntent> = {};
+        for (const step of stage.steps) {
+          const digest = step.op === 'delete' ? undefined : step.change.desired?.digest;
+          intents[step.id] = { op: step.op, ...(digest !== undefined ? { digest } : {}), at };
+        }
+        return record(intents);
+      });
+      saving = p.catch(() => undefined);
+      recorded.set(stage.index, p);
     }
-    await mapLimit(stage.steps, ctx.concurrency, runStep);
+    return p;
+  };
+
+  // Phases (clear, apply, prune) run one after the other, as planned. Within a phase a step starts once the steps
+  // it waits for are done (the plan's dependency order: what it needs, or for a delete what needs it gone),
+  // without waiting for the rest of its stage, in the lane of its API family.
+  const phases: PlanStage[][] = [];
+  for (const stage of plan.stages) {
+    const last = phases[phases.length - 1];
+    if (last && last[0]?.phase === stage.phase) last.push(stage);
+    else phases.push([stage]);
+  }
+  for (const stages of phases) {
+    const steps = new Map<string, { step: PlanStep; stage: PlanStage; order: number }>();
+    let order = 0;
+    for (const stage of stages) for (const step of stage.steps) steps.set(step.id, { step, stage, order: order++ });
+    const deleting = stages[0]?.phase !== 'apply';
+    const prerequisites = nearestPrerequisites(new Set(steps.keys()), (id) =>
+      deleting ? (dependents.get(id) ?? []) : (graph.dependsOn[id] ?? []),
+    );
+    const laneOf = (id: string): string => {
+      const entry = steps.get(id);
+      return entry ? registry.get(entry.step.kind).apiFamily : 'other';
+    };
+    const ranks = upwardRanks([...steps.keys()], prerequisites, (id) => 1 / slowestWriteRate(laneOf(id)));
+    const tasks: ScheduledTask[] = [...steps.values()].map(({ step, order: o }) => ({
+      key: step.id,
+      lane: laneOf(step.id),
+      after: prerequisites.get(step.id) ?? [],
+      priority: ranks.get(step.id) ?? 0,
+      order: o,
+    }));
+    await runScheduled(
+      tasks,
+      () => ctx.concurrency,
+      async (task) => {
+        const entry = steps.get(task.key);
+        if (!entry) return;
+        await recordStage(entry.stage);
+        await runStep(entry.step);
+      },
+    );
   }
   for (const s of plan.skipped) {
     if (!results.has(s.id)) results.set(s.id, { id: s.id, action: s.action, outcome: 'skipped' });

@@ -76,6 +76,8 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     },
     createGeneration: (id) => `${stateGeneration(id)}@${Math.floor(now().getTime() / CREATE_TOKEN_WINDOW_MILLIS)}`,
     updateGeneration: stateGeneration,
+    // The intents of the state as loaded: an interrupted run's (this run's own are recorded in a later copy).
+    mayHaveWritten: (id) => stateGeneration(id) !== 'never' || options.state.intents?.[id] !== undefined,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     progress: options.progress ?? (() => undefined),
     wait: options.wait ?? false,

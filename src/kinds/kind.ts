@@ -43,6 +43,13 @@ export interface KindContext {
    * repeats once a resource is deleted and re-created (it restarts at 1).
    */
   updateGeneration(id: string): string;
+  /**
+   * False only when no earlier run can have written the resource: the state store records no apply, no delete
+   * and no intent for it (an interrupted run records its intents before it writes). A create may then skip
+   * looking for what an earlier attempt left behind (a task definition revision registered before a crash).
+   * Absent: assume it may have.
+   */
+  mayHaveWritten?(id: string): boolean;
   /** Upper bound of concurrent calls one kind makes while observing. */
   concurrency: number;
   progress(message: string): void;

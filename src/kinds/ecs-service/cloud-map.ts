@@ -88,22 +88,26 @@ async function namespaceId(ctx: KindContext, name: string): Promise<string> {
   const key = `${NAMESPACE_CACHE_PREFIX}${name}`;
   const hit = ctx.cache[key];
   if (hit && typeof hit.data === 'string') return hit.data;
-  return once(ctx, key, () => findNamespaceId(ctx, name, key));
+  // One listing for every namespace the run needs (they resolve in parallel): all it shows is remembered.
+  await once(ctx, 'namespaces', () => listNamespaces(ctx));
+  const found = ctx.cache[key];
+  if (found && typeof found.data === 'string') return found.data;
+  // Namespaces need a VPC and take minutes to create: they are infrastructure, not something meshward invents.
+  throw new MeshwardError('AWS_TERMINAL', `Cloud Map namespace "${name}" does not exist; create it first`);
 }
 
-async function findNamespaceId(ctx: KindContext, name: string, key: string): Promise<string> {
+async function listNamespaces(ctx: KindContext): Promise<void> {
   let nextToken: string | undefined;
   do {
     const out = await ctx.clients.cloudMap.send(new ListNamespacesCommand({ NextToken: nextToken }));
-    const ns = (out.Namespaces ?? []).find((n) => n.Name === name);
-    if (ns?.Id) {
-      ctx.cache[key] = { version: 0, data: ns.Id };
-      return ns.Id;
+    for (const ns of out.Namespaces ?? []) {
+      if (ns.Id && ns.Name) {
+        ctx.cache[`${NAMESPACE_CACHE_PREFIX}${ns.Name}`] = { version: 0, data: ns.Id };
+        rememberNamespaceName(ctx, ns.Id, ns.Name);
+      }
     }
     nextToken = out.NextToken;
   } while (nextToken);
-  // Namespaces need a VPC and take minutes to create: they are infrastructure, not something meshward invents.
-  throw new MeshwardError('AWS_TERMINAL', `Cloud Map namespace "${name}" does not exist; create it first`);
 }
 
 /** Finds or creates the Cloud Map service; returns its ARN. */
@@ -111,23 +115,54 @@ export function ensureCloudMapService(ctx: KindContext, name: CloudMapName): Pro
   return once(ctx, `ensure:${name.namespaceName}/${name.serviceName}`, () => findOrCreateService(ctx, name));
 }
 
-async function findOrCreateService(ctx: KindContext, name: CloudMapName): Promise<string> {
-  const nsId = await namespaceId(ctx, name.namespaceName);
+/**
+ * The Cloud Map services of a namespace as this run listed them, name -> ARN, with what this run created added:
+ * one listing per namespace, not one per service (the services of a namespace are created in parallel).
+ */
+const listings = new WeakMap<object, Map<string, Promise<Map<string, string>>>>();
+
+function servicesIn(ctx: KindContext, nsId: string): Promise<Map<string, string>> {
+  let byNamespace = listings.get(ctx.cache);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    listings.set(ctx.cache, byNamespace);
+  }
+  let services = byNamespace.get(nsId);
+  if (!services) {
+    services = listServices(ctx, nsId);
+    byNamespace.set(nsId, services);
+    // A failed listing is not remembered: the next service of the namespace lists again.
+    services.catch(() => byNamespace?.delete(nsId));
+  }
+  return services;
+}
+
+async function listServices(ctx: KindContext, nsId: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
   let nextToken: string | undefined;
   do {
-    const out = await ctx.clients.cloudMap.send(
+    const page = await ctx.clients.cloudMap.send(
       new ListServicesCommand({
         NextToken: nextToken,
         Filters: [{ Name: 'NAMESPACE_ID', Values: [nsId], Condition: 'EQ' }],
       }),
     );
-    const found = (out.Services ?? []).find((s) => s.Name === name.serviceName);
-    if (found?.Arn) {
-      ctx.cache[found.Arn] = { version: 0, data: name };
-      return found.Arn;
-    }
-    nextToken = out.NextToken;
+    for (const s of page.Services ?? []) if (s.Name && s.Arn) out.set(s.Name, s.Arn);
+    nextToken = page.NextToken;
   } while (nextToken);
+  return out;
+}
+
+async function findOrCreateService(ctx: KindContext, name: CloudMapName): Promise<string> {
+  const nsId = await namespaceId(ctx, name.namespaceName);
+  const services = await servicesIn(ctx, nsId);
+  const found = services.get(name.serviceName);
+  if (found) {
+    ctx.cache[found] = { version: 0, data: name };
+    return found;
+  }
+  // Absent when this run listed the namespace. Someone creating it since makes CreateService fail (a name is
+  // unique in a namespace), a visible error; a retry of this run's own create is answered by CreatorRequestId.
   const created = await ctx.clients.cloudMap.send(
     new CreateServiceCommand({
       Name: name.serviceName,
@@ -141,6 +176,8 @@ async function findOrCreateService(ctx: KindContext, name: CloudMapName): Promis
   );
   const arn = created.Service?.Arn;
   if (!arn) throw new MeshwardError('AWS_TERMINAL', `Cloud Map CreateService returned no ARN for ${name.serviceName}`);
+  // What this run created is as fresh as its listing: the next service of that name in the run finds it.
+  services.set(name.serviceName, arn);
   ctx.cache[arn] = { version: 0, data: name };
   return arn;
 }
@@ -170,6 +207,8 @@ export async function deleteOwnedCloudMapService(
     }
     await ctx.clients.cloudMap.send(new DeleteServiceCommand({ Id: id }));
     delete ctx.cache[registryArn];
+    // This run's listings named it: a later create of that name in the run must list again.
+    listings.delete(ctx.cache);
     return done(`Cloud Map service ${id} deleted`);
   } catch (err) {
     if (isNotFound(err)) return done(`Cloud Map service ${id} already gone`);

@@ -398,6 +398,24 @@ async function reusableRevision(ctx: KindContext, desired: EcsComparable): Promi
   }
 }
 
+/** Task definitions this run registered (by family, with what was sent) and families it tried to register. */
+const registrations = new WeakMap<
+  object,
+  { confirmed: Map<string, { arn: string; taskDefinition: unknown }>; attempted: Set<string> }
+>();
+
+function registeredThisRun(ctx: KindContext): {
+  confirmed: Map<string, { arn: string; taskDefinition: unknown }>;
+  attempted: Set<string>;
+} {
+  let r = registrations.get(ctx.cache);
+  if (!r) {
+    r = { confirmed: new Map(), attempted: new Set() };
+    registrations.set(ctx.cache, r);
+  }
+  return r;
+}
+
 /** Attempts of a registration, SDK retries off (send-once.ts): each lost answer is looked for before the next. */
 const REGISTER_ATTEMPTS = 6;
 
@@ -437,19 +455,31 @@ async function registerOnce(
  */
 async function taskDefinitionFor(
   ctx: KindContext,
+  id: string,
   desired: EcsComparable,
   actual: ActualResource | undefined,
 ): Promise<string> {
   const running = actual ? runningTaskDefinition.get(actual) : undefined;
   if (actual && running && deepEqual(asComparable(actual.spec).taskDefinition, desired.taskDefinition)) return running;
   const family = String(desired.taskDefinition['family'] ?? '');
-  const reusable = await reusableRevision(ctx, desired);
-  if (reusable) return reusable;
+  const mine = registeredThisRun(ctx);
+  // A revision this run registered is fresh: what it answered is what the family's latest revision is.
+  const registered = mine.confirmed.get(family);
+  if (registered && deepEqual(registered.taskDefinition, desired.taskDefinition)) return registered.arn;
+  // Only a registration meshward may have made before (an earlier run, or an attempt of this run whose answer
+  // was lost) can be waiting to be reused; a service no run wrote needs no look (one DescribeTaskDefinition less
+  // per new service).
+  if (actual || mine.attempted.has(family) || (ctx.mayHaveWritten?.(id) ?? true)) {
+    const reusable = await reusableRevision(ctx, desired);
+    if (reusable) return reusable;
+  }
+  mine.attempted.add(family);
   const out = await registerOnce(ctx, desired);
   if (typeof out === 'string') return out;
   const td = out.taskDefinition;
   const arn = td?.taskDefinitionArn;
   if (!arn) throw new MeshwardError('AWS_TERMINAL', `RegisterTaskDefinition returned no ARN for ${family}`);
+  mine.confirmed.set(family, { arn, taskDefinition: desired.taskDefinition });
   ctx.cache[arn] = {
     version: td.revision ?? 0,
     data: pick(stripEmpty(JSON.parse(JSON.stringify(td))), TASK_DEFINITION_FIELDS),
@@ -496,7 +526,7 @@ async function waitWhileDraining(ctx: KindContext, cluster: string, name: string
 async function create(ctx: KindContext, desired: DesiredResource): Promise<WriteResult> {
   const spec = asComparable(desired.spec);
   const cluster = desired.ref.parent ?? 'default';
-  const taskDefinition = await taskDefinitionFor(ctx, spec, undefined);
+  const taskDefinition = await taskDefinitionFor(ctx, desired.id, spec, undefined);
   const serviceRegistries = await registries(ctx, spec);
   const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
   // A desiredCount the manifest leaves out is autoscaling's; CreateService still needs one for a REPLICA service
@@ -585,7 +615,7 @@ async function update(
     current = asComparable(withoutPointer(current, segments));
   }
   const cluster = desired.ref.parent ?? 'default';
-  const taskDefinition = await taskDefinitionFor(ctx, spec, actual);
+  const taskDefinition = await taskDefinitionFor(ctx, desired.id, spec, actual);
   const cloudMapChanged = !deepEqual(spec.cloudMap, current.cloudMap);
   const serviceChanged = !deepEqual(spec.service, current.service) || cloudMapChanged;
   // The plan asks for a new deployment when a Service Connect server this service calls appeared.
