@@ -153,8 +153,8 @@ export function renderMarkdown(results: readonly SizeResult[], meta: Record<stri
     '',
   );
   lines.push(
-    '| size (App Mesh + ECS) | scenario | AWS calls | writes | minimum | ratio | describe-everything | throttled | wall | peak RSS |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| size (App Mesh + ECS) | scenario | AWS calls | writes | minimum | ratio | describe-everything | throttled | wall | peak RSS | peak heap used |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const r of results) {
     const size = `${fmt(r.counts.appMeshResources)} + ${fmt(r.counts.ecsServices)}`;
@@ -164,7 +164,7 @@ export function renderMarkdown(results: readonly SizeResult[], meta: Record<stri
       lines.push(
         `| ${size} | ${SCENARIO_LABEL[s.name]} | ${fmt(s.totalCalls)} | ${fmt(s.writes)} | ${fmt(s.minimumTotal)}${drift} | ` +
           `${s.ratio === undefined ? '—' : s.ratio.toFixed(2)} | ${fmt(s.describeEverything)} | ${fmt(s.throttled)} | ` +
-          `${(s.wallMs / 1000).toFixed(2)} s | ${s.peakRssMiB} MiB |`,
+          `${(s.wallMs / 1000).toFixed(2)} s | ${s.peakRssMiB} MiB | ${s.peakHeapMiB === undefined ? '—' : `${s.peakHeapMiB} MiB`} |`,
       );
     }
   }

@@ -81,6 +81,8 @@ export interface ScenarioResult {
   describeEverything?: number;
   /** Process peak RSS so far (cumulative over the size's scenarios), MiB. */
   peakRssMiB: number;
+  /** Peak V8 heap in use during this scenario (sampled every 20 ms), MiB. */
+  peakHeapMiB?: number;
   changes: Record<string, number>;
   outcomes: Record<string, number>;
   notes: string[];
@@ -120,12 +122,32 @@ function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+/**
+ * The V8 heap in use, sampled every 20 ms during a scenario: what the scenario's live objects and garbage come
+ * to, beside the process's RSS high-water mark (which also counts the heap V8 keeps reserved, code and buffers).
+ */
+function memorySampler(): { stop: () => void; peakHeapMiB: () => number } {
+  let peak = process.memoryUsage().heapUsed;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, 20);
+  timer.unref();
+  return {
+    stop: () => {
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
+      clearInterval(timer);
+    },
+    peakHeapMiB: () => Math.round(peak / 1048576),
+  };
+}
+
 async function measure<T>(
   emulator: EmulatorProcess,
   work: () => Promise<T>,
 ): Promise<{
   value: T;
   wallMs: number;
+  peakHeapMiB: number;
   cpuMs: number;
   emulatorCpuMs?: number;
   calls: CallCounts;
@@ -136,11 +158,12 @@ async function measure<T>(
   // Collect what earlier scenarios left behind (the worker runs with --expose-gc), so that each scenario's RSS
   // high-water mark is its own working set rather than the previous scenario's garbage.
   (globalThis as { gc?: () => void }).gc?.();
+  const sampler = memorySampler();
   await emulator.resetStats();
   const emulatorCpu0 = (await emulator.stats()).processCpuMs;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const value = await work();
+  const value = await work().finally(() => sampler.stop());
   const wallMs = Math.round(performance.now() - t0);
   const cpu = process.cpuUsage(cpu0);
   const snapshot = await emulator.stats();
@@ -153,6 +176,7 @@ async function measure<T>(
   return {
     value,
     wallMs,
+    peakHeapMiB: sampler.peakHeapMiB(),
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     ...(snapshot.processCpuMs !== undefined && emulatorCpu0 !== undefined
       ? { emulatorCpuMs: snapshot.processCpuMs - emulatorCpu0 }
@@ -189,6 +213,7 @@ function fromReconcile(
     ratio: minimumTotal > 0 ? round2(totalCalls / minimumTotal) : undefined,
     ...(describeEverything !== undefined ? { describeEverything } : {}),
     peakRssMiB: peakRssMiB(),
+    peakHeapMiB: m.peakHeapMiB,
     changes: tally(m.value.changes, (c) => c.action),
     outcomes: tally(m.value.results, (r) => r.outcome),
     notes,
@@ -330,6 +355,7 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
       minimumTotal: 0,
       ...(total(v.calls) === 0 ? { ratio: 1 } : {}),
       peakRssMiB: peakRssMiB(),
+      peakHeapMiB: v.peakHeapMiB,
       changes: {},
       outcomes: {},
       notes: v.value.valid ? [] : [`${v.value.issues.length} validation issues`],

@@ -22,9 +22,10 @@ afterAll(async () => {
 it('writes in dependency order, ECS beside App Mesh, intents before the writes of each stage', async () => {
   const set = generateManifestSet({ resources: 100, seed: 3 });
   await seedLocalInfrastructure(h.clients, set.docs);
-  // Routes are slow to create here: an apply that ran ECS only after the last App Mesh stage would serve every
-  // CreateRoute before its first ECS write, whatever the machine's speed.
-  h.emulator.faults.set({ latency: { fixedMs: 400, operations: ['appmesh.CreateRoute'] } });
+  // Routes are slow to create here. ECS services share a dependency level with the routes; an apply that ran a
+  // level's steps from one shared pool would start them after every route of the level (at most one pool's
+  // worth of CreateRoute still unanswered), whatever the machine's speed.
+  h.emulator.faults.set({ latency: { fixedMs: 300, operations: ['appmesh.CreateRoute'] } });
   const memory = new MemoryStateStore();
   const events: string[] = [];
   const store: StateStore = {
@@ -63,12 +64,14 @@ it('writes in dependency order, ECS beside App Mesh, intents before the writes o
   }
   expect(late).toEqual([]);
 
-  // Overlap: the first ECS write is served while CreateRoute calls are still to come.
+  // Overlap: ECS writes start while most of the routes are still to be written (its own lane).
   const writes = h.emulator.servedWrites().slice(writesBefore);
   const firstEcs = writes.findIndex((w) => w.eventSource === 'ecs.amazonaws.com');
-  const lastRoute = writes.map((w) => w.eventName).lastIndexOf('CreateRoute');
   expect(firstEcs).toBeGreaterThanOrEqual(0);
-  expect(firstEcs).toBeLessThan(lastRoute);
+  const routes = writes.filter((w) => w.eventName === 'CreateRoute').length;
+  const routesAfter = writes.slice(firstEcs).filter((w) => w.eventName === 'CreateRoute').length;
+  expect(routes).toBeGreaterThan(40);
+  expect(routesAfter).toBeGreaterThan(routes / 2);
 
   // Intents: the first save comes before the first write is reported, and every stage's steps were saved.
   expect(events[0]).toMatch(/^save [1-9]/);
