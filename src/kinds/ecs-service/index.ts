@@ -398,6 +398,14 @@ async function reusableRevision(ctx: KindContext, desired: EcsComparable): Promi
   }
 }
 
+/** Describe-cache key (kept in the state) of a family registered for a service that does not run it yet. */
+const REGISTERING_PREFIX = 'meshward:registering:';
+
+/** The service now runs its task definition: nothing registered for it is waiting to be reused. */
+function registrationUsed(ctx: KindContext, taskDefinition: Record<string, unknown>): void {
+  delete ctx.cache[`${REGISTERING_PREFIX}${String(taskDefinition['family'] ?? '')}`];
+}
+
 /** Task definitions this run registered (by family, with what was sent) and families it tried to register. */
 const registrations = new WeakMap<
   object,
@@ -469,11 +477,15 @@ async function taskDefinitionFor(
   // Only a registration meshward may have made before (an earlier run, or an attempt of this run whose answer
   // was lost) can be waiting to be reused; a service no run wrote needs no look (one DescribeTaskDefinition less
   // per new service).
-  if (actual || mine.attempted.has(family) || (ctx.mayHaveWritten?.(id) ?? true)) {
+  const marker = `${REGISTERING_PREFIX}${family}`;
+  if (actual || mine.attempted.has(family) || ctx.cache[marker] || (ctx.mayHaveWritten?.(id) ?? true)) {
     const reusable = await reusableRevision(ctx, desired);
     if (reusable) return reusable;
   }
   mine.attempted.add(family);
+  // Kept in the state until a service runs what this registers: a run whose CreateService fails after the
+  // registration (and records no intent left over) still makes the next run look for the revision first.
+  ctx.cache[marker] = { version: 0, data: id };
   const out = await registerOnce(ctx, desired);
   if (typeof out === 'string') return out;
   const td = out.taskDefinition;
@@ -553,6 +565,7 @@ async function create(ctx: KindContext, desired: DesiredResource): Promise<Write
     if (!(await waitWhileDraining(ctx, cluster, desired.ref.name, err))) throw err;
     out = await ctx.clients.ecs.send(new CreateServiceCommand(input));
   }
+  registrationUsed(ctx, spec.taskDefinition);
   await rememberWritten(ctx, spec, out.service);
   const arn = out.service?.serviceArn ?? '';
   if (ctx.wait) await waitForServiceDeployment(ctx, cluster, desired.ref.name);
@@ -641,6 +654,7 @@ async function update(
       ...(redeploy && !serviceChanged ? { forceNewDeployment: true } : {}),
     };
     const updated = await ctx.clients.ecs.send(new UpdateServiceCommand(input));
+    registrationUsed(ctx, spec.taskDefinition);
     await rememberWritten(ctx, spec, updated.service);
   }
   const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
