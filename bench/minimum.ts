@@ -5,6 +5,7 @@
  *
  * Keys are `service.Operation`, as the emulator's stats name them.
  */
+import { DEFAULT_RATE_LIMITS } from '../src/aws/rate-limiter';
 import type { SetCounts } from './generate';
 
 export type CallCounts = Record<string, number>;
@@ -201,4 +202,30 @@ export function firstApplyFloor(c: SetCounts): { overlapped: number; serial: num
     ),
   );
   return { overlapped: Math.max(appMesh, ecs), serial: appMesh + ecs };
+}
+
+/**
+ * The same floor at meshward's own pacing: its client-side token buckets (src/aws/rate-limiter.ts) run 10% under
+ * AWS's so that its bursts never trip the server's, so an apply that never waits on anything else lands here.
+ */
+export function clientPacedFloor(c: SetCounts): number {
+  const appMesh = drainSeconds(c.appMeshResources, {
+    burst: DEFAULT_RATE_LIMITS.appmesh.write?.burst ?? 0,
+    perSecond: DEFAULT_RATE_LIMITS.appmesh.write?.rate ?? 1,
+  });
+  const ecs = DEFAULT_RATE_LIMITS.ecs;
+  const cloudMap = DEFAULT_RATE_LIMITS.servicediscovery.write;
+  const bucket = (b: { burst: number; rate: number } | undefined): { burst: number; perSecond: number } => ({
+    burst: b?.burst ?? 0,
+    perSecond: b?.rate ?? 1,
+  });
+  return Math.max(
+    appMesh,
+    drainSeconds(c.ecsServices, bucket(ecs.taskDefinitionWrite)),
+    drainSeconds(c.ecsServices, bucket(ecs.serviceWrite)),
+    drainSeconds(
+      c.meshes.reduce((a, m) => a + m.cloudMapServices, 0),
+      bucket(cloudMap),
+    ),
+  );
 }

@@ -105,9 +105,7 @@ export async function runScheduled(
       if (failure) reject(failure.error);
       else if (finished === tasks.length) resolve();
       else
-        reject(
-          new MeshwardError('INTERNAL', `apply scheduler: ${tasks.length - finished} step(s) wait on each other`),
-        );
+        reject(new MeshwardError('INTERNAL', `apply scheduler: ${tasks.length - finished} step(s) wait on each other`));
     };
     const pump = (): void => {
       if (!failure) {

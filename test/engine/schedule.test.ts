@@ -124,7 +124,11 @@ describe('runScheduled', () => {
     const c = controlled();
     const boom = new Error('intents could not be saved');
     const tasks = [task('a', 'x'), task('b', 'y'), task('c', 'x', ['a']), task('d', 'y', ['b'])];
-    const done = runScheduled(tasks, () => 1, (t) => (t.key === 'b' ? Promise.reject(boom) : c.run(t)));
+    const done = runScheduled(
+      tasks,
+      () => 1,
+      (t) => (t.key === 'b' ? Promise.reject(boom) : c.run(t)),
+    );
     const outcome = done.then(
       () => 'resolved',
       (err: unknown) => err,
@@ -138,10 +142,18 @@ describe('runScheduled', () => {
 
   it('ignores waits on keys that are not tasks, and refuses tasks that wait on each other', async () => {
     const ran: string[] = [];
-    await runScheduled([task('a', 'x', ['not-planned'])], () => 1, async (t) => void ran.push(t.key));
+    await runScheduled(
+      [task('a', 'x', ['not-planned'])],
+      () => 1,
+      async (t) => void ran.push(t.key),
+    );
     expect(ran).toEqual(['a']);
     await expect(
-      runScheduled([task('a', 'x', ['b']), task('b', 'x', ['a'])], () => 1, async () => undefined),
+      runScheduled(
+        [task('a', 'x', ['b']), task('b', 'x', ['a'])],
+        () => 1,
+        async () => undefined,
+      ),
     ).rejects.toThrow(/2 step\(s\) wait on each other/);
   });
 });
