@@ -218,6 +218,13 @@ export interface KindIdentity {
   fromApi?(ref: ResourceRef, spec: unknown, tags: Record<string, string>): ManifestDocument;
   /** Resource ids a CloudTrail write call touched, from its event source and request parameters (best effort). */
   idsOfCall?(eventSource: string, params: Readonly<Record<string, string | undefined>>): string[];
+  /** The resource id an ARN names (`resourceArn` of TagResource, ECS's `service`), when the ARN carries the name. */
+  idOfArn?(arn: string): string | undefined;
+  /**
+   * The CloudTrail write calls that change resources of this kind, by eventSource (`ecs.amazonaws.com`): they start
+   * an event-scoped reconcile, are the only calls drift is attributed to, and are what the infra rule forwards.
+   */
+  readonly writeCalls?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Kind extends KindIdentity {

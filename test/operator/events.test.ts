@@ -145,10 +145,18 @@ describe('identities and resources', () => {
     expect(resourceIdOfArn('arn:aws:appmesh:us-east-1:1:mesh/shop')).toBe('Mesh/shop');
     expect(resourceIdOfArn('arn:aws:ecs:us-east-1:1:service/cl/orders')).toBe('EcsService/cl/orders');
     expect(
-      resourceIdsOfCall('ecs.amazonaws.com', { cluster: 'arn:aws:ecs:r:1:cluster/cl', service: 'orders' }),
+      resourceIdsOfCall(
+        'ecs.amazonaws.com',
+        { cluster: 'arn:aws:ecs:r:1:cluster/cl', service: 'orders' },
+        'UpdateService',
+      ),
     ).toEqual(['EcsService/cl/orders']);
     expect(
-      resourceIdsOfCall('appmesh.amazonaws.com', { meshName: 'shop', virtualRouterName: 'r', routeName: 'canary' }),
+      resourceIdsOfCall(
+        'appmesh.amazonaws.com',
+        { meshName: 'shop', virtualRouterName: 'r', routeName: 'canary' },
+        'UpdateRoute',
+      ),
     ).toEqual(['Route/shop/r/canary']);
   });
 });

@@ -15,11 +15,13 @@ import { defaultListenerPort, normalizeAction } from '../shared/lattice-defaults
 import { actionFromApi, actionToApi, checkAction, forwardReferences } from '../shared/lattice-forward';
 import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime, latticeTopology } from '../shared/lattice-kind';
 import { getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeListener';
 
 export const latticeListenerKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('Listener'),
   parentKind: 'LatticeService',
   fields: [
     { field: 'service', slot: 'mesh', target: 'LatticeService', relation: 'contains' },

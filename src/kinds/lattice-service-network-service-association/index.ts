@@ -10,11 +10,13 @@ import {
 } from '@aws-sdk/client-vpc-lattice';
 import type { Kind } from '../kind';
 import { allPages, arnOrFail, createLatticeKind } from '../shared/lattice-kind';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeServiceNetworkServiceAssociation';
 
 export const latticeServiceNetworkServiceAssociationKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('ServiceNetworkServiceAssociation', ['Create', 'Delete']),
   parentKind: 'LatticeServiceNetwork',
   fields: [
     { field: 'serviceNetwork', slot: 'parent', target: 'LatticeServiceNetwork', relation: 'contains' },

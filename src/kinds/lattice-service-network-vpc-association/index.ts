@@ -13,11 +13,13 @@ import {
 import type { Kind } from '../kind';
 import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime } from '../shared/lattice-kind';
 import { asArray, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeServiceNetworkVpcAssociation';
 
 export const latticeServiceNetworkVpcAssociationKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('ServiceNetworkVpcAssociation'),
   parentKind: 'LatticeServiceNetwork',
   fields: [
     { field: 'serviceNetwork', slot: 'parent', target: 'LatticeServiceNetwork' },

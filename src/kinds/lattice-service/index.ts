@@ -9,11 +9,13 @@ import type { Kind } from '../kind';
 import { DEFAULT_AUTH_TYPE, DEFAULT_IDLE_TIMEOUT_SECONDS } from '../shared/lattice-defaults';
 import { READ_TIME, createLatticeKind, latticeServices, isoTime, latticeTopology } from '../shared/lattice-kind';
 import { getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeService';
 
 export const latticeServiceKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('Service'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-services.yaml',
   topology: latticeTopology('service'),

@@ -16,6 +16,7 @@ import type { Kind } from '../kind';
 import { normalizeHealthCheck } from '../shared/lattice-defaults';
 import { READ_TIME, createLatticeKind, isoTime, latticeTopology, targetGroups } from '../shared/lattice-kind';
 import { clone, getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeTargetGroup';
 
@@ -55,6 +56,7 @@ function strip(spec: unknown): unknown {
 
 export const latticeTargetGroupKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('TargetGroup'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-target-groups.yaml',
   topology: latticeTopology('workload'),

@@ -119,6 +119,8 @@ export interface LatticeKindConfig {
   inExport?(ref: ResourceRef, doc: ManifestDocument, scopes: Readonly<Record<string, readonly string[]>>): boolean;
   /** Request parameter names in CloudTrail that identify the resource (`name`). */
   idsOfCall?(params: Readonly<Record<string, string | undefined>>): string[];
+  /** The CloudTrail eventNames that change this kind (`crudCalls('Rule')`). */
+  writeCalls: readonly string[];
   ops: LatticeOps;
 }
 
@@ -432,6 +434,7 @@ export function createLatticeKind(config: LatticeKindConfig): Kind {
       if (eventSource !== LATTICE_EVENT_SOURCE) return [];
       return config.idsOfCall?.(params) ?? [];
     },
+    writeCalls: { [LATTICE_EVENT_SOURCE]: config.writeCalls },
 
     toApi: (doc) => doc.spec ?? {},
     normalize,
