@@ -278,6 +278,16 @@ export function idOf(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
+/** A status read for `LatticeOps.status`: the Get call's status, undefined once the resource is gone. */
+export async function statusOrGone(get: () => Promise<{ status?: string | undefined }>): Promise<string | undefined> {
+  try {
+    return (await get()).status;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+    throw err;
+  }
+}
+
 /** Polls an asynchronous create until ACTIVE, a delete until gone (bounded by the wait timeout). */
 async function settle(
   ctx: KindContext,
