@@ -54,6 +54,7 @@ import {
 } from './normalize';
 import { waitForServiceDeployment } from './wait';
 import { crudCalls } from '../shared/write-calls';
+import { changeServiceConnectTimeout } from './console-change';
 
 const KIND = 'EcsService';
 const DESCRIBE_BATCH = 10;
@@ -662,6 +663,7 @@ async function remove(ctx: KindContext, actual: ActualResource): Promise<void> {
 export const ecsServiceKind: Kind = {
   ...identity,
   kind: KIND,
+  consoleChange: changeServiceConnectTimeout,
   apiFamily: 'ecs',
   immutablePaths: ['/spec/service/launchType', '/spec/service/schedulingStrategy'],
   toApi,
