@@ -98,6 +98,13 @@ function instrument(
   );
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadElbv2 = (): typeof import('@aws-sdk/client-elastic-load-balancing-v2') =>
+  require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2');
+const loadIam = (): typeof import('@aws-sdk/client-iam') =>
+  require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 export function createAwsClients(settings: AwsSettings = {}): AwsClients {
   const region = settings.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DEFAULT_REGION;
   const common = {
@@ -128,20 +135,15 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
     lattice,
     get elbv2() {
       if (!elbv2) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const sdk =
-          require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2');
-        elbv2 = new sdk.ElasticLoadBalancingV2Client(common);
+        elbv2 = new (loadElbv2().ElasticLoadBalancingV2Client)(common);
         instrument(elbv2, 'elbv2', undefined, calls);
       }
       return elbv2;
     },
     get iam() {
       if (!iam) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const sdk = require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam');
         // IAM is global: its one endpoint (iam.amazonaws.com in the aws partition) answers for every region.
-        iam = new sdk.IAMClient(common);
+        iam = new (loadIam().IAMClient)(common);
         instrument(iam, 'iam', undefined, calls);
       }
       return iam;
