@@ -159,6 +159,18 @@ export interface InfrastructureNeed {
   name: string;
 }
 
+/**
+ * Something outside meshward that a document names by ARN and that AWS must already have when the resource is
+ * written (an ELB target group, an IAM role): the preflight looks each one up before any write, so a typo in an ARN
+ * fails the plan instead of the CreateService half way through an apply.
+ */
+export interface Prerequisite {
+  type: 'elb-target-group' | 'elb-listener' | 'elb-listener-rule' | 'iam-role';
+  arn: string;
+  /** JSON pointer into the document where the ARN is written (`/spec/loadBalancers/0/targetGroupArn`). */
+  pointer: string;
+}
+
 /** The data half of a kind: what it is called, where it lives, what it names. Pure, no SDK. */
 export interface KindIdentity {
   readonly kind: KindName;
@@ -189,6 +201,8 @@ export interface KindIdentity {
   inExport?(ref: ResourceRef, doc: ManifestDocument, scopes: Readonly<Record<string, readonly string[]>>): boolean;
   /** Account infrastructure the document assumes. */
   infrastructure?(doc: ManifestDocument): InfrastructureNeed[];
+  /** Resources outside meshward the document names by ARN (target groups, roles): the preflight checks them. Pure. */
+  prerequisites?(doc: ManifestDocument): Prerequisite[];
   /** Infrastructure this resource is (a declared Cloud Map namespace): not to be seeded for others. */
   provides?(ref: ResourceRef): InfrastructureNeed[];
   /**
