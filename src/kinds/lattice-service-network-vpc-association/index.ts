@@ -11,7 +11,7 @@ import {
   UpdateServiceNetworkVpcAssociationCommand,
 } from '@aws-sdk/client-vpc-lattice';
 import type { Kind } from '../kind';
-import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime } from '../shared/lattice-kind';
+import { allPages, arnOrFail, READ_STATUS, READ_TIME, createLatticeKind, isoTime } from '../shared/lattice-kind';
 import { asArray, isRecord } from '../shared/spec-utils';
 
 const KIND = 'LatticeServiceNetworkVpcAssociation';
@@ -70,6 +70,7 @@ export const latticeServiceNetworkVpcAssociationKind: Kind = createLatticeKind({
       return {
         vpcIdentifier: out.vpcId,
         [READ_TIME]: out.lastUpdatedAt,
+        [READ_STATUS]: out.status,
         securityGroupIds: out.securityGroupIds,
         ...(raw['privateDnsEnabled'] !== undefined ? { privateDnsEnabled: raw['privateDnsEnabled'] } : {}),
         ...(raw['dnsOptions'] !== undefined ? { dnsOptions: raw['dnsOptions'] } : {}),

@@ -7,7 +7,14 @@ import {
 } from '@aws-sdk/client-vpc-lattice';
 import type { Kind } from '../kind';
 import { DEFAULT_AUTH_TYPE, DEFAULT_IDLE_TIMEOUT_SECONDS } from '../shared/lattice-defaults';
-import { READ_TIME, createLatticeKind, latticeServices, isoTime, latticeTopology } from '../shared/lattice-kind';
+import {
+  READ_STATUS,
+  READ_TIME,
+  createLatticeKind,
+  latticeServices,
+  isoTime,
+  latticeTopology,
+} from '../shared/lattice-kind';
 import { getString, isRecord } from '../shared/spec-utils';
 
 const KIND = 'LatticeService';
@@ -51,6 +58,7 @@ export const latticeServiceKind: Kind = createLatticeKind({
         customDomainName: out.customDomainName,
         idleTimeoutSeconds: raw['idleTimeoutSeconds'],
         [READ_TIME]: out.lastUpdatedAt,
+        [READ_STATUS]: out.status,
       };
     },
     async create(ctx, desired, tags, clientToken) {

@@ -14,7 +14,14 @@ import { errorMessage, errorName } from '../../aws/errors';
 import { MeshwardError } from '../../core/errors';
 import type { Kind } from '../kind';
 import { normalizeHealthCheck } from '../shared/lattice-defaults';
-import { READ_TIME, createLatticeKind, isoTime, latticeTopology, targetGroups } from '../shared/lattice-kind';
+import {
+  READ_STATUS,
+  READ_TIME,
+  createLatticeKind,
+  isoTime,
+  latticeTopology,
+  targetGroups,
+} from '../shared/lattice-kind';
 import { clone, getString, isRecord } from '../shared/spec-utils';
 
 const KIND = 'LatticeTargetGroup';
@@ -87,6 +94,7 @@ export const latticeTargetGroupKind: Kind = createLatticeKind({
       return {
         type: out.type,
         [READ_TIME]: out.lastUpdatedAt,
+        [READ_STATUS]: out.status,
         ...(out.config ? { config: JSON.parse(JSON.stringify(out.config)) as unknown } : {}),
       };
     },
