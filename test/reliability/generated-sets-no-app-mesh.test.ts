@@ -14,6 +14,8 @@ import * as path from 'node:path';
 import { writeManifestSet } from '../../bench/generate';
 import { generateLatticeSet, latticeQuotaViolations } from '../../bench/generate-lattice';
 import { generateServiceConnectSet } from '../../bench/generate-service-connect';
+import type { CallCounts } from '../../bench/minimum';
+import { latticeFirstApplyMinimum, latticeWarmNoOpMinimum, scWarmNoOpMinimum } from '../../bench/minimum-sets';
 import type { AwsClients } from '../../src/aws/clients';
 import type { ManifestDocument } from '../../src/core/types';
 import { seedLocalInfrastructure } from '../../src/engine/session';
@@ -98,6 +100,30 @@ describe('apply, plan 0 and drift on random small sets', () => {
     expect(applied.results.filter((r) => r.outcome !== 'created').map((r) => [r.id, r.outcome])).toEqual([]);
     expect(changedIds(await h.run('plan', docs))).toEqual([]);
   }
+
+  /** The report's `service:Operation` keys as the models' `service.Operation`. */
+  function calls(report: { apiCalls?: Record<string, number> }): CallCounts {
+    return Object.fromEntries(Object.entries(report.apiCalls ?? {}).map(([k, n]) => [k.replace(':', '.'), n]));
+  }
+
+  it('the warm no-op right after a first apply spends exactly the minimum-calls model', async () => {
+    const lattice = generateLatticeSet({ resources: 80, seed: 7 });
+    await h.reset();
+    await seedLocalInfrastructure(h.clients, lattice.docs);
+    const first = await h.run('apply', lattice.docs);
+    expect(first.report.errors).toEqual([]);
+    // The three Region lists, one Create and one Get per Lattice resource (its wait and its cache entry): the model.
+    const latticeOnly = (c: CallCounts) =>
+      Object.fromEntries(Object.entries(c).filter(([k]) => k.startsWith('vpc-lattice.')));
+    expect(latticeOnly(calls(first.report))).toEqual(latticeOnly(latticeFirstApplyMinimum(lattice.counts)));
+    expect(calls((await h.run('plan', lattice.docs)).report)).toEqual(latticeWarmNoOpMinimum(lattice.counts));
+
+    const sc = generateServiceConnectSet({ services: 12, seed: 7, perNamespace: 6 });
+    await h.reset();
+    await seedLocalInfrastructure(h.clients, sc.docs);
+    expect((await h.run('apply', sc.docs)).report.errors).toEqual([]);
+    expect(calls((await h.run('plan', sc.docs)).report)).toEqual(scWarmNoOpMinimum(sc.counts));
+  }, 30000);
 
   it('Service Connect: apply then plan is 0; a console change of a per-request timeout is drift on it', async () => {
     await fc.assert(

@@ -286,9 +286,14 @@ export async function resourceArnByName(ctx: KindContext, type: string, name: st
   return found?.arn;
 }
 
+/** Target groups created this run, id -> name: a listener's or rule's read-back names them without a list. */
+const createdTargetGroups = new WeakMap<KindContext, Map<string, string>>();
+
 /** A forward's target group id (or ARN) as its name; an unknown one stays as AWS answered it. */
 export async function targetGroupName(ctx: KindContext, idOrArn: string): Promise<string> {
   const id = idOrArn.slice(idOrArn.lastIndexOf('/') + 1);
+  const created = createdTargetGroups.get(ctx)?.get(id);
+  if (created !== undefined) return created;
   const found = await lookup(targetGroupLists, ctx, listTargetGroups(ctx), (t) => t.id === id);
   return found?.name ?? idOrArn;
 }
@@ -532,6 +537,11 @@ export function createLatticeKind(config: LatticeKindConfig): Kind {
       const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
       const token = clientToken(ctx.stack, desired.id, desired.digest, `create:${ctx.createGeneration(desired.id)}`);
       const out = await ops.create(ctx, desired, tags, token);
+      if (kind === 'LatticeTargetGroup') {
+        const names = createdTargetGroups.get(ctx) ?? new Map<string, string>();
+        names.set(out.awsId || idOf(out.arn), desired.ref.name);
+        createdTargetGroups.set(ctx, names);
+      }
       if (ops.status && !config.untagged) {
         // An asynchronous kind's Get shows its status beside its lastUpdatedAt: when the first read-back is already
         // ACTIVE, it is both the wait and the cache entry (one Get per create, not two).
