@@ -16,9 +16,12 @@ import { generateLatticeSet, latticeQuotaViolations } from '../../bench/generate
 import { generateServiceConnectSet } from '../../bench/generate-service-connect';
 import type { CallCounts } from '../../bench/minimum';
 import { latticeFirstApplyMinimum, latticeWarmNoOpMinimum, scWarmNoOpMinimum } from '../../bench/minimum-sets';
-import type { AwsClients } from '../../src/aws/clients';
+import { type AwsClients, LOCAL_CREDENTIALS, createAwsClients } from '../../src/aws/clients';
 import type { ManifestDocument } from '../../src/core/types';
+import { reconcile } from '../../src/engine/reconcile';
 import { seedLocalInfrastructure } from '../../src/engine/session';
+import { MemoryStateStore } from '../../src/engine/state-store';
+import { type Emulator, startEmulator } from '../../src/emulator/server';
 import { validateManifests } from '../../src/manifest/validate';
 import { type Harness, changedIds, startHarness } from '../engine/harness';
 
@@ -229,4 +232,44 @@ describe('apply, plan 0 and drift on random small sets', () => {
       { numRuns: 12, seed: 20261202 },
     );
   }, 60000);
+});
+
+describe('asynchronous Lattice creates (CREATE_IN_PROGRESS first)', () => {
+  let emulator: Emulator;
+  let clients: AwsClients;
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      port: 0,
+      lattice: { transitionMs: { service: 60, targetGroup: 60, vpcAssociation: 60, serviceAssociation: 60 } },
+    });
+    clients = createAwsClients({
+      endpoint: emulator.endpoint,
+      region: emulator.region,
+      credentials: LOCAL_CREDENTIALS,
+      maxAttempts: 2,
+      disableRateLimit: true,
+    });
+  });
+  afterAll(async () => {
+    clients.destroy();
+    await emulator.stop();
+  });
+
+  it('waits for ACTIVE before dependents, then plans 0 at the warm minimum', async () => {
+    const set = generateLatticeSet({ resources: 40, seed: 11 });
+    await seedLocalInfrastructure(clients, set.docs);
+    const store = new MemoryStateStore();
+    const run = (mode: 'apply' | 'plan') =>
+      reconcile({ mode, stack: 'async', store, clients, documents: set.docs, pollMillis: 10 });
+    const first = await run('apply');
+    expect(first.report.errors).toEqual([]);
+    expect(first.results.filter((r) => r.outcome !== 'created')).toEqual([]);
+    // A read-back that saw CREATE_IN_PROGRESS waited, then cached the ACTIVE resource: the next plan reads nothing.
+    const warm = await run('plan');
+    expect(changedIds(warm)).toEqual([]);
+    const calls = Object.fromEntries(
+      Object.entries(warm.report.apiCalls ?? {}).map(([k, n]) => [k.replace(':', '.'), n]),
+    );
+    expect(calls).toEqual(latticeWarmNoOpMinimum(set.counts));
+  }, 30000);
 });
