@@ -414,7 +414,9 @@ async function main(): Promise<void> {
     appMeshMeta = previous?.meta ? previousMeta(previous.meta) : appMeshMeta;
     setsMeta = { ...meta, 'total bench time': elapsed };
   }
-  const markdown = renderMarkdown(appMeshResults, appMeshMeta) + renderSetsMarkdown(sets, setsMeta);
+  const fleet = handWritten(await readFile(path.join(args.out, 'results.md'), 'utf8').catch(() => ''));
+  const markdown =
+    renderMarkdown(appMeshResults, appMeshMeta) + (fleet ? `\n${fleet}` : '') + renderSetsMarkdown(sets, setsMeta);
   await mkdir(args.out, { recursive: true });
   await writeFile(
     path.join(args.out, 'results.json'),
@@ -433,6 +435,14 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${markdown}\nwrote ${path.join(args.out, 'results.json')} and results.md (${elapsed})\n`);
   const failed = results.some((r) => !r.converged) || sets.some((r) => !r.converged);
   if (failed) process.exitCode = 1;
+}
+
+/** The hand-written Fleet section of a previous results.md (bench:fleet's figures), kept when regenerating. */
+export function handWritten(markdown: string): string {
+  const start = markdown.indexOf('\n## Fleet (');
+  if (start < 0) return '';
+  const end = markdown.indexOf('\n## Service Connect and VPC Lattice sets', start + 1);
+  return `${markdown.slice(start + 1, end < 0 ? undefined : end).trimEnd()}\n`;
 }
 
 interface PreviousResults {
