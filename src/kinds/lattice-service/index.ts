@@ -14,13 +14,16 @@ import {
   latticeServices,
   isoTime,
   latticeTopology,
+  statusOrGone,
 } from '../shared/lattice-kind';
 import { getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeService';
 
 export const latticeServiceKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('Service'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-services.yaml',
   topology: latticeTopology('service'),
@@ -82,13 +85,7 @@ export const latticeServiceKind: Kind = createLatticeKind({
     async delete(ctx, actual) {
       await ctx.clients.lattice.send(new DeleteServiceCommand({ serviceIdentifier: actual.arn }));
     },
-    async status(ctx, arn) {
-      try {
-        return (await ctx.clients.lattice.send(new GetServiceCommand({ serviceIdentifier: arn }))).status;
-      } catch (err) {
-        if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-        throw err;
-      }
-    },
+    status: (ctx, arn) =>
+      statusOrGone(() => ctx.clients.lattice.send(new GetServiceCommand({ serviceIdentifier: arn }))),
   },
 });

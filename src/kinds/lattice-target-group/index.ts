@@ -21,8 +21,10 @@ import {
   isoTime,
   latticeTopology,
   targetGroups,
+  statusOrGone,
 } from '../shared/lattice-kind';
 import { clone, getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeTargetGroup';
 
@@ -62,6 +64,7 @@ function strip(spec: unknown): unknown {
 
 export const latticeTargetGroupKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('TargetGroup'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-target-groups.yaml',
   topology: latticeTopology('workload'),
@@ -142,13 +145,7 @@ export const latticeTargetGroupKind: Kind = createLatticeKind({
         }
       }
     },
-    async status(ctx, arn) {
-      try {
-        return (await ctx.clients.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: arn }))).status;
-      } catch (err) {
-        if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-        throw err;
-      }
-    },
+    status: (ctx, arn) =>
+      statusOrGone(() => ctx.clients.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: arn }))),
   },
 });
