@@ -18,6 +18,7 @@ import { stringify } from 'yaml';
 import { API_VERSION, type ManifestDocument } from '../src/core/types';
 import { prng } from '../src/core/prng';
 import type { GeneratedFile } from './generate';
+import { int, pick } from './random';
 
 export interface LatticeOptions {
   /** Lattice resources to generate (at least 3: a network, its VPC association and one target group). */
@@ -89,14 +90,6 @@ const SUBNETS = ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'];
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureRoleForVpcLattice`;
 /** A service unit without its optional parts: service, listener, association and two target groups. */
 const UNIT_BASE = 5;
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)] as T;
-}
-
-function int(random: () => number, min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
-}
 
 function doc(kind: string, metadata: Record<string, unknown>, spec?: Record<string, unknown>): ManifestDocument {
   return {

@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { API_VERSION, type ManifestDocument } from '../src/core/types';
 import { prng } from '../src/core/prng';
 import type { GeneratedFile } from './generate';
+import { int, pick } from './random';
 
 export interface ServiceConnectOptions {
   /** ECS services to generate (at least 1); namespaces come on top, one per `perNamespace` services. */
@@ -59,14 +60,6 @@ const SUBNETS = ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'];
 const PCA = `arn:aws:acm-pca:us-east-1:${ACCOUNT}:certificate-authority/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9`;
 /** The rhythm of roles in a namespace: servers outnumber clients, every protocol present from five services. */
 const ROLES: readonly ServiceConnectRole[] = ['http', 'grpc', 'client', 'tcp', 'http', 'grpc', 'http', 'client'];
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)] as T;
-}
-
-function int(random: () => number, min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
-}
 
 function deploymentConfiguration(random: () => number): { strategy: string; config: Record<string, unknown> } {
   const breaker = random() < 0.7 ? { deploymentCircuitBreaker: { enable: true, rollback: true } } : {};
