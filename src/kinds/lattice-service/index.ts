@@ -8,6 +8,7 @@ import {
 import type { Kind } from '../kind';
 import { DEFAULT_AUTH_TYPE, DEFAULT_IDLE_TIMEOUT_SECONDS } from '../shared/lattice-defaults';
 import {
+  READ_STATUS,
   READ_TIME,
   createLatticeKind,
   latticeServices,
@@ -60,6 +61,7 @@ export const latticeServiceKind: Kind = createLatticeKind({
         customDomainName: out.customDomainName,
         idleTimeoutSeconds: raw['idleTimeoutSeconds'],
         [READ_TIME]: out.lastUpdatedAt,
+        [READ_STATUS]: out.status,
       };
     },
     async create(ctx, desired, tags, clientToken) {
