@@ -66,6 +66,7 @@ export function toReportView(report: Report, ctx: ViewContext): ReportView {
     const c = actionCount(report.summary, action);
     counts[action] = action === 'conflict' ? report.summary.byAction.conflict : c.count;
     if (c.withPrune > 0) counts[`${action} with --prune`] = c.withPrune;
+    if (c.blocked > 0) counts[`${action} blocked`] = c.blocked;
     if (action !== 'conflict' && c.otherwiseSkipped > 0) counts[`${action} skipped`] = c.otherwiseSkipped;
   }
   counts.drifted = report.summary.drifted;

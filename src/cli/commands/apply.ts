@@ -121,7 +121,9 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       const previewCode =
         preview.report.errors.length > 0 ? EXIT.error : preview.plan?.refused ? EXIT.refused : undefined;
       const nothingToDo = (preview.plan?.stages.length ?? 0) === 0;
-      const code = previewCode ?? (nothingToDo ? EXIT.ok : undefined);
+      // Nothing to write is not "in sync" when conflicts hold everything back: the preview says refused then.
+      const code =
+        previewCode ?? (nothingToDo ? (preview.report.exitCode === EXIT.refused ? EXIT.refused : EXIT.ok) : undefined);
       const shown = renderReport(preview.report, 'text', io, code ?? EXIT.ok);
       // Before the prompt the exit code is not known yet (it depends on the answer): the preview states none then.
       writeLine(io.stdout, code !== undefined ? shown : shown.replace(STATED_EXIT, ''));
