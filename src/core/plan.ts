@@ -222,7 +222,8 @@ export function buildPlan(input: readonly ResourceChange[], options: PlanOptions
       steps.push({ phase: 'apply', step: step(c, 'create') });
     }
   }
-  for (const c of deletes) if (!held.has(c.id)) steps.push({ phase: clear.has(c.id) ? 'clear' : 'prune', step: step(c, 'delete') });
+  for (const c of deletes)
+    if (!held.has(c.id)) steps.push({ phase: clear.has(c.id) ? 'clear' : 'prune', step: step(c, 'delete') });
 
   const stages: PlanStage[] = [];
   for (const phase of ['clear', 'apply', 'prune'] as const) {
@@ -239,7 +240,9 @@ export function buildPlan(input: readonly ResourceChange[], options: PlanOptions
 
 /** The line a change held back by a conflict shows: which resource holds it, and which is not ours. */
 export function blockedReason(via: string, by: string): string {
-  return via === by ? `blocked by ${by}: not managed by this stack` : `blocked by ${via}: ${by} is not managed by this stack`;
+  return via === by
+    ? `blocked by ${by}: not managed by this stack`
+    : `blocked by ${via}: ${by} is not managed by this stack`;
 }
 
 /**

@@ -105,7 +105,9 @@ function resourceLines(
   // A change held back by a conflict says which resource holds it (its reason starts "blocked by").
   if (r.skippedReason !== undefined)
     lines.push(
-      r.blockedBy !== undefined ? paint('red', `    ${r.skippedReason}`) : paint('dim', `    skipped: ${r.skippedReason}`),
+      r.blockedBy !== undefined
+        ? paint('red', `    ${r.skippedReason}`)
+        : paint('dim', `    skipped: ${r.skippedReason}`),
     );
   if (r.outcome !== undefined) lines.push(`    => ${describeOutcome(r)} (${r.outcome})`);
   if (r.error) lines.push(paint('red', `    error ${r.error.code}: ${r.error.message}`));

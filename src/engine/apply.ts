@@ -123,7 +123,12 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
   for (const c of plan.changes) if (c.action === 'conflict') notOurs.set(c.id, c.id);
   for (const b of plan.blocked) {
     notOurs.set(b.id, b.by);
-    results.set(b.id, { id: b.id, action: b.action, outcome: 'blocked', error: { code: 'CONFLICT', message: b.reason } });
+    results.set(b.id, {
+      id: b.id,
+      action: b.action,
+      outcome: 'blocked',
+      error: { code: 'CONFLICT', message: b.reason },
+    });
     ctx.progress(`${b.action} ${b.id}: ${b.reason}`);
   }
   for (const id of notOurs.keys()) broken.add(id);

@@ -29,7 +29,12 @@ describe("a person's resource holds back what would be built on it", () => {
   it('plans no write at all under an untagged mesh: every other resource is blocked, naming the mesh', () => {
     expect(plan.changes.find((c) => c.id === id(refs.mesh))?.action).toBe('conflict');
     expect(plan.stages).toEqual([]);
-    expect(plan.blocked.map((b) => b.id).sort()).toEqual(all.map((d) => d.id).filter((x) => x !== id(refs.mesh)).sort());
+    expect(plan.blocked.map((b) => b.id).sort()).toEqual(
+      all
+        .map((d) => d.id)
+        .filter((x) => x !== id(refs.mesh))
+        .sort(),
+    );
     for (const b of plan.blocked) {
       expect(b).toMatchObject({ action: 'create', by: id(refs.mesh) });
       expect(b.reason).toMatch(/^blocked by [^:]+: (Mesh\/shop is )?not managed by this stack$/);
@@ -79,7 +84,9 @@ describe("a person's node", () => {
       via: id(refs.frontService),
       reason: 'blocked by VirtualService/shop/front.shop.local: VirtualNode/shop/front is not managed by this stack',
     });
-    expect([...blocked.keys()].sort()).toEqual([id(refs.frontEcs), id(refs.gatewayRoute), id(refs.frontService)].sort());
+    expect([...blocked.keys()].sort()).toEqual(
+      [id(refs.frontEcs), id(refs.gatewayRoute), id(refs.frontService)].sort(),
+    );
   });
 
   it('lets independent work go ahead, and no stage writes a blocked resource', () => {

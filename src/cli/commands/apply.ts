@@ -149,9 +149,12 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
 /** The exit code of an apply (or destroy) run: a failure, a guard, or success. */
 export function appliedExitCode(outcome: ReconcileOutcome): number {
   const report = outcome.report;
-  return report.errors.length > 0 || outcome.results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked')
+  // Held back by the ownership guard (a conflict, or built on one): a refusal, as the report's own exit code says.
+  const refusedByOwner = (r: (typeof outcome.results)[number]): boolean => r.error?.code === 'CONFLICT';
+  const broken = outcome.results.some((r) => (r.outcome === 'failed' || r.outcome === 'blocked') && !refusedByOwner(r));
+  return report.errors.length > 0 || broken
     ? EXIT.error
-    : report.guards.length > 0
+    : report.guards.length > 0 || outcome.results.some(refusedByOwner)
       ? EXIT.refused
       : EXIT.ok;
 }
