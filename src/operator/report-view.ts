@@ -5,6 +5,8 @@ import { formatIssue, type ValidationIssue } from '../manifest/issues';
 import type { Attribution, ReportView, ResourceOutcome, ResourceView, RunStatus } from '../notify/report-view';
 
 function outcomeOf(r: ReportResource, drifted: boolean): ResourceOutcome {
+  // A blocked result carries why (a failed dependency, or a conflict it would be built on): blocked, not failed.
+  if (r.outcome === 'blocked') return 'blocked';
   if (r.error || r.outcome === 'failed') return 'failed';
   switch (r.outcome) {
     case 'created':
