@@ -13,8 +13,6 @@ function outcomeOf(r: ReportResource, drifted: boolean): ResourceOutcome {
     case 'configured':
     case 'deleted':
       return drifted ? 'reverted' : 'applied';
-    case 'blocked':
-      return 'blocked';
     case 'skipped':
     case 'unchanged':
       return r.skippedReason ? 'refused' : 'skipped';

@@ -14,12 +14,12 @@ import * as vl from '@aws-sdk/client-vpc-lattice';
 import { type AwsClients, LOCAL_CREDENTIALS, createAwsClients } from '../../src/aws/clients';
 import * as apply from '../../src/cli/commands/apply';
 import * as plan from '../../src/cli/commands/plan';
-import type { CliIO } from '../../src/cli/output';
 import type { JsonReport } from '../../src/core/report';
 import type { ManifestDocument } from '../../src/core/types';
 import { seedLocalInfrastructure } from '../../src/engine/session';
 import { type Emulator, startEmulator } from '../../src/emulator/server';
 import { validateManifests } from '../../src/manifest/validate';
+import { type CapturedIo, captureIo } from './helpers';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
 const ENV = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'] as const;
@@ -30,19 +30,8 @@ let clients: AwsClients;
 let cwd: string;
 const saved: Record<string, string | undefined> = {};
 
-function capture(): { io: CliIO; out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      env: { NO_COLOR: '1' },
-      cwd,
-    },
-    out: () => out,
-    err: () => err,
-  };
+function capture(): CapturedIo {
+  return captureIo(cwd);
 }
 
 beforeAll(async () => {

@@ -120,7 +120,12 @@ describe('toReportView', () => {
         annotations: {},
         dependsOn: ['Mesh/shop'],
         digest: 'd',
-        manifest: { apiVersion: 'meshward.dev/v1alpha1', kind: 'VirtualNode', metadata: { name: 'a', mesh: 'shop' } },
+        manifest: {
+          apiVersion: 'meshward.dev/v1alpha1',
+          kind: 'VirtualNode',
+          metadata: { name: 'a', mesh: 'shop' },
+          spec: {},
+        },
       },
     };
     const plan = buildPlan([mesh, node], { prune: false, desiredCount: 2 });
