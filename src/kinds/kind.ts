@@ -142,6 +142,13 @@ export interface TopologyStyle {
   role: TopologyRole;
   /** Scope key whose value groups the drawing into frames ('mesh', 'cluster'). */
   groupBy: string;
+  /** The word in labels and the legend, when the role's word (router, node...) is not the backend's own. */
+  noun?: string;
+  /**
+   * Drawn as an edge, not a box: from the resource's first reference to its second (a Lattice service network's
+   * association with a service is the arrow network -> service).
+   */
+  asEdge?: TopologyRelation;
   /** Lines under the name (a route's match conditions), from the manifest's spec. Pure. */
   details?(spec: unknown): string[];
 }

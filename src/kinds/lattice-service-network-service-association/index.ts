@@ -23,6 +23,8 @@ export const latticeServiceNetworkServiceAssociationKind: Kind = createLatticeKi
     { field: 'service', slot: 'name', target: 'LatticeService' },
   ],
   exportFile: 'lattice-service-associations.yaml',
+  // The association is the arrow network -> service in the picture.
+  topology: { role: 'service', groupBy: 'lattice', asEdge: 'contains' },
   scopeKey: (ref) => (ref.parent ? [['serviceNetwork', ref.parent]] : []),
   inExport: (ref, _doc, scopes) => (scopes['serviceNetwork'] ?? []).includes(ref.parent ?? ''),
   normalize: () => ({}),

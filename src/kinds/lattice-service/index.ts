@@ -25,7 +25,7 @@ export const latticeServiceKind: Kind = createLatticeKind({
   writeCalls: crudCalls('Service'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-services.yaml',
-  topology: latticeTopology('service'),
+  topology: latticeTopology('service', 'service'),
   idsOfCall: (p) => (p['name'] ? [`${KIND}/${p['name']}`] : []),
   normalize(spec) {
     const s = isRecord(spec) ? { ...spec } : {};

@@ -66,7 +66,7 @@ export const latticeTargetGroupKind: Kind = createLatticeKind({
   writeCalls: crudCalls('TargetGroup'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-target-groups.yaml',
-  topology: latticeTopology('workload'),
+  topology: latticeTopology('workload', 'target group'),
   idsOfCall: (p) => (p['name'] ? [`${KIND}/${p['name']}`] : []),
   normalize,
   strip,

@@ -315,8 +315,13 @@ async function settle(
   }
 }
 
-export function latticeTopology(role: TopologyRole, details?: (spec: unknown) => string[]): TopologyStyle {
-  return { role, groupBy: 'lattice', ...(details ? { details } : {}) };
+/** Drawn in the Lattice frame, under Lattice's own word for it (`listener`, not the role's `router`). */
+export function latticeTopology(
+  role: TopologyRole,
+  noun: string,
+  details?: (spec: unknown) => string[],
+): TopologyStyle {
+  return { role, noun, groupBy: 'lattice', ...(details ? { details } : {}) };
 }
 
 export function createLatticeKind(config: LatticeKindConfig): Kind {
