@@ -141,7 +141,7 @@ function memorySampler(): { stop: () => void; peakHeapMiB: () => number } {
   };
 }
 
-async function measure<T>(
+export async function measure<T>(
   emulator: EmulatorProcess,
   work: () => Promise<T>,
 ): Promise<{
@@ -188,7 +188,7 @@ async function measure<T>(
   };
 }
 
-function fromReconcile(
+export function fromReconcile(
   name: ScenarioName,
   m: Awaited<ReturnType<typeof measure<ReconcileOutcome>>>,
   minimum: CallCounts,

@@ -18,6 +18,7 @@ import { actionFromApi, actionToApi, checkAction, forwardReferences } from '../s
 import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime, latticeTopology } from '../shared/lattice-kind';
 import { pointerTouches } from '../../core/pointer';
 import { asArray, clone, getPath, getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeRule';
 /** Rules per listener besides the default one: 5 in the English quota page (10 in others; unverified). */
@@ -53,11 +54,14 @@ function describeMatch(spec: unknown): string[] {
   }
   const method = getString(http, 'method');
   if (method) lines.push(`method ${method}`);
+  const priority = getPath(spec, 'priority');
+  if (typeof priority === 'number') lines.push(`priority ${priority}`);
   return lines;
 }
 
 export const latticeRuleKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: [...crudCalls('Rule'), 'BatchUpdateRule'],
   parentKind: 'LatticeListener',
   fields: [
     { field: 'service', slot: 'mesh', target: 'LatticeService' },
@@ -65,7 +69,7 @@ export const latticeRuleKind: Kind = createLatticeKind({
     { field: 'name', slot: 'name' },
   ],
   exportFile: 'lattice-rules.yaml',
-  topology: latticeTopology('route', describeMatch),
+  topology: latticeTopology('route', 'rule', describeMatch),
   specReferences: (_ref, spec) => forwardReferences(isRecord(spec) ? spec['action'] : undefined, '/spec/action'),
   check(checker) {
     const doc = checker.loaded.doc;
