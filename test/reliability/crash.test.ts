@@ -52,10 +52,10 @@ afterAll(async () => {
 function crashedStore(real: StateStore, alive: () => boolean): StateStore {
   return {
     load: (stack: string): Promise<StackState> => real.load(stack),
-    save: async (stack: string, state: StackState): Promise<void> => {
+    save: async (state: StackState): Promise<void> => {
       if (!alive()) return;
       counts.intentSaves += 1;
-      await real.save(stack, state);
+      await real.save(state);
     },
     describe: () => 'crashed',
   };
@@ -112,9 +112,9 @@ async function uninterruptedApply(
     const saves: number[] = [];
     const watched: StateStore = {
       load: (stack) => store.load(stack),
-      save: async (stack, state) => {
+      save: async (state) => {
         saves.push(callsServed() - t0);
-        await store.save(stack, state);
+        await store.save(state);
       },
       describe: () => 'watched',
     };
@@ -158,6 +158,7 @@ async function crashAndRecover(
   before: readonly ManifestDocument[] | undefined,
   target: readonly ManifestDocument[],
   k: number,
+  firstStage: number,
 ): Promise<void> {
   await freshAccount(target);
   const store = new MemoryStateStore();
@@ -181,6 +182,9 @@ async function crashAndRecover(
     { apply: { stepAttempts: 1, retryDelayMillis: 0 }, readBudget: 0 },
   );
   counts.crashes += 1;
+  // Killed at or after the first stage's start: its intents were saved while the process was alive.
+  const left = await store.load('reliability');
+  expect({ k, intents: Object.keys(left.intents ?? {}).length > 0 }).toEqual({ k, intents: k >= firstStage });
   counts.callsRefused += emulator.stats.snapshot().totals.errors - errors0;
   emulator.faults.clear();
   doomed.destroy();
@@ -219,9 +223,9 @@ it('a first apply killed after any call converges on the next run', async () => 
   expect(stageStarts.length).toBeGreaterThan(2);
   const points = killPoints(total, stageStarts, CRASH_POINTS.create, 1);
   const cpu = process.cpuUsage();
-  for (const k of points) await crashAndRecover(undefined, docs, k);
+  for (const k of points) await crashAndRecover(undefined, docs, k, stageStarts[0] ?? 0);
   addCpu(cpu);
-}, 90_000);
+}, 180_000);
 
 it('an update killed after any call converges on the next run', async () => {
   const target = changedDocs(docs);
@@ -230,6 +234,6 @@ it('an update killed after any call converges on the next run', async () => {
   expect(stageStarts.length).toBeGreaterThan(1);
   const points = killPoints(total, stageStarts, CRASH_POINTS.update, 2);
   const cpu = process.cpuUsage();
-  for (const k of points) await crashAndRecover(docs, target, k);
+  for (const k of points) await crashAndRecover(docs, target, k, stageStarts[0] ?? 0);
   addCpu(cpu);
-}, 90_000);
+}, 180_000);
