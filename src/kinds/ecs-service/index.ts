@@ -53,6 +53,7 @@ import {
   stripTaskDefinitionDefaults,
 } from './normalize';
 import { waitForServiceDeployment } from './wait';
+import { deploymentHolds, deploymentSignal } from './deployment-state';
 
 const KIND = 'EcsService';
 const DESCRIBE_BATCH = 10;
@@ -292,6 +293,8 @@ export async function observedService(ctx: KindContext, cluster: string, svc: Se
   for (const attachment of ECS_ATTACHMENTS) {
     if (attachment.readBack) spec = await attachment.readBack(ctx, raw, spec);
   }
+  const moving = deploymentSignal(raw, `${KIND}/${cluster}/${svc.serviceName ?? ''}`);
+  if (moving) ctx.signal?.(moving);
   if (isRecord(spec.service)) spec.service = pruneToModel(spec.service, 'EcsServiceSpec');
   const registryArn = getString(svc.serviceRegistries?.[0], 'registryArn');
   if (registryArn) {
@@ -666,6 +669,11 @@ export const ecsServiceKind: Kind = {
   create,
   update,
   delete: remove,
+  heldBy: deploymentHolds,
+  resolveArns(actual, idOfArn) {
+    const c = asComparable(actual.spec);
+    for (const attachment of ECS_ATTACHMENTS) attachment.resolveArns?.(c, idOfArn);
+  },
   classifyError: classifyAwsError,
   cleanup: (ctx) => cloudMapCleanup(ctx, (arn) => usersOf(ctx, arn).size > 0),
   async readTags(ctx, actual) {
