@@ -18,6 +18,7 @@ beforeAll(async () => {
   h = await startHarness({ now: () => clock, ecs: { deploymentTiming: 'timed' } });
 });
 afterAll(async () => h.close());
+beforeEach(async () => h.reset());
 
 const VPC = 'vpc-0a1b2c3d4e5f60718';
 const doc = (kind: string, metadata: Record<string, unknown>, spec: Record<string, unknown>): ManifestDocument => ({
@@ -140,11 +141,17 @@ it('a Lattice canary: ECS-moved weights are not drift while it runs, a real chan
     expect(changedIds(during)).toEqual([]);
     expect(during.report.summary.drifted).toBe(0);
     expect(during.report.exitCode).toBe(0);
+    // The deployment is read from DescribeServices' answer: no other ECS call.
+    expect(Object.keys(during.report.apiCalls ?? {}).filter((op) => op.startsWith('ecs:'))).toEqual([
+      'ecs:DescribeServices',
+    ]);
     const rule = during.changes.find((c) => c.id === RULE);
     expect(rule?.held?.[0]?.reason).toMatch(/^ECS deployment of shop\/web in progress \(CANARY.*moves the weights/);
   }
   const text = renderText((await h.run('plan', manifests('shop/web:1.1.0'), { includeUnchanged: true })).report);
-  expect(text).toMatch(/held \(ECS deployment of shop\/web in progress[^\n]*\n {6}= \/spec\/action\/forward\/targetGroups\/0\/weight: 10 \S+ 100\n/);
+  expect(text).toMatch(
+    /held \(ECS deployment of shop\/web in progress[^\n]*\n {6}= \/spec\/action\/forward\/targetGroups\/0\/weight: 10 \S+ 100\n/,
+  );
   expect(text).toMatch(/No changes/);
 
   // A real manifest change during the deployment: planned, with a note on the service; the rule's priority
@@ -171,4 +178,69 @@ it('a Lattice canary: ECS-moved weights are not drift while it runs, a real chan
   const after = await h.run('plan', clone(changed));
   expect(changedIds(after)).toEqual([]);
   expect(after.changes.find((c) => c.id === SERVICE)?.notes).toBeUndefined();
+});
+
+function serviceConnectSet(image: string, desiredCount: number): ManifestDocument[] {
+  return [
+    doc('CloudMapNamespace', { name: 'shop.internal' }, { type: 'HTTP' }),
+    doc(
+      'EcsService',
+      { name: 'orders' },
+      {
+        cluster: 'shop',
+        launchType: 'FARGATE',
+        desiredCount,
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d4e5f60001'] } },
+        deploymentConfiguration: {
+          strategy: 'CANARY',
+          canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 10 },
+        },
+        serviceConnectConfiguration: {
+          enabled: true,
+          namespace: 'shop.internal',
+          services: [{ portName: 'http', clientAliases: [{ port: 80 }] }],
+        },
+        taskDefinition: {
+          family: 'shop-orders',
+          cpu: '256',
+          memory: '512',
+          networkMode: 'awsvpc',
+          requiresCompatibilities: ['FARGATE'],
+          containerDefinitions: [
+            {
+              name: 'app',
+              image,
+              essential: true,
+              portMappings: [{ name: 'http', containerPort: 8080, appProtocol: 'http' }],
+            },
+          ],
+        },
+      },
+    ),
+  ];
+}
+
+it('a Service Connect canary: nothing ECS moves is drift while it runs, a real change is planned with a note', async () => {
+  const ORDERS = 'EcsService/shop/orders';
+  expect((await h.run('apply', serviceConnectSet('shop/orders:1', 2))).report.errors).toEqual([]);
+  expect(changedIds(await h.run('plan', serviceConnectSet('shop/orders:1', 2)))).toEqual([]);
+  const deploy = await h.run('apply', serviceConnectSet('shop/orders:2', 2));
+  expect(changedIds(deploy)).toEqual([ORDERS]);
+
+  // Mid-canary (10 minutes of bake): two deployments, PRIMARY and ACTIVE, both with a Service Connect config.
+  for (const mode of ['plan', 'drift'] as const) {
+    const during = await h.run(mode, serviceConnectSet('shop/orders:2', 2));
+    expect(during.changes.filter((c) => c.action !== 'unchanged').map((c) => [c.id, c.changes])).toEqual([]);
+    expect(during.report.exitCode).toBe(0);
+  }
+  const planned = await h.run('plan', serviceConnectSet('shop/orders:2', 3));
+  const change = planned.changes.find((c) => c.id === ORDERS);
+  expect(change?.changes.map((f) => [f.path, f.before, f.after])).toEqual([['/spec/service/desiredCount', 2, 3]]);
+  expect(change?.notes?.[0]).toMatch(/^ECS deployment of shop\/orders in progress \(CANARY, .* IN_PROGRESS/);
+  expect(renderText(planned.report)).toMatch(/note: ECS deployment of shop\/orders in progress/);
+
+  clock += 10 * MINUTE;
+  const after = await h.run('plan', serviceConnectSet('shop/orders:2', 2));
+  expect(changedIds(after)).toEqual([]);
+  expect(after.changes.find((c) => c.id === ORDERS)?.notes).toBeUndefined();
 });

@@ -33,7 +33,7 @@ export function deploymentSignal(service: Record<string, unknown>, id: string): 
     topic: DEPLOYMENT_TOPIC,
     arn,
     inProgress: true,
-    reason: `ECS deployment of ${id.split('/').slice(1).join('/')} in progress (${moving}): changing the service or its task definition now starts a deployment that supersedes it`,
+    reason: `ECS deployment of ${id.split('/').slice(1).join('/')} in progress (${moving}): an update that changes its task definition, Service Connect or Lattice configuration starts a new deployment that supersedes it`,
     detail: {},
   };
 }
