@@ -9,6 +9,7 @@ export interface EngineContextOptions {
   state: StackState;
   concurrency?: number;
   progress?: (message: string) => void;
+  progressItem?: (key: string, line: string, done: boolean) => void;
   wait?: boolean;
   pollMillis?: number;
   waitTimeoutMillis?: number;
@@ -84,6 +85,7 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     updateGeneration: stateGeneration,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     progress: options.progress ?? (() => undefined),
+    ...(options.progressItem ? { progressItem: options.progressItem } : {}),
     wait: options.wait ?? false,
     pollMillis: options.pollMillis ?? 15000,
     waitTimeoutMillis: options.waitTimeoutMillis ?? 30 * 60 * 1000,

@@ -53,6 +53,11 @@ export interface KindContext {
   /** Upper bound of concurrent calls one kind makes while observing. */
   concurrency: number;
   progress(message: string): void;
+  /**
+   * Progress of one item that changes in place (a service's deployment while `--wait` follows it): the latest line
+   * per key; `done` once it settled. Without it, kinds send changed lines to `progress`.
+   */
+  progressItem?(key: string, line: string, done: boolean): void;
   /** Wait for long-running writes (ECS deployments) to finish. */
   wait: boolean;
   /** Poll interval for waits, ms (tests shorten it). */
