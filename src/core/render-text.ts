@@ -106,7 +106,9 @@ function resourceLines(
   for (const reason of reasons) {
     lines.push(paint('dim', `    held (${reason}):`));
     for (const f of (r.held ?? []).filter((x) => x.reason === reason)) {
-      lines.push(paint('dim', `      = ${f.path}: ${formatValue(f.before, max)} ${ARROW} ${formatValue(f.after, max)}`));
+      lines.push(
+        paint('dim', `      = ${f.path}: ${formatValue(f.before, max)} ${ARROW} ${formatValue(f.after, max)}`),
+      );
     }
   }
   if (r.attribution) {

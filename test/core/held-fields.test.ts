@@ -31,7 +31,7 @@ const HOLD: ControllerHold = {
 };
 
 function held(spec: unknown, holds: ControllerHold[] = [HOLD]): ActualResource {
-  return { ...actual(ref, spec, { stack: STACK }), arn: ARN, heldBy: holds };
+  return { ...actual(ref, spec), arn: ARN, heldBy: holds };
 }
 
 describe('the diff and held fields', () => {
