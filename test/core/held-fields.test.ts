@@ -5,6 +5,7 @@
  * that produce and read the holds (an ECS deployment in DescribeServices' answer, a Lattice rule's weights).
  */
 import { diffResources, withHeldValues } from '../../src/core/diff';
+import { buildReport, renderMarkdown, renderText } from '../../src/core/report';
 import type { ActualResource, ControllerHold } from '../../src/core/model';
 import { TRAFFIC_WEIGHTS_TOPIC, type ControllerSignal } from '../../src/kinds/kind';
 import { deploymentHolds, deploymentInProgress, deploymentSignal } from '../../src/kinds/ecs-service/deployment-state';
@@ -104,6 +105,27 @@ describe('the diff and held fields', () => {
     // The desired resource itself is left as it was.
     expect(d.spec).toEqual(rule(100, 0, 20));
     expect(withHeldValues(d, held(rule(10, 90), []))).toBe(d);
+  });
+});
+
+describe('reports of held fields', () => {
+  it('text and Markdown list a resource with held fields under its holder, and count it unchanged', () => {
+    const d = desired(ref, rule(100, 0));
+    const changes = diffResources({
+      desired: [d],
+      actual: [held(rule(10, 90))],
+      state: appliedState([d]),
+      stack: STACK,
+    });
+    const report = buildReport({ stack: STACK, mode: 'plan', generatedAt: '2026-12-02T00:00:00Z', changes });
+    expect(report.exitCode).toBe(0);
+    expect(report.summary.byAction.unchanged).toBe(1);
+    const text = renderText(report);
+    expect(text).toContain('No changes. AWS matches the manifests.');
+    expect(text).toContain(`    held (${HOLD.reason}):\n      = /spec/action/forward/targetGroups/0/weight: 10`);
+    const md = renderMarkdown(report);
+    expect(md).toContain(`Held (${HOLD.reason}):`);
+    expect(md).toContain('| `/spec/action/forward/targetGroups/1/weight` | `90` | `0` |');
   });
 });
 
