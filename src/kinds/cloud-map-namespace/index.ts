@@ -29,6 +29,7 @@ import { API_VERSION, type ManifestDocument, type ResourceRef, resourceId } from
 import type { Kind, KindContext, ObserveScope, WriteResult } from '../kind';
 import { getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
 import { documentSchema } from './schema';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'CloudMapNamespace';
 /** Cloud Map's SOA TTL when none is given (seconds). */
@@ -137,6 +138,13 @@ export const cloudMapNamespaceKind: Kind = {
     if (eventSource !== 'servicediscovery.amazonaws.com') return [];
     const n = p['Name'];
     return n ? [`${KIND}/${n}`] : [];
+  },
+  writeCalls: {
+    'servicediscovery.amazonaws.com': [
+      ...crudCalls('HttpNamespace', ['Create', 'Update']),
+      ...crudCalls('PrivateDnsNamespace', ['Create', 'Update']),
+      'DeleteNamespace',
+    ],
   },
 
   toApi: (doc) => doc.spec,

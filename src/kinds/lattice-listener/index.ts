@@ -10,17 +10,21 @@ import {
   type RuleAction,
   UpdateListenerCommand,
 } from '@aws-sdk/client-vpc-lattice';
-import type { Kind } from '../kind';
+import type { ActualResource } from '../../core/model';
+import type { ControllerSignal, Kind } from '../kind';
 import { defaultListenerPort, normalizeAction } from '../shared/lattice-defaults';
-import { heldWeights, actionFromApi, actionToApi, checkAction, forwardReferences } from '../shared/lattice-forward';
+import { actionFromApi, actionToApi, checkAction, forwardReferences, heldWeights } from '../shared/lattice-forward';
 import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime, latticeTopology } from '../shared/lattice-kind';
 import { getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
+import { changeListenerWeights } from './console-change';
 
 const KIND = 'LatticeListener';
 
-export const latticeListenerKind: Kind = {
-  ...createLatticeKind({
+export const latticeListenerKind: Kind = Object.assign(
+  createLatticeKind({
     kind: KIND,
+    writeCalls: crudCalls('Listener'),
     parentKind: 'LatticeService',
     fields: [
       { field: 'service', slot: 'mesh', target: 'LatticeService', relation: 'contains' },
@@ -117,9 +121,13 @@ export const latticeListenerKind: Kind = {
       },
     },
   }),
-  // The weights an ECS blue/green, linear or canary deployment moves on this listener's default action (advancedConfiguration).
-  heldBy: (actual, signals) => heldWeights(actual, signals, '/spec/defaultAction'),
-};
+  {
+    consoleChange: changeListenerWeights,
+    // The weights an ECS deployment moves on this listener's default action (advancedConfiguration names it).
+    heldBy: (actual: ActualResource, signals: readonly ControllerSignal[]) =>
+      heldWeights(actual, signals, '/spec/defaultAction'),
+  },
+);
 
 function getPathSafe(spec: unknown, key: string): unknown {
   return isRecord(spec) ? spec[key] : undefined;

@@ -12,12 +12,14 @@ import {
   type RuleMatch,
   UpdateRuleCommand,
 } from '@aws-sdk/client-vpc-lattice';
-import type { Kind } from '../kind';
+import type { ActualResource } from '../../core/model';
+import type { ControllerSignal, Kind } from '../kind';
 import { normalizeAction } from '../shared/lattice-defaults';
-import { heldWeights, actionFromApi, actionToApi, checkAction, forwardReferences } from '../shared/lattice-forward';
+import { actionFromApi, actionToApi, checkAction, forwardReferences, heldWeights } from '../shared/lattice-forward';
 import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime, latticeTopology } from '../shared/lattice-kind';
 import { pointerTouches } from '../../core/pointer';
 import { asArray, clone, getPath, getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeRule';
 /** Rules per listener besides the default one: 5 in the English quota page (10 in others; unverified). */
@@ -56,9 +58,10 @@ function describeMatch(spec: unknown): string[] {
   return lines;
 }
 
-export const latticeRuleKind: Kind = {
-  ...createLatticeKind({
+export const latticeRuleKind: Kind = Object.assign(
+  createLatticeKind({
     kind: KIND,
+    writeCalls: [...crudCalls('Rule'), 'BatchUpdateRule'],
     parentKind: 'LatticeListener',
     fields: [
       { field: 'service', slot: 'mesh', target: 'LatticeService' },
@@ -218,9 +221,12 @@ export const latticeRuleKind: Kind = {
       },
     },
   }),
-  // The weights an ECS blue/green, linear or canary deployment moves on this rule (advancedConfiguration).
-  heldBy: (actual, signals) => heldWeights(actual, signals, '/spec/action'),
-};
+  {
+    // The weights an ECS blue/green, linear or canary deployment moves on this rule (advancedConfiguration).
+    heldBy: (actual: ActualResource, signals: readonly ControllerSignal[]) =>
+      heldWeights(actual, signals, '/spec/action'),
+  },
+);
 
 /** A rule ARN's service and listener ARNs. */
 export function arnsOfRule(arn: string): [string, string] {
