@@ -8,6 +8,8 @@
 import * as vl from '@aws-sdk/client-vpc-lattice';
 import type { ManifestDocument } from '../../src/core/types';
 import { renderText } from '../../src/core/report';
+import { validateFiles } from '../../src/manifest/validate';
+import { stringify } from 'yaml';
 import { type Harness, changedIds, clone, startHarness } from './harness';
 
 const MINUTE = 60_000;
@@ -243,4 +245,38 @@ it('a Service Connect canary: nothing ECS moves is drift while it runs, a real c
   const after = await h.run('plan', serviceConnectSet('shop/orders:2', 2));
   expect(changedIds(after)).toEqual([]);
   expect(after.changes.find((c) => c.id === ORDERS)?.notes).toBeUndefined();
+});
+
+/** The documents as `meshward validate` reads them from a file. */
+function validate(docs: ManifestDocument[]): ReturnType<typeof validateFiles> {
+  return validateFiles([
+    { name: 'web.yaml', bytes: new TextEncoder().encode(docs.map((d) => stringify(d)).join('---\n')) },
+  ]);
+}
+
+it('the sets validate as written', () => {
+  expect(validate(manifests('shop/web:1.0.0')).issues).toEqual([]);
+  expect(validate(serviceConnectSet('shop/orders:1', 2)).issues).toEqual([]);
+});
+
+it('refuses a production rule that does not forward to both target groups ECS shifts between', () => {
+  const docs = manifests('shop/web:1.0.0');
+  const ruleDoc = docs.find((d) => d.kind === 'LatticeRule');
+  if (ruleDoc) ruleDoc.spec['action'] = { forward: { targetGroups: [{ targetGroupIdentifier: 'web-blue' }] } };
+  expect(validate(docs).issues.map((i) => [i.code, i.pointer, i.message])).toEqual([
+    [
+      'ADVANCED_CONFIGURATION',
+      '/spec/vpcLatticeConfigurations/0/advancedConfiguration/productionListenerRule',
+      'web/http/production must forward to both web-blue and web-green (ECS moves traffic between them by their weights): it does not name web-green',
+    ],
+  ]);
+  // An undeclared rule is a dangling reference.
+  const svc = docs.find((d) => d.kind === 'EcsService');
+  const advanced = (svc?.spec['vpcLatticeConfigurations'] as { advancedConfiguration: Record<string, string> }[])[0]
+    ?.advancedConfiguration;
+  if (advanced) advanced['testListenerRule'] = 'web/http/test';
+  expect(validate(docs).issues.map((i) => [i.code, i.pointer])).toContainEqual([
+    'DANGLING_REFERENCE',
+    '/spec/vpcLatticeConfigurations/0/advancedConfiguration/testListenerRule',
+  ]);
 });

@@ -93,6 +93,7 @@ function check(checker: SemanticChecker): void {
         `portName "${portName}" names no port mapping of the task definition (${[...ports].join(', ') || 'it has no named port mappings'})`,
       );
     }
+    checkAdvanced(checker, raw, i);
     const key = `${getString(raw, 'targetGroupArn') ?? ''}/${portName}`;
     if (seen.has(key))
       checker.report(`/spec/${MEMBER}/${i}`, 'DUPLICATE_RESOURCE', `the same target group and port twice`);
@@ -145,6 +146,36 @@ async function signalWeights(
         : `ECS owns the weights of ${targetGroups.map((t) => t.name).join(' and ')} on the ${member} of ${who}: every deployment moves them, and leaves production on the group of the new revision`,
       detail: { targetGroups },
     });
+  }
+}
+
+/**
+ * ECS shifts traffic between the two target groups on the rules advancedConfiguration names, by their weights in the
+ * rule's forward action: a declared rule must forward to both, or every apply would take the alternate group out
+ * of the rule under ECS's feet (meshward writes the rule's target groups; ECS only their weights).
+ */
+function checkAdvanced(checker: SemanticChecker, raw: unknown, i: number): void {
+  const advanced = isRecord(raw) ? advancedOf(raw) : undefined;
+  if (!advanced) return;
+  const groups = [getString(raw, 'targetGroupArn'), getString(advanced, 'alternateTargetGroupArn')];
+  for (const member of RULE_MEMBERS) {
+    const ref = listenerRuleRef(getString(advanced, member) ?? '');
+    const found = ref ? checker.find(ref) : undefined;
+    if (!ref || !found) continue;
+    const action = ref.kind === RULE_KIND ? 'action' : 'defaultAction';
+    const named = new Set(
+      asArray(getPath(found.doc.spec, action, 'forward', 'targetGroups')).map((g) =>
+        getString(g, 'targetGroupIdentifier'),
+      ),
+    );
+    const missing = groups.filter((g): g is string => g !== undefined && !named.has(g));
+    if (missing.length > 0) {
+      checker.report(
+        `/spec/${MEMBER}/${i}/${ADVANCED}/${member}`,
+        'ADVANCED_CONFIGURATION',
+        `${String(advanced[member])} must forward to both ${groups.filter(Boolean).join(' and ')} (ECS moves traffic between them by their weights): it does not name ${missing.join(', ')}`,
+      );
+    }
   }
 }
 
