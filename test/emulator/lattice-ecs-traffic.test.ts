@@ -178,3 +178,40 @@ it('moves the production and test rule weights step by step, alternating the two
   const sd = await client.send(new ecs.ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' }));
   expect(sd.serviceDeployments?.[0]?.status).toBe('SUCCESSFUL');
 });
+
+it('a LINEAR deployment moves the weights once per step; a rollback gives production back to the old group', async () => {
+  emu.reset();
+  const f = await fixture();
+  await client.send(
+    new ecs.UpdateServiceCommand({
+      cluster: 'prod',
+      service: 'web',
+      deploymentConfiguration: {
+        strategy: 'LINEAR',
+        linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 2 },
+      },
+    }),
+  );
+  expect(await weights(f, f.rule.id)).toEqual({ blue: 0, green: 100 });
+  await deploy('web:2');
+  const seen: Record<string, number | undefined>[] = [await weights(f, f.rule.id)];
+  for (let i = 0; i < 3; i += 1) {
+    clock += 2 * MINUTE;
+    seen.push(await weights(f, f.rule.id));
+  }
+  expect(seen).toEqual([
+    { blue: 25, green: 75 },
+    { blue: 50, green: 50 },
+    { blue: 75, green: 25 },
+    { blue: 100, green: 0 },
+  ]);
+
+  // The next deployment goes to green; stopped with ROLLBACK mid-way, production returns to blue.
+  await deploy('web:3');
+  expect(await weights(f, f.rule.id)).toEqual({ blue: 75, green: 25 });
+  const [current] =
+    (await client.send(new ecs.ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' })))
+      .serviceDeployments ?? [];
+  await client.send(new ecs.StopServiceDeploymentCommand({ serviceDeploymentArn: current?.serviceDeploymentArn }));
+  expect(await weights(f, f.rule.id)).toEqual({ blue: 100, green: 0 });
+});
