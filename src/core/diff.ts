@@ -207,7 +207,10 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
   }
   const applied = input.state.applied[desired.id];
   if (changes.length === 0) return { ...base, action: 'unchanged', cause: 'none', changes, ...heldPart };
-  const notes = (actual.heldBy ?? []).filter((h) => h.inProgress).map((h) => h.reason);
+  // An in-progress holder is a note on a real change, unless its held fields already say so.
+  const notes = (actual.heldBy ?? [])
+    .filter((h) => h.inProgress && !held.some((f) => f.reason === h.reason))
+    .map((h) => h.reason);
   // What an interrupted run wrote differs from the last record because of meshward, not of someone in AWS.
   const interrupted = interruptedWrite(desired.id, input);
   const pending = applied === undefined || applied.digest !== desired.digest || interrupted !== undefined;

@@ -74,7 +74,18 @@ describe('the diff and held fields', () => {
     });
     expect(change).toMatchObject({ action: 'update', cause: 'pending' });
     expect(change?.changes).toEqual([{ path: '/spec/priority', before: 10, after: 20 }]);
-    expect(change?.notes).toEqual([HOLD.reason]);
+    // The held weights say who holds them; no note repeats it.
+    expect(change?.held).toHaveLength(2);
+    expect(change?.notes).toBeUndefined();
+    // With nothing held differing, the holder at work is a note on the change.
+    const [noted] = diffResources({
+      desired: [d],
+      actual: [held(rule(100, 0))],
+      state: appliedState([before]),
+      stack: STACK,
+    });
+    expect(noted?.held).toBeUndefined();
+    expect(noted?.notes).toEqual([HOLD.reason]);
     // A holder that is not moving anything now (between deployments) is no note.
     const [quiet] = diffResources({
       desired: [d],
