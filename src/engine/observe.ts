@@ -73,9 +73,23 @@ export async function observe(
   }
   const all = [...byKind.values()].flat();
   applyHolds(ctx, all, signals.done(), registry);
+  rememberHeld(ctx, all);
   ctx.progress(`observed ${all.length} resource${all.length === 1 ? '' : 's'}`);
   for (const a of all) ctx.rememberArn(a.id, a.arn);
   return all;
+}
+
+/** versionCache key: the resource had fields another controller holds at the last full observe. */
+export function heldMarker(arn: string): string {
+  return `meshward:held:${arn}`;
+}
+
+/** Which resources another controller holds fields of, for event-scoped runs (observeIds) to know. */
+function rememberHeld(ctx: EngineContext, all: readonly ActualResource[]): void {
+  for (const a of all) {
+    if (a.heldBy?.some((h) => h.pointers.length > 0)) ctx.cache[heldMarker(a.arn)] = { version: 0, data: a.id };
+    else delete ctx.cache[heldMarker(a.arn)];
+  }
 }
 
 /** Collects the signals kinds send while observing (KindContext.signal), until `done`. */
@@ -158,8 +172,12 @@ export async function observeIds(
   const signals = collectSignals(ctx);
   const found = await Promise.all(reads.map(({ ref, read }) => read(ctx, ref)));
   const all = found.filter((a): a is ActualResource => a !== undefined);
-  // Only what this event read can signal: a rule read without its ECS service is compared in full.
   applyHolds(ctx, all, signals.done(), registry);
+  // A resource read without what holds its fields (a rule without its ECS service: ECS's own UpdateRule is such an
+  // event) would be compared in full and its held fields written back: the full observe sees its holder.
+  if (all.some((a) => ctx.cache[heldMarker(a.arn)] !== undefined && !a.heldBy?.some((h) => h.pointers.length > 0))) {
+    return undefined;
+  }
   for (const a of all) ctx.rememberArn(a.id, a.arn);
   return all;
 }

@@ -136,6 +136,9 @@ it('a Lattice canary: ECS-moved weights are not drift while it runs, a real chan
   const deploy = await h.run('apply', manifests('shop/web:1.1.0'));
   expect(deploy.report.errors).toEqual([]);
   expect(changedIds(deploy)).toEqual([SERVICE]);
+  // Remembered for event-scoped runs: the rule's weights are held (held-event-scope.test.ts).
+  const arnOfRule = deploy.actual.find((a) => a.id === RULE)?.arn ?? '';
+  expect(deploy.state.versionCache[`meshward:held:${arnOfRule}`]?.data).toBe(RULE);
   expect(await ruleWeights()).toEqual({ 'web-blue': 10, 'web-green': 90 });
 
   for (const mode of ['plan', 'drift'] as const) {
@@ -150,6 +153,13 @@ it('a Lattice canary: ECS-moved weights are not drift while it runs, a real chan
     const rule = during.changes.find((c) => c.id === RULE);
     expect(rule?.held?.[0]?.reason).toMatch(/^ECS deployment of shop\/web in progress \(CANARY.*moves the weights/);
   }
+  // ECS's own UpdateRule is a CloudTrail event for the rule: an event-scoped run that read the rule alone would see
+  // the weights as drift, so it reads everything (the service with the deployment) instead, and writes nothing.
+  const scoped = await h.run('apply', manifests('shop/web:1.1.0'), { only: [RULE] });
+  expect(scoped.scoped).toBeFalsy();
+  expect(changedIds(scoped)).toEqual([]);
+  expect(scoped.results.filter((r) => r.outcome !== 'unchanged')).toEqual([]);
+  expect(await ruleWeights()).toEqual({ 'web-blue': 10, 'web-green': 90 });
   const text = renderText((await h.run('plan', manifests('shop/web:1.1.0'), { includeUnchanged: true })).report);
   expect(text).toMatch(
     /held \(ECS deployment of shop\/web in progress[^\n]*\n {6}= \/spec\/action\/forward\/targetGroups\/0\/weight: 10 \S+ 100\n/,
