@@ -44,6 +44,7 @@ export function toJsonReport(report: Report): JsonReport {
     resources: report.resources,
     guards: report.guards,
     errors: report.errors,
+    ...(report.warnings !== undefined ? { warnings: report.warnings } : {}),
     ...(report.apiCalls !== undefined ? { apiCalls: report.apiCalls } : {}),
     ...(report.driftFingerprint !== undefined ? { driftFingerprint: report.driftFingerprint } : {}),
   });

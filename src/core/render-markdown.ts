@@ -56,6 +56,8 @@ export function renderMarkdown(untrusted: Report, options: MarkdownOptions = {})
   }
   head.push('');
   for (const e of report.errors) head.push(`> [!CAUTION]`, `> **${escapeText(e.code)}**: ${escapeText(e.message)}`, '');
+  for (const w of report.warnings ?? [])
+    head.push(`> [!NOTE]`, `> **${escapeText(w.code)}**: ${escapeText(w.message)}`, '');
   for (const g of report.guards) {
     head.push('> [!WARNING]', `> **Refused (${g.code})**: ${escapeText(g.message)}`, '');
   }

@@ -52,6 +52,7 @@ export function renderText(untrusted: Report, options: TextOptions = {}): string
   const max = options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
   const lines: string[] = [paint('bold', header(report))];
   for (const error of report.errors) lines.push(paint('red', `error ${error.code}: ${error.message}`));
+  for (const w of report.warnings ?? []) lines.push(paint('yellow', `warning ${w.code}: ${w.message}`));
   const shown = report.resources.filter(
     (r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error || (r.held?.length ?? 0) > 0,
   );

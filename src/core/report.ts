@@ -92,6 +92,8 @@ export interface Report {
   apiCalls?: Record<string, number>;
   /** Errors that stopped the run or invalid input (exit 1). */
   errors: { code: string; message: string }[];
+  /** What the run could not check and went on without (a preflight read denied); no effect on the exit code. */
+  warnings?: { code: string; message: string }[];
   /** See fingerprint.ts; undefined when nothing drifted. */
   driftFingerprint?: string;
   exitCode: ExitCode;
@@ -113,6 +115,7 @@ export interface BuildReportInput {
   attribution?: Readonly<Record<string, Attribution>>;
   apiCalls?: Record<string, number>;
   errors?: readonly { code: string; message: string }[];
+  warnings?: readonly { code: string; message: string }[];
   /** List unchanged resources too (they are always counted). */
   includeUnchanged?: boolean;
 }
@@ -161,6 +164,7 @@ export function buildReport(input: BuildReportInput): Report {
     guards: [...(input.plan?.refusals ?? [])],
     ...(input.apiCalls ? { apiCalls: sortedRecord(input.apiCalls) } : {}),
     errors: [...(input.errors ?? [])],
+    ...(input.warnings && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
   };
   // Specs and error messages can carry anything (a webhook URL in an ECS environment variable): every string in a
   // report is redacted once here, and renderers redact their output again.

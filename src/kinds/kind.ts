@@ -183,6 +183,13 @@ export interface TopologyStyle {
   role: TopologyRole;
   /** Scope key whose value groups the drawing into frames ('mesh', 'cluster'). */
   groupBy: string;
+  /** The word in labels and the legend, when the role's word (router, node...) is not the backend's own. */
+  noun?: string;
+  /**
+   * Drawn as an edge, not a box: from the resource's first reference to its second (a Lattice service network's
+   * association with a service is the arrow network -> service).
+   */
+  asEdge?: TopologyRelation;
   /** Lines under the name (a route's match conditions), from the manifest's spec. Pure. */
   details?(spec: unknown): string[];
 }
@@ -191,6 +198,18 @@ export interface TopologyStyle {
 export interface InfrastructureNeed {
   type: 'ecs-cluster' | 'cloud-map-namespace';
   name: string;
+}
+
+/**
+ * Something outside meshward that a document names by ARN and that AWS must already have when the resource is
+ * written (an ELB target group, an IAM role): the preflight looks each one up before any write, so a typo in an ARN
+ * fails the plan instead of the CreateService half way through an apply.
+ */
+export interface Prerequisite {
+  type: 'elb-target-group' | 'elb-listener' | 'elb-listener-rule' | 'iam-role';
+  arn: string;
+  /** JSON pointer into the document where the ARN is written (`/spec/loadBalancers/0/targetGroupArn`). */
+  pointer: string;
 }
 
 /** The data half of a kind: what it is called, where it lives, what it names. Pure, no SDK. */
@@ -223,6 +242,8 @@ export interface KindIdentity {
   inExport?(ref: ResourceRef, doc: ManifestDocument, scopes: Readonly<Record<string, readonly string[]>>): boolean;
   /** Account infrastructure the document assumes. */
   infrastructure?(doc: ManifestDocument): InfrastructureNeed[];
+  /** Resources outside meshward the document names by ARN (target groups, roles): the preflight checks them. Pure. */
+  prerequisites?(doc: ManifestDocument): Prerequisite[];
   /** Infrastructure this resource is (a declared Cloud Map namespace): not to be seeded for others. */
   provides?(ref: ResourceRef): InfrastructureNeed[];
   /**

@@ -5,6 +5,7 @@
  */
 import {
   ListNamespacesCommand,
+  ListTagsForResourceCommand,
   TagResourceCommand,
   CreateHttpNamespaceCommand,
 } from '@aws-sdk/client-servicediscovery';
@@ -54,12 +55,19 @@ describe('CloudMapNamespace', () => {
     await h
       .consoleClients()
       .cloudMap.send(new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: 'team', Value: 'x' }] }));
-    const drift = await h.run('drift', docs);
+    // Tags are not in ListNamespaces and a namespace has no version: they are cached like App Mesh's and Lattice's
+    // and read again when the cache expires (here at once).
+    const drift = await h.run('drift', docs, { cacheMaxAgeMillis: 0 });
     expect(
       drift.changes.filter((c) => c.action !== 'unchanged').map((c) => [c.id, c.cause, c.changes.map((f) => f.path)]),
     ).toEqual([['CloudMapNamespace/billing.internal', 'drift', ['/tags/team']]]);
-    await h.run('apply', docs);
+    await h.run('apply', docs, { cacheMaxAgeMillis: 0 });
+    const tags = await h.clients.cloudMap.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
+    expect(tags.Tags?.find((t) => t.Key === 'team')?.Value).toBe('platform');
     expect((await h.run('plan', docs)).changes.filter((c) => c.action !== 'unchanged')).toEqual([]);
+    expect(
+      (await h.run('plan', docs, { cacheMaxAgeMillis: 0 })).changes.filter((c) => c.action !== 'unchanged'),
+    ).toEqual([]);
   });
 
   it('leaves a same-named namespace it does not own alone, and prunes its own', async () => {

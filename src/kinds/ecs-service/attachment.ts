@@ -5,7 +5,14 @@
  * The core calls every registered attachment at fixed points and knows none of them; src/kinds/README.md has the
  * contract in prose.
  */
-import type { InfrastructureNeed, KindContext, SemanticChecker, SpecReference, ConvertContext } from '../kind';
+import type {
+  InfrastructureNeed,
+  KindContext,
+  Prerequisite,
+  SemanticChecker,
+  SpecReference,
+  ConvertContext,
+} from '../kind';
 import type { FieldChange, ResourceChange } from '../../core/model';
 import type { ManifestDocument, ResourceRef } from '../../core/types';
 
@@ -74,6 +81,8 @@ export interface EcsAttachment {
   redeploysUsers?(change: ResourceChange, desired: EcsComparable): string | undefined;
   /** Account infrastructure the member assumes. */
   infrastructure?(doc: ManifestDocument): InfrastructureNeed[];
+  /** ARNs outside meshward the member names (kind.prerequisites), pointers under `/spec/<member>`. */
+  prerequisites?(doc: ManifestDocument): Prerequisite[];
   /** Whether an exported service belongs to the export's scope (`--mesh shop`). */
   inExport?(member: Record<string, unknown>, scopes: Readonly<Record<string, readonly string[]>>): boolean;
 }

@@ -35,6 +35,7 @@ import type { ConvertContext, Kind, KindContext, KindIdentity, ObserveScope, Wri
 import { clone, deepEqual, getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
 import type { EcsAttachment, EcsComparable } from './attachment';
 import { ECS_ATTACHMENTS } from './attachments';
+import { corePrerequisites } from './prerequisites';
 import {
   CLOUD_MAP_CLEANUP_PREFIX,
   cloudMapCleanup,
@@ -207,6 +208,10 @@ const identity: KindIdentity = {
   infrastructure: (doc) => [
     { type: 'ecs-cluster', name: str(getPath(doc.spec, 'cluster')) ?? 'default' },
     ...attachmentsOf(doc.spec).flatMap((a) => a.infrastructure?.(doc) ?? []),
+  ],
+  prerequisites: (doc) => [
+    ...corePrerequisites(doc),
+    ...attachmentsOf(doc.spec).flatMap((a) => a.prerequisites?.(doc) ?? []),
   ],
   inExport: (_ref, doc, scopes) =>
     attachmentsOf(doc.spec).some((a) => {

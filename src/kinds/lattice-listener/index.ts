@@ -15,7 +15,7 @@ import type { ControllerSignal, Kind } from '../kind';
 import { defaultListenerPort, normalizeAction } from '../shared/lattice-defaults';
 import { actionFromApi, actionToApi, checkAction, forwardReferences, heldWeights } from '../shared/lattice-forward';
 import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime, latticeTopology } from '../shared/lattice-kind';
-import { getString, isRecord } from '../shared/spec-utils';
+import { getPath, getString, isRecord } from '../shared/spec-utils';
 import { crudCalls } from '../shared/write-calls';
 import { changeListenerWeights } from './console-change';
 
@@ -31,8 +31,9 @@ export const latticeListenerKind: Kind = Object.assign(
       { field: 'name', slot: 'name' },
     ],
     exportFile: 'lattice-listeners.yaml',
-    topology: latticeTopology('router', (spec) => [
-      `${getString(spec, 'protocol') ?? ''}:${String((spec as { port?: number }).port ?? '')}`,
+    topology: latticeTopology('router', 'listener', (spec) => [
+      // The port Lattice uses when the manifest leaves it out (80 for HTTP, 443 for HTTPS and TLS_PASSTHROUGH).
+      `${getString(spec, 'protocol') ?? ''} :${String(getPath(spec, 'port') ?? defaultListenerPort(getString(spec, 'protocol')))}`,
     ]),
     specReferences: (_ref, spec) =>
       forwardReferences(isRecord(spec) ? spec['defaultAction'] : undefined, '/spec/defaultAction'),

@@ -55,6 +55,8 @@ function describeMatch(spec: unknown): string[] {
   }
   const method = getString(http, 'method');
   if (method) lines.push(`method ${method}`);
+  const priority = getPath(spec, 'priority');
+  if (typeof priority === 'number') lines.push(`priority ${priority}`);
   return lines;
 }
 
@@ -69,7 +71,7 @@ export const latticeRuleKind: Kind = Object.assign(
       { field: 'name', slot: 'name' },
     ],
     exportFile: 'lattice-rules.yaml',
-    topology: latticeTopology('route', describeMatch),
+    topology: latticeTopology('route', 'rule', describeMatch),
     specReferences: (_ref, spec) => forwardReferences(isRecord(spec) ? spec['action'] : undefined, '/spec/action'),
     check(checker) {
       const doc = checker.loaded.doc;

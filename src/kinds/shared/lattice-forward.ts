@@ -12,6 +12,7 @@ import {
   TRAFFIC_WEIGHTS_TOPIC,
 } from '../kind';
 import { targetGroupArn, targetGroupName } from './lattice-kind';
+import { WEIGHT_ALONE, WEIGHT_WITH_SEVERAL } from './lattice-defaults';
 import { asArray, clone, getPath, getString, isRecord } from './spec-utils';
 
 export const TARGET_GROUP_KIND = 'LatticeTargetGroup';
@@ -25,13 +26,24 @@ export function forwardNames(action: unknown, base: string): { pointer: string; 
 }
 
 export function forwardReferences(action: unknown, base: string): SpecReference[] {
-  return forwardNames(action, base).map(({ pointer, name }) => ({
-    pointer,
-    target: { kind: TARGET_GROUP_KIND, name },
-    // Lattice refuses to delete a target group a listener or rule forwards to (ConflictException).
-    holds: true,
-    relation: 'weighted',
-  }));
+  const groups = asArray(getPath(action, 'forward', 'targetGroups'));
+  return groups.flatMap((g, i) => {
+    const name = getString(g, 'targetGroupIdentifier');
+    if (!name) return [];
+    // The weight as Lattice applies it (a lone group's missing weight is 100, else 1): the graph labels the edge.
+    const written = getPath(g, 'weight');
+    const weight = typeof written === 'number' ? written : groups.length === 1 ? WEIGHT_ALONE : WEIGHT_WITH_SEVERAL;
+    return [
+      {
+        pointer: `${base}/forward/targetGroups/${i}/targetGroupIdentifier`,
+        target: { kind: TARGET_GROUP_KIND, name },
+        // Lattice refuses to delete a target group a listener or rule forwards to (ConflictException).
+        holds: true,
+        relation: 'weighted' as const,
+        label: String(weight),
+      },
+    ];
+  });
 }
 
 async function mapAction(action: unknown, f: (id: string) => Promise<string>): Promise<unknown> {

@@ -11,6 +11,7 @@ import type { ResourceRef } from '../../../../core/types';
 import { resourceId } from '../../../../core/types';
 import { type KindContext, type SemanticChecker, type SpecReference, TRAFFIC_WEIGHTS_TOPIC } from '../../../kind';
 import { arnOrFail, targetGroupArn, targetGroupName } from '../../../shared/lattice-kind';
+import { prerequisitesOf } from '../../../shared/prerequisite';
 import { asArray, clone, getPath, getString, isRecord } from '../../../shared/spec-utils';
 import type { EcsAttachment, EcsComparable } from '../../attachment';
 import { deploymentInProgress } from '../../deployment-state';
@@ -279,5 +280,11 @@ export const vpcLatticeAttachment: EcsAttachment = {
   },
 
   // Exported with a service network (export --lattice-network ... --cluster ...).
+  // The ECS infrastructure role that registers the tasks in the target groups (the groups themselves are Lattice's,
+  // declared or named by ARN, not ELB prerequisites).
+  prerequisites: (doc) =>
+    prerequisitesOf(
+      asArray(doc.spec[MEMBER]).map((c, i) => [getPath(c, 'roleArn'), `/spec/${MEMBER}/${i}/roleArn`] as const),
+    ),
   inExport: (_member, scopes) => (scopes['serviceNetwork'] ?? []).length > 0,
 };
