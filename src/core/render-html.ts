@@ -189,7 +189,8 @@ function resourceSection(r: ReportResource, anchor: string, max: number): string
     out.push(
       `<p class="note">Declared in <code>${xml(`${r.source.file}:${r.source.line}:${r.source.column}`)}</code></p>`,
     );
-  if (r.skippedReason !== undefined) out.push(`<p class="note">Skipped: ${xml(r.skippedReason)}</p>`);
+  if (r.skippedReason !== undefined)
+    out.push(`<p class="note">${r.blockedBy !== undefined ? 'Blocked' : 'Skipped'}: ${xml(r.skippedReason)}</p>`);
   if (r.error)
     out.push(
       `<p class="note error"><strong>Error</strong> <code>${xml(r.error.code)}</code>: ${xml(r.error.message)}</p>`,

@@ -85,7 +85,7 @@ export function renderMarkdown(untrusted: Report, options: MarkdownOptions = {})
 function resourceBlock(r: ReportResource, maxValue: number, maxFields: number): string {
   const cause = causeLabel(r.cause, r.alsoDrifted);
   const lines = [
-    `<details><summary><code>${html(`${ACTION_SYMBOL[r.action]} ${r.id}`)}</code> ${r.action} · ${html(cause)}${r.outcome !== undefined ? ` · ${r.outcome}` : ''}</summary>`,
+    `<details><summary><code>${html(`${ACTION_SYMBOL[r.action]} ${r.id}`)}</code> ${r.action} · ${html(cause)}${r.blockedBy !== undefined && r.outcome === undefined ? ' · blocked' : ''}${r.outcome !== undefined ? ` · ${r.outcome}` : ''}</summary>`,
     '',
   ];
   if (r.reason !== undefined) lines.push(escapeText(r.reason), '');
@@ -116,7 +116,8 @@ function resourceBlock(r: ReportResource, maxValue: number, maxFields: number): 
     lines.push(`${CHANGED_BY[0]?.toUpperCase() ?? ''}${CHANGED_BY.slice(1)} ${code(by.identity)}${details}`, '');
   }
   if (r.source) lines.push(`Declared in ${code(`${r.source.file}:${r.source.line}:${r.source.column}`)}`, '');
-  if (r.skippedReason !== undefined) lines.push(`Skipped: ${escapeText(r.skippedReason)}`, '');
+  if (r.skippedReason !== undefined)
+    lines.push(`${r.blockedBy !== undefined ? '**Blocked**' : 'Skipped'}: ${escapeText(r.skippedReason)}`, '');
   if (r.error) lines.push(`**Error** ${code(r.error.code)}: ${escapeText(r.error.message)}`, '');
   lines.push('</details>', '');
   return `${lines.join('\n')}\n`;

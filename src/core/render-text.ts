@@ -87,7 +87,8 @@ function resourceLines(
   maxCreateFields: number,
 ): string[] {
   const color = ACTION_COLOR[r.action];
-  const title = `${ACTION_SYMBOL[r.action]} ${r.id}  (${causeLabel(r.cause, r.alsoDrifted)})`;
+  const held = r.blockedBy !== undefined ? `  blocked by ${r.blockedBy}` : '';
+  const title = `${ACTION_SYMBOL[r.action]} ${r.id}  (${causeLabel(r.cause, r.alsoDrifted)})${held}`;
   const lines = [paint(color, title)];
   if (r.reason !== undefined) lines.push(`    ${r.reason}`);
   const fields = r.action === 'create' ? r.changes.slice(0, maxCreateFields) : r.changes;
@@ -116,7 +117,13 @@ function resourceLines(
     const by = changedByLine(r.attribution);
     lines.push(`    ${CHANGED_BY} ${by.identity}${by.details !== '' ? ` (${by.details})` : ''}`);
   }
-  if (r.skippedReason !== undefined) lines.push(paint('dim', `    skipped: ${r.skippedReason}`));
+  // A change held back by a conflict says which resource holds it (its reason starts "blocked by").
+  if (r.skippedReason !== undefined)
+    lines.push(
+      r.blockedBy !== undefined
+        ? paint('red', `    ${r.skippedReason}`)
+        : paint('dim', `    skipped: ${r.skippedReason}`),
+    );
   if (r.outcome !== undefined) lines.push(`    => ${describeOutcome(r)} (${r.outcome})`);
   if (r.error) lines.push(paint('red', `    error ${r.error.code}: ${r.error.message}`));
   return lines;

@@ -56,6 +56,11 @@ export interface ReportResource {
   outcome?: ApplyOutcome;
   /** Why the plan will not (or did not) make this change: "prune is off", a guard... */
   skippedReason?: string;
+  /**
+   * The resource not managed by this stack that holds this change back: it would live in or point at it (or, for a
+   * delete, it still points at this one). `skippedReason` (plan) or `error` (apply) says through which resource.
+   */
+  blockedBy?: string;
   error?: { code: string; message: string };
 }
 
@@ -74,6 +79,8 @@ export interface ReportSummary {
    * conflicts are not in it (they have their own count). "0 to delete (1 with --prune)" reads from here.
    */
   skipped: Partial<Record<ChangeAction, number>>;
+  /** Of `skipped`, the changes a conflict holds back (they would live in or point at a resource not ours), by action. */
+  blocked: Partial<Record<ChangeAction, number>>;
   /** Of the skipped deletes, those held only because prune is off: what `--prune` would add. */
   prunable: number;
 }
@@ -127,11 +134,13 @@ export function buildReport(input: BuildReportInput): Report {
   const changes = [...(input.plan?.changes ?? input.changes ?? [])].sort((a, b) => compareIds(a.id, b.id));
   const skipped = new Map((input.plan?.skipped ?? []).map((s) => [s.id, s.reason]));
   const results = new Map((input.results ?? []).map((r) => [r.id, r]));
+  const blockedBy = new Map((input.plan?.blocked ?? []).map((b) => [b.id, b.by]));
   const resources: ReportResource[] = [];
   for (const c of changes) {
     const result = results.get(c.id);
     const attribution = input.attribution?.[c.id];
     const skippedReason = skipped.get(c.id);
+    const heldBy = blockedBy.get(c.id);
     const source = c.desired?.source;
     // A resource whose only differences another controller holds is listed: the plan says who holds what.
     if (c.action === 'unchanged' && !input.includeUnchanged && !result?.error && !c.held?.length) continue;
@@ -150,10 +159,11 @@ export function buildReport(input: BuildReportInput): Report {
       ...(attribution ? { attribution } : {}),
       ...(result ? { outcome: result.outcome } : {}),
       ...(skippedReason !== undefined ? { skippedReason } : {}),
+      ...(heldBy !== undefined ? { blockedBy: heldBy } : {}),
       ...(result?.error ? { error: result.error } : {}),
     });
   }
-  const summary = summarize(changes, [...results.values()], input.plan?.skipped ?? []);
+  const summary = summarize(changes, [...results.values()], input.plan?.skipped ?? [], input.plan?.blocked ?? []);
   const base = {
     stack: input.stack,
     ...(input.revision !== undefined ? { revision: input.revision } : {}),
@@ -186,6 +196,7 @@ function summarize(
   changes: readonly ResourceChange[],
   results: readonly ApplyResult[],
   skippedChanges: readonly { id: string; action: ChangeAction; reason: string }[],
+  blockedChanges: readonly { id: string; action: ChangeAction }[],
 ): ReportSummary {
   const byAction = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<ChangeAction, number>;
   const byCause = Object.fromEntries(CAUSES.map((c) => [c, 0])) as Record<ChangeCause, number>;
@@ -210,6 +221,8 @@ function summarize(
     skipped[s.action] = (skipped[s.action] ?? 0) + 1;
     if (s.action === 'delete' && s.reason === PRUNE_OFF_REASON) prunable += 1;
   }
+  const blocked: Partial<Record<ChangeAction, number>> = {};
+  for (const b of blockedChanges) blocked[b.action] = (blocked[b.action] ?? 0) + 1;
   return {
     total: changes.length,
     byAction,
@@ -218,6 +231,7 @@ function summarize(
     pending,
     byOutcome: sortedRecord(byOutcome),
     skipped: sortedRecord(skipped),
+    blocked: sortedRecord(blocked),
     prunable,
   };
 }

@@ -123,7 +123,9 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       const previewCode =
         preview.report.errors.length > 0 ? EXIT.error : preview.plan?.refused ? EXIT.refused : undefined;
       const nothingToDo = (preview.plan?.stages.length ?? 0) === 0;
-      const code = previewCode ?? (nothingToDo ? EXIT.ok : undefined);
+      // Nothing to write is not "in sync" when conflicts hold everything back: the preview says refused then.
+      const code =
+        previewCode ?? (nothingToDo ? (preview.report.exitCode === EXIT.refused ? EXIT.refused : EXIT.ok) : undefined);
       const shown = renderReport(preview.report, 'text', io, code ?? EXIT.ok);
       // Before the prompt the exit code is not known yet (it depends on the answer): the preview states none then.
       writeLine(io.stdout, code !== undefined ? shown : shown.replace(STATED_EXIT, ''));
@@ -157,9 +159,12 @@ function progressDisplayFor(io: CliIO): ProgressDisplay {
 /** The exit code of an apply (or destroy) run: a failure, a guard, or success. */
 export function appliedExitCode(outcome: ReconcileOutcome): number {
   const report = outcome.report;
-  return report.errors.length > 0 || outcome.results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked')
+  // Held back by the ownership guard (a conflict, or built on one): a refusal, as the report's own exit code says.
+  const refusedByOwner = (r: (typeof outcome.results)[number]): boolean => r.error?.code === 'CONFLICT';
+  const broken = outcome.results.some((r) => (r.outcome === 'failed' || r.outcome === 'blocked') && !refusedByOwner(r));
+  return report.errors.length > 0 || broken
     ? EXIT.error
-    : report.guards.length > 0
+    : report.guards.length > 0 || outcome.results.some(refusedByOwner)
       ? EXIT.refused
       : EXIT.ok;
 }
