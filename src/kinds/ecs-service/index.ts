@@ -35,6 +35,7 @@ import type { ConvertContext, Kind, KindContext, KindIdentity, ObserveScope, Wri
 import { clone, deepEqual, getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
 import type { EcsAttachment, EcsComparable } from './attachment';
 import { ECS_ATTACHMENTS } from './attachments';
+import { corePrerequisites } from './prerequisites';
 import {
   CLOUD_MAP_CLEANUP_PREFIX,
   cloudMapCleanup,
@@ -53,6 +54,9 @@ import {
   stripTaskDefinitionDefaults,
 } from './normalize';
 import { waitForServiceDeployment } from './wait';
+import { deploymentHolds, deploymentSignal } from './deployment-state';
+import { crudCalls } from '../shared/write-calls';
+import { changeServiceConnectTimeout } from './console-change';
 
 const KIND = 'EcsService';
 const DESCRIBE_BATCH = 10;
@@ -167,6 +171,12 @@ function compareView(desired: DesiredResource, actualSpec: unknown): { desired: 
 }
 
 /** Identity: `EcsService/<cluster>/<name>`, the cluster ECS calls `default` when none is given. */
+
+/** `arn:aws:ecs:region:account:service/cluster/name` -> `EcsService/cluster/name`. */
+function idOfServiceArn(arn: string): string | undefined {
+  const parts = /^arn:[^:]+:ecs:[^:]*:\d*:service\/([^/]+)\/([^/]+)$/.exec(arn);
+  return parts ? `${KIND}/${parts[1]}/${parts[2]}` : undefined;
+}
 const identity: KindIdentity = {
   kind: KIND,
   refOf(doc) {
@@ -198,6 +208,10 @@ const identity: KindIdentity = {
   infrastructure: (doc) => [
     { type: 'ecs-cluster', name: str(getPath(doc.spec, 'cluster')) ?? 'default' },
     ...attachmentsOf(doc.spec).flatMap((a) => a.infrastructure?.(doc) ?? []),
+  ],
+  prerequisites: (doc) => [
+    ...corePrerequisites(doc),
+    ...attachmentsOf(doc.spec).flatMap((a) => a.prerequisites?.(doc) ?? []),
   ],
   inExport: (_ref, doc, scopes) =>
     attachmentsOf(doc.spec).some((a) => {
@@ -251,8 +265,13 @@ const identity: KindIdentity = {
     const service = p['service'] ?? p['serviceName'];
     if (!service) return [];
     const last = (v: string): string => v.slice(v.lastIndexOf('/') + 1);
-    const arn = /^arn:[^:]+:ecs:[^:]*:\d*:service\/([^/]+)\/([^/]+)$/.exec(service);
-    return [arn ? `${KIND}/${arn[1]}/${arn[2]}` : `${KIND}/${last(p['cluster'] ?? 'default')}/${last(service)}`];
+    return [idOfServiceArn(service) ?? `${KIND}/${last(p['cluster'] ?? 'default')}/${last(service)}`];
+  },
+  idOfArn: idOfServiceArn,
+  writeCalls: {
+    'ecs.amazonaws.com': crudCalls('Service'),
+    // The Cloud Map services meshward registers the ECS services in (service registries).
+    'servicediscovery.amazonaws.com': crudCalls('Service'),
   },
 };
 
@@ -292,6 +311,8 @@ export async function observedService(ctx: KindContext, cluster: string, svc: Se
   for (const attachment of ECS_ATTACHMENTS) {
     if (attachment.readBack) spec = await attachment.readBack(ctx, raw, spec);
   }
+  const moving = deploymentSignal(raw, `${KIND}/${cluster}/${svc.serviceName ?? ''}`);
+  if (moving) ctx.signal?.(moving);
   if (isRecord(spec.service)) spec.service = pruneToModel(spec.service, 'EcsServiceSpec');
   const registryArn = getString(svc.serviceRegistries?.[0], 'registryArn');
   if (registryArn) {
@@ -650,6 +671,7 @@ async function remove(ctx: KindContext, actual: ActualResource): Promise<void> {
 export const ecsServiceKind: Kind = {
   ...identity,
   kind: KIND,
+  consoleChange: changeServiceConnectTimeout,
   apiFamily: 'ecs',
   immutablePaths: ['/spec/service/launchType', '/spec/service/schedulingStrategy'],
   toApi,
@@ -666,6 +688,11 @@ export const ecsServiceKind: Kind = {
   create,
   update,
   delete: remove,
+  heldBy: deploymentHolds,
+  resolveArns(actual, idOfArn) {
+    const c = asComparable(actual.spec);
+    for (const attachment of ECS_ATTACHMENTS) attachment.resolveArns?.(c, idOfArn);
+  },
   classifyError: classifyAwsError,
   cleanup: (ctx) => cloudMapCleanup(ctx, (arn) => usersOf(ctx, arn).size > 0),
   async readTags(ctx, actual) {

@@ -9,14 +9,16 @@ import type { Kind } from '../kind';
 import { DEFAULT_AUTH_TYPE } from '../shared/lattice-defaults';
 import { READ_TIME, createLatticeKind, latticeNetworks, isoTime, latticeTopology } from '../shared/lattice-kind';
 import { getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeServiceNetwork';
 
 export const latticeServiceNetworkKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('ServiceNetwork'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-service-networks.yaml',
-  topology: latticeTopology('entry'),
+  topology: latticeTopology('entry', 'service network'),
   scopeKey: (ref) => [['serviceNetwork', ref.name]],
   inExport: (ref, _doc, scopes) => (scopes['serviceNetwork'] ?? []).includes(ref.name),
   idsOfCall: (p) => (p['name'] ? [`${KIND}/${p['name']}`] : []),
