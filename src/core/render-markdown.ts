@@ -62,7 +62,7 @@ export function renderMarkdown(untrusted: Report, options: MarkdownOptions = {})
     head.push('> [!WARNING]', `> **Refused (${g.code})**: ${escapeText(g.message)}`, '');
   }
   const blocks = report.resources
-    .filter((r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error)
+    .filter((r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error || (r.held?.length ?? 0) > 0)
     .map((r) => resourceBlock(r, maxValue, maxFields));
   const footer = (n: number): string =>
     `_… and ${n} more resource${n === 1 ? '' : 's'} not shown (see \`-o json\`)._\n`;
@@ -97,6 +97,17 @@ function resourceBlock(r: ReportResource, maxValue: number, maxFields: number): 
       );
     }
     if (r.changes.length > maxFields) lines.push(`| _… and ${r.changes.length - maxFields} more fields_ | | |`);
+    lines.push('');
+  }
+  for (const note of r.notes ?? []) lines.push(`Note: ${escapeText(note)}`, '');
+  // Differences another controller moves (an ECS deployment's weights): shown, never applied.
+  for (const reason of [...new Set((r.held ?? []).map((f) => f.reason))]) {
+    lines.push(`Held (${escapeText(reason)}):`, '', '| Field | Now (AWS) | Manifests |', '|---|---|---|');
+    for (const f of (r.held ?? []).filter((x) => x.reason === reason)) {
+      lines.push(
+        `| ${code(f.path)} | ${code(formatValue(f.before, maxValue))} | ${code(formatValue(f.after, maxValue))} |`,
+      );
+    }
     lines.push('');
   }
   if (r.attribution) {

@@ -53,8 +53,11 @@ export function renderText(untrusted: Report, options: TextOptions = {}): string
   const lines: string[] = [paint('bold', header(report))];
   for (const error of report.errors) lines.push(paint('red', `error ${error.code}: ${error.message}`));
   for (const w of report.warnings ?? []) lines.push(paint('yellow', `warning ${w.code}: ${w.message}`));
-  const shown = report.resources.filter((r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error);
-  if (shown.length === 0 && report.errors.length === 0) lines.push('No changes. AWS matches the manifests.');
+  const shown = report.resources.filter(
+    (r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error || (r.held?.length ?? 0) > 0,
+  );
+  const changed = shown.filter((r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error);
+  if (changed.length === 0 && report.errors.length === 0) lines.push('No changes. AWS matches the manifests.');
   for (const r of shown) lines.push('', ...resourceLines(r, paint, max, options.maxCreateFields ?? 20));
   if (report.guards.length > 0) {
     lines.push('', paint('red', 'Refused by safety guards:'));
@@ -99,6 +102,17 @@ function resourceLines(
     lines.push(`    ${paint(fieldColor, marker)} ${f.path}: ${value}`);
   }
   if (fields.length < r.changes.length) lines.push(`    … and ${r.changes.length - fields.length} more fields`);
+  for (const note of r.notes ?? []) lines.push(paint('dim', `    note: ${note}`));
+  // Differences another controller holds, grouped by who holds them: never applied.
+  const reasons = [...new Set((r.held ?? []).map((f) => f.reason))];
+  for (const reason of reasons) {
+    lines.push(paint('dim', `    held (${reason}):`));
+    for (const f of (r.held ?? []).filter((x) => x.reason === reason)) {
+      lines.push(
+        paint('dim', `      = ${f.path}: ${formatValue(f.before, max)} ${ARROW} ${formatValue(f.after, max)}`),
+      );
+    }
+  }
   if (r.attribution) {
     const by = changedByLine(r.attribution);
     lines.push(`    ${CHANGED_BY} ${by.identity}${by.details !== '' ? ` (${by.details})` : ''}`);

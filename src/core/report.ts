@@ -5,7 +5,15 @@
 import { driftFingerprint, redactDeep } from './fingerprint';
 import type { GuardRefusal } from './guards';
 import { compareIds } from './kind-order';
-import type { ApplyOutcome, ApplyResult, ChangeAction, ChangeCause, FieldChange, ResourceChange } from './model';
+import type {
+  ApplyOutcome,
+  ApplyResult,
+  ChangeAction,
+  ChangeCause,
+  FieldChange,
+  HeldChange,
+  ResourceChange,
+} from './model';
 import type { Plan } from './plan';
 import { redactChanges } from './redact-spec';
 import type { KindName, SourcePosition } from './types';
@@ -37,6 +45,10 @@ export interface ReportResource {
   reason?: string;
   /** Field changes; `before` is AWS (actual), `after` the manifests (desired); undefined = absent. */
   changes: FieldChange[];
+  /** Fields that differ but another controller moves (an ECS deployment's weights): shown, not applied. */
+  held?: HeldChange[];
+  /** Another controller at work on the resource while it changes (an ECS deployment in progress). */
+  notes?: string[];
   /** Where the manifest declares it. */
   source?: SourcePosition;
   attribution?: Attribution;
@@ -130,7 +142,8 @@ export function buildReport(input: BuildReportInput): Report {
     const skippedReason = skipped.get(c.id);
     const heldBy = blockedBy.get(c.id);
     const source = c.desired?.source;
-    if (c.action === 'unchanged' && !input.includeUnchanged && !result?.error) continue;
+    // A resource whose only differences another controller holds is listed: the plan says who holds what.
+    if (c.action === 'unchanged' && !input.includeUnchanged && !result?.error && !c.held?.length) continue;
     resources.push({
       id: c.id,
       kind: c.kind,
@@ -140,6 +153,8 @@ export function buildReport(input: BuildReportInput): Report {
       ...(c.reason !== undefined ? { reason: c.reason } : {}),
       // Secret-looking environment values and `secrets` never leave the model (redact-spec.ts).
       changes: redactChanges(c.changes, c.actual?.spec, c.desired?.spec),
+      ...(c.held?.length ? { held: c.held.map((f) => ({ ...f })) } : {}),
+      ...(c.notes?.length ? { notes: [...c.notes] } : {}),
       ...(source ? { source } : {}),
       ...(attribution ? { attribution } : {}),
       ...(result ? { outcome: result.outcome } : {}),

@@ -18,6 +18,7 @@ import { DEFAULT_MAX_BODY_BYTES, parseJson, readBody } from './http-body';
 import { getShape, loadModel, type OperationModel, type ServiceModel } from './model';
 import { pruneToShape } from './prune-input';
 import { isReadOperation, PROFILES, type ProtocolProfile } from './protocols';
+import type { EcsEmulatorOptions } from './ecs/options';
 import { defaultServiceFactories } from './registry';
 import type { AppMeshOptions } from './appmesh/service';
 import type { LatticeOptions } from './lattice/options';
@@ -58,6 +59,8 @@ export interface EmulatorOptions {
   appMesh?: AppMeshOptions;
   /** VPC Lattice quotas, asynchronous transitions and unverified defaults (lattice/options.ts). */
   lattice?: LatticeOptions;
+  /** ECS control-plane timing and unverified behaviours (ecs/options.ts): `deploymentTiming: 'timed'`... */
+  ecs?: Partial<EcsEmulatorOptions>;
   /** Replace the served services (tests of the core); default: registry.ts. */
   services?: readonly ServiceFactory[];
   /** Cap of ServedWrites kept in memory and on disk (oldest dropped first); default 10000. */
@@ -124,7 +127,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const byTarget = new Map<string, ServiceEntry>();
   let restJson: ServiceEntry[] = [];
   for (const factory of options.services ??
-    defaultServiceFactories({ appMesh: options.appMesh, lattice: options.lattice })) {
+    defaultServiceFactories({ appMesh: options.appMesh, lattice: options.lattice, ecs: options.ecs })) {
     const impl = factory(env);
     const model = loadModel(impl.modelFile);
     const id = model.metadata.endpointPrefix;

@@ -5,6 +5,7 @@
  * every resource ends with one outcome.
  */
 import { errorMessage, toMeshwardError } from '../aws/errors';
+import { withHeldValues } from '../core/diff';
 import { buildDependencyGraph } from '../core/graph';
 import type { ApplyOutcome, ApplyResult } from '../core/model';
 import type { Plan, PlanStage, PlanStep } from '../core/plan';
@@ -198,7 +199,8 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
           const out =
             step.op === 'create' || !actual
               ? await kind.create(ctx, change.desired)
-              : await kind.update(ctx, change.desired, actual, change.changes);
+              : // What another controller holds (an ECS deployment's weights) is sent as AWS has it: never moved back.
+                await kind.update(ctx, withHeldValues(change.desired, actual), actual, change.changes);
           ctx.rememberArn(step.id, out.arn);
           written.set(step.id, out.version === undefined ? { arn: out.arn } : { arn: out.arn, version: out.version });
           deleted.delete(step.id);

@@ -9,6 +9,7 @@ export interface EngineContextOptions {
   state: StackState;
   concurrency?: number;
   progress?: (message: string) => void;
+  progressItem?: (key: string, line: string, done: boolean) => void;
   wait?: boolean;
   pollMillis?: number;
   waitTimeoutMillis?: number;
@@ -47,6 +48,8 @@ export function deletedMarker(id: string): string {
 export interface EngineContext extends KindContext {
   /** Records an ARN learnt by observe or a write, for later lookups (APPMESH_RESOURCE_ARN). */
   rememberArn(id: string, arn: string): void;
+  /** The resource id of an ARN written or observed before (the state store remembers applied ARNs). */
+  idOfArn(arn: string): string | undefined;
   /** Re-observes left to this run (observe.ts); shared by every kind. */
   readBudget: { left: number; used: number; retryMillis: number };
 }
@@ -66,6 +69,10 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     cache: options.state.versionCache,
     cacheMaxAgeMillis: options.cacheMaxAgeMillis ?? DEFAULT_CACHE_MAX_AGE_MILLIS,
     arnOf: (id) => arns.get(id),
+    idOfArn: (arn) => {
+      for (const [id, known] of arns) if (known === arn) return id;
+      return undefined;
+    },
     readBudget: {
       left: options.readBudget ?? DEFAULT_READ_BUDGET,
       used: 0,
@@ -80,6 +87,7 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     mayHaveWritten: (id) => stateGeneration(id) !== 'never' || options.state.intents?.[id] !== undefined,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     progress: options.progress ?? (() => undefined),
+    ...(options.progressItem ? { progressItem: options.progressItem } : {}),
     wait: options.wait ?? false,
     pollMillis: options.pollMillis ?? 15000,
     waitTimeoutMillis: options.waitTimeoutMillis ?? 30 * 60 * 1000,

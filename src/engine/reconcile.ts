@@ -49,6 +49,8 @@ export interface ReconcileOptions {
   wait?: boolean;
   concurrency?: number;
   progress?: (message: string) => void;
+  /** Keyed progress (KindContext.progressItem): `--wait` reports each service's deployment as one line. */
+  progressItem?: (key: string, line: string, done: boolean) => void;
   registry?: KindRegistry;
   revision?: string;
   /** Report mode override (the Lambda reports as enforce / detect). */
@@ -230,6 +232,7 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
     state,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.progressItem ? { progressItem: options.progressItem } : {}),
     wait: options.wait ?? false,
     ...(options.pollMillis !== undefined ? { pollMillis: options.pollMillis } : {}),
     ...(options.cacheMaxAgeMillis !== undefined ? { cacheMaxAgeMillis: options.cacheMaxAgeMillis } : {}),

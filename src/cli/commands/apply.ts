@@ -3,6 +3,7 @@
  * manifests. Shows the plan, asks (unless --auto-approve), applies stage by stage with progress, and reports per
  * resource what happened. Exit 0 applied (or nothing to do), 1 failed, 4 refused by a guard.
  */
+import { type ProgressDisplay, createProgressDisplay } from '../progress-display';
 import { createInterface } from 'node:readline/promises';
 import { LOCK_HELP, LOCK_OPTIONS, parseLockTimeout, withCliLock } from '../lock-flags';
 import { EXIT, UsageError, outputFormat, parseCommandArgs, processIO, reportFailure, writeLine } from '../output';
@@ -18,7 +19,6 @@ import {
   parseCount,
   prepare,
   reportUnready,
-  progressTo,
   renderReport,
   runReconcile,
 } from './plan';
@@ -109,12 +109,14 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     const ready = await prepare(values, positionals, io);
     if (!ready.run) return reportUnready(io, ready, values.prune ?? false);
     prepared = ready.run;
+    const display = progressDisplayFor(io);
     const common = {
       prune: values.prune ?? false,
       ...(maxDeletes !== undefined ? { maxDeletes } : {}),
       force: values.force ?? false,
       preflight: true,
-      progress: progressTo(io),
+      progress: display.message,
+      progressItem: display.item,
     };
     if (!values['auto-approve']) {
       const preview = await runReconcile(prepared, ready.documents, { ...common, mode: 'plan' });
@@ -144,6 +146,14 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   } finally {
     await prepared?.session.close();
   }
+}
+
+/**
+ * Progress on stderr (stdout stays the report, clean for pipes): `--wait`'s one line per service is redrawn in
+ * place when stderr is a terminal, appended line by line otherwise (CI logs).
+ */
+function progressDisplayFor(io: CliIO): ProgressDisplay {
+  return createProgressDisplay(io.stderr);
 }
 
 /** The exit code of an apply (or destroy) run: a failure, a guard, or success. */
@@ -178,6 +188,7 @@ async function applyPlanFile(
   if (!ready.run) return reportUnready(io, ready, file.options.prune);
   // Every describe fresh (tags included, which do not move App Mesh versions): the comparison must see everything.
   const run = { ...ready.run, refresh: true };
+  const display = progressDisplayFor(io);
   try {
     const outcome = await withCliLock(run.session.store, 'meshward apply', flags.lockTimeoutMs, () =>
       runReconcile(run, ready.documents, {
@@ -187,7 +198,8 @@ async function applyPlanFile(
         force: file.options.force,
         preflight: true,
         wait: flags.wait,
-        progress: progressTo(io),
+        progress: display.message,
+        progressItem: display.item,
         // Compared on the observation this apply acts on, so nothing can move between the check and the writes.
         checkPlan: (now) => planMoved(file, fileName, now),
       }),

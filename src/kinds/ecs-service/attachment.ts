@@ -64,6 +64,11 @@ export interface EcsAttachment {
    * deployment), in the form manifests use (a namespace ARN as its name). Every attachment, every service.
    */
   readBack?(ctx: KindContext, service: Record<string, unknown>, c: EcsComparable): Promise<EcsComparable>;
+  /**
+   * After every kind observed: replace ARNs in the observed `c` (in place) by the manifest's names of resources
+   * observed this run (`idOfArn` answers their ids): a Lattice rule named in advancedConfiguration.
+   */
+  resolveArns?(c: EcsComparable, idOfArn: (arn: string) => string | undefined): void;
   /** After CreateService / UpdateService: learn from the answer (ECS answers the namespace ARN for the name sent). */
   afterWrite?(ctx: KindContext, desired: EcsComparable, service: Record<string, unknown>): void;
   /** Pointers into the compared spec (`/service/...`) under which a member the manifest leaves out is AWS's. */

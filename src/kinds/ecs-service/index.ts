@@ -54,6 +54,7 @@ import {
   stripTaskDefinitionDefaults,
 } from './normalize';
 import { waitForServiceDeployment } from './wait';
+import { deploymentHolds, deploymentSignal } from './deployment-state';
 import { crudCalls } from '../shared/write-calls';
 import { changeServiceConnectTimeout } from './console-change';
 
@@ -310,6 +311,8 @@ export async function observedService(ctx: KindContext, cluster: string, svc: Se
   for (const attachment of ECS_ATTACHMENTS) {
     if (attachment.readBack) spec = await attachment.readBack(ctx, raw, spec);
   }
+  const moving = deploymentSignal(raw, `${KIND}/${cluster}/${svc.serviceName ?? ''}`);
+  if (moving) ctx.signal?.(moving);
   if (isRecord(spec.service)) spec.service = pruneToModel(spec.service, 'EcsServiceSpec');
   const registryArn = getString(svc.serviceRegistries?.[0], 'registryArn');
   if (registryArn) {
@@ -729,6 +732,11 @@ export const ecsServiceKind: Kind = {
   create,
   update,
   delete: remove,
+  heldBy: deploymentHolds,
+  resolveArns(actual, idOfArn) {
+    const c = asComparable(actual.spec);
+    for (const attachment of ECS_ATTACHMENTS) attachment.resolveArns?.(c, idOfArn);
+  },
   classifyError: classifyAwsError,
   cleanup: (ctx) => cloudMapCleanup(ctx, (arn) => usersOf(ctx, arn).size > 0),
   async readTags(ctx, actual) {

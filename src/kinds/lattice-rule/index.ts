@@ -12,9 +12,10 @@ import {
   type RuleMatch,
   UpdateRuleCommand,
 } from '@aws-sdk/client-vpc-lattice';
-import type { Kind } from '../kind';
+import type { ActualResource } from '../../core/model';
+import type { ControllerSignal, Kind } from '../kind';
 import { normalizeAction } from '../shared/lattice-defaults';
-import { actionFromApi, actionToApi, checkAction, forwardReferences } from '../shared/lattice-forward';
+import { actionFromApi, actionToApi, checkAction, forwardReferences, heldWeights } from '../shared/lattice-forward';
 import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime, latticeTopology } from '../shared/lattice-kind';
 import { pointerTouches } from '../../core/pointer';
 import { asArray, clone, getPath, getString, isRecord } from '../shared/spec-utils';
@@ -60,6 +61,9 @@ function describeMatch(spec: unknown): string[] {
 }
 
 export const latticeRuleKind: Kind = createLatticeKind({
+  // The weights an ECS blue/green, linear or canary deployment moves on this rule (advancedConfiguration).
+  heldBy: (actual: ActualResource, signals: readonly ControllerSignal[]) =>
+    heldWeights(actual, signals, '/spec/action'),
   kind: KIND,
   writeCalls: [...crudCalls('Rule'), 'BatchUpdateRule'],
   parentKind: 'LatticeListener',

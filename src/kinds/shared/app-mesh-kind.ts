@@ -105,6 +105,7 @@ export interface AppMeshKindConfig {
   lists: readonly UnorderedList[];
   dependencies(doc: ManifestDocument): ResourceRef[];
   ops: AppMeshOps;
+  consoleChange?: Kind['consoleChange'];
 }
 
 /** What the describe cache keeps per ARN and version: the raw spec, all tags, and when they were read. */
@@ -343,6 +344,7 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
     ...appMeshIdentity(config),
     kind,
     apiFamily: 'appmesh',
+    ...(config.consoleChange ? { consoleChange: config.consoleChange } : {}),
     ...(config.parentKind ? { parentKind: config.parentKind } : {}),
     immutablePaths: [],
 

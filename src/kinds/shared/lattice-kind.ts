@@ -122,6 +122,9 @@ export interface LatticeKindConfig {
   /** The CloudTrail eventNames that change this kind (`crudCalls('Rule')`). */
   writeCalls: readonly string[];
   ops: LatticeOps;
+  consoleChange?: Kind['consoleChange'];
+  /** The fields another controller moves (ECS's deployment weights on a listener or rule). */
+  heldBy?: Kind['heldBy'];
 }
 
 interface CachedLattice {
@@ -459,6 +462,8 @@ export function createLatticeKind(config: LatticeKindConfig): Kind {
   };
 
   const kindObject: Kind = {
+    ...(config.consoleChange ? { consoleChange: config.consoleChange } : {}),
+    ...(config.heldBy ? { heldBy: config.heldBy } : {}),
     kind,
     apiFamily: 'vpc-lattice',
     ...(config.parentKind ? { parentKind: config.parentKind } : {}),
