@@ -4,6 +4,7 @@
  */
 import { AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { CallCounter } from './call-counter';
@@ -39,6 +40,8 @@ export interface AwsClients {
   ecs: ECSClient;
   cloudMap: ServiceDiscoveryClient;
   lattice: VPCLatticeClient;
+  /** Resource Groups Tagging API: the stack's ownership tags in bulk, once per run (engine/bulk-tags.ts). */
+  tagging: ResourceGroupsTaggingAPIClient;
   calls: CallCounter;
   destroy(): void;
 }
@@ -98,22 +101,26 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
   const ecs = new ECSClient(common);
   const cloudMap = new ServiceDiscoveryClient(common);
   const lattice = new VPCLatticeClient(common);
+  const tagging = new ResourceGroupsTaggingAPIClient(common);
   instrument(appMesh, 'appmesh', limiter, calls);
   instrument(ecs, 'ecs', limiter, calls);
   instrument(cloudMap, 'servicediscovery', limiter, calls);
   instrument(lattice, 'vpc-lattice', limiter, calls);
+  instrument(tagging, 'tagging', limiter, calls);
   return {
     region,
     appMesh,
     ecs,
     cloudMap,
     lattice,
+    tagging,
     calls,
     destroy() {
       appMesh.destroy();
       ecs.destroy();
       cloudMap.destroy();
       lattice.destroy();
+      tagging.destroy();
     },
   };
 }

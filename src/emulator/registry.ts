@@ -11,10 +11,12 @@ import { createServiceDiscoveryService } from './servicediscovery/service';
 import { latticeTargetRegistryFor } from './lattice/ecs-targets';
 import { latticeServiceFactory } from './lattice/service';
 import type { LatticeOptions } from './lattice/options';
+import { taggingServiceFactory, type TaggingOptions } from './tagging/service';
 
 export interface RegistryOptions {
   appMesh?: AppMeshOptions;
   lattice?: LatticeOptions;
+  tagging?: TaggingOptions;
 }
 
 export function defaultServiceFactories(options: RegistryOptions = {}): ServiceFactory[] {
@@ -26,5 +28,7 @@ export function defaultServiceFactories(options: RegistryOptions = {}): ServiceF
     createCloudTrailService,
     createEventsService,
     latticeServiceFactory(options.lattice),
+    // The Resource Groups Tagging API reads the tags the services above keep (EmulatorEnv.taggedResources).
+    taggingServiceFactory(options.tagging),
   ];
 }

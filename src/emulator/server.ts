@@ -12,6 +12,7 @@ import {
   type ServedWrite,
   type ServiceFactory,
   type ServiceImplementation,
+  type TaggedResource,
 } from './contracts';
 import { FaultInjector, type FaultConfig } from './faults';
 import { DEFAULT_MAX_BODY_BYTES, parseJson, readBody } from './http-body';
@@ -21,6 +22,7 @@ import { isReadOperation, PROFILES, type ProtocolProfile } from './protocols';
 import { defaultServiceFactories } from './registry';
 import type { AppMeshOptions } from './appmesh/service';
 import type { LatticeOptions } from './lattice/options';
+import type { TaggingOptions } from './tagging/service';
 import { accessKeyIdFrom, identityArnFor } from './request-identity';
 import { answerSts, isStsRequest, type StsOptions } from './sts';
 import { RestJsonRouter } from './rest-json';
@@ -53,6 +55,8 @@ export interface EmulatorOptions {
   appMesh?: AppMeshOptions;
   /** VPC Lattice quotas, asynchronous transitions and unverified defaults (lattice/options.ts). */
   lattice?: LatticeOptions;
+  /** Resource Groups Tagging API: covered services, staleness of its view (tagging/service.ts, README "Tagging API"). */
+  tagging?: TaggingOptions;
   /** Replace the served services (tests of the core); default: registry.ts. */
   services?: readonly ServiceFactory[];
   /** Cap of ServedWrites kept in memory and on disk (oldest dropped first); default 10000. */
@@ -109,15 +113,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const recordFailedWrites = options.recordFailedWrites ?? true;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let writes: ServedWrite[] = [];
-  const env = { region, accountId, servedWrites: (): readonly ServedWrite[] => writes };
-
   const entries = new Map<string, ServiceEntry>();
+  const env = {
+    region,
+    accountId,
+    servedWrites: (): readonly ServedWrite[] => writes,
+    taggedResources: (): TaggedResource[] => [...entries.values()].flatMap((e) => e.impl.taggedResources?.() ?? []),
+  };
+
   const byTarget = new Map<string, ServiceEntry>();
   let restJson: ServiceEntry[] = [];
   for (const factory of options.services ??
-    defaultServiceFactories({ appMesh: options.appMesh, lattice: options.lattice })) {
+    defaultServiceFactories({ appMesh: options.appMesh, lattice: options.lattice, tagging: options.tagging })) {
     const impl = factory(env);
-    const model = loadModel(impl.modelFile);
+    const model = impl.model ?? loadModel(impl.modelFile);
     const id = model.metadata.endpointPrefix;
     const profile = PROFILES[id];
     if (!profile) throw new Error(`no protocol profile for service ${id}`);
