@@ -75,7 +75,7 @@ describe('Resource Groups Tagging API GetResources', () => {
     { key: STACK, value: stack },
   ];
 
-  async function seedAllServices(): Promise<Record<string, string>> {
+  async function seedAllServices() {
     const m = await mesh.send(new am.CreateMeshCommand({ meshName: 'shop', tags: tagged('a') }));
     const vn = await mesh.send(
       new am.CreateVirtualNodeCommand({ meshName: 'shop', virtualNodeName: 'web', spec: {}, tags: tagged('a') }),
