@@ -47,13 +47,19 @@ export function deletedMarker(id: string): string {
 export interface EngineContext extends KindContext {
   /** Records an ARN learnt by observe or a write, for later lookups (APPMESH_RESOURCE_ARN). */
   rememberArn(id: string, arn: string): void;
+  /** When the state store last saw meshward apply the resource with this ARN (ISO), if it did. */
+  appliedAtOf(arn: string): string | undefined;
   /** Re-observes left to this run (observe.ts); shared by every kind. */
   readBudget: { left: number; used: number; retryMillis: number };
 }
 
 export function createEngineContext(options: EngineContextOptions): EngineContext {
   const arns = new Map<string, string>();
-  for (const [id, record] of Object.entries(options.state.applied)) if (record.arn) arns.set(id, record.arn);
+  const appliedAt = new Map<string, string>();
+  for (const [id, record] of Object.entries(options.state.applied)) {
+    if (record.arn) arns.set(id, record.arn);
+    if (record.arn && record.appliedAt) appliedAt.set(record.arn, record.appliedAt);
+  }
   const now = options.now ?? (() => new Date());
   // What the state store remembers of the resource's last write: its last apply, else its last delete by us.
   const stateGeneration = (id: string): string => {
@@ -66,6 +72,7 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     cache: options.state.versionCache,
     cacheMaxAgeMillis: options.cacheMaxAgeMillis ?? DEFAULT_CACHE_MAX_AGE_MILLIS,
     arnOf: (id) => arns.get(id),
+    appliedAtOf: (arn) => appliedAt.get(arn),
     readBudget: {
       left: options.readBudget ?? DEFAULT_READ_BUDGET,
       used: 0,

@@ -5,7 +5,7 @@ import type { ManifestDocument } from '../../src/core/types';
 import { type ReconcileOptions, type ReconcileOutcome, reconcile } from '../../src/engine/reconcile';
 import { seedLocalInfrastructure } from '../../src/engine/session';
 import { MemoryStateStore } from '../../src/engine/state-store';
-import { type Emulator, startEmulator } from '../../src/emulator/server';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/server';
 import { validateManifests } from '../../src/manifest/validate';
 
 export const MANIFESTS_DIR = resolve(__dirname, '../../manifests');
@@ -33,8 +33,9 @@ export async function referenceDocs(): Promise<ManifestDocument[]> {
   return v.documents.map((d) => d.doc);
 }
 
-export async function startHarness(): Promise<Harness> {
-  const emulator = await startEmulator({ port: 0 });
+/** `emulatorOptions`: emulator settings of this file's emulator (a clock, a lagging Tagging API). */
+export async function startHarness(emulatorOptions: EmulatorOptions = {}): Promise<Harness> {
+  const emulator = await startEmulator({ ...emulatorOptions, port: 0 });
   const settings = {
     endpoint: emulator.endpoint,
     region: emulator.region,

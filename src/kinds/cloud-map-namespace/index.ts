@@ -27,6 +27,7 @@ import { declaredTags } from '../../core/ownership';
 import { pointerTouches } from '../../core/pointer';
 import { API_VERSION, type ManifestDocument, type ResourceRef, resourceId } from '../../core/types';
 import type { Kind, KindContext, ObserveScope, WriteResult } from '../kind';
+import { bulkCovers, tagsNow } from '../shared/bulk-tags';
 import { getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
 import { documentSchema } from './schema';
 
@@ -55,6 +56,9 @@ function normalize(spec: unknown): unknown {
 }
 
 const toList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+/** The Tagging API type of a Cloud Map namespace (`arn:aws:servicediscovery:...:namespace/ns-...`). */
+const TAGGING_TYPE = 'servicediscovery:namespace';
 
 async function tagsOf(ctx: KindContext, arn: string): Promise<Record<string, string>> {
   const out = await ctx.clients.cloudMap.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
@@ -107,6 +111,7 @@ function idOfArn(arn: string): string {
 export const cloudMapNamespaceKind: Kind = {
   kind: KIND,
   apiFamily: 'servicediscovery',
+  taggingResourceType: TAGGING_TYPE,
   // Cloud Map changes neither the type nor the VPC of a namespace.
   immutablePaths: ['/spec/type', '/spec/vpc'],
   documentSchema,
@@ -160,7 +165,11 @@ export const cloudMapNamespaceKind: Kind = {
     const out: ActualResource[] = [];
     for (const ns of await listNamespaces(ctx)) {
       if (!ns.Name || !ns.Arn || (!scope.all && !wanted.has(ns.Name))) continue;
-      const tags = await tagsOf(ctx, ns.Arn);
+      const arn = ns.Arn;
+      // From the run's bulk tag read when it covers namespaces; a namespace it did not return is read itself.
+      const tags = bulkCovers(ctx, TAGGING_TYPE)
+        ? await tagsNow(ctx, TAGGING_TYPE, arn, undefined, () => tagsOf(ctx, arn))
+        : await tagsOf(ctx, arn);
       const ref: ResourceRef = { kind: KIND, name: ns.Name };
       out.push({
         id: resourceId(ref),
