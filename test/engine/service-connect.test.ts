@@ -250,11 +250,12 @@ describe('a Service Connect set', () => {
     const calls = warm.report.apiCalls ?? {};
     const ecs = Object.fromEntries(Object.entries(calls).filter(([k]) => k.startsWith('ecs:')));
     expect(ecs).toEqual({ 'ecs:DescribeServices': 1 });
-    // The namespace kind lists namespaces and reads the tags of its own; no per-service Cloud Map call.
-    expect(Object.keys(calls).sort()).toEqual([
-      'ecs:DescribeServices',
-      'servicediscovery:ListNamespaces',
-      'servicediscovery:ListTagsForResource',
-    ]);
+    // The namespace kind lists namespaces; its tags come with the run's one bulk tag read (GetResources), not a
+    // ListTagsForResource per namespace; no per-service Cloud Map call.
+    expect(calls).toEqual({
+      'ecs:DescribeServices': 1,
+      'servicediscovery:ListNamespaces': 1,
+      'tagging:GetResources': 1,
+    });
   });
 });
