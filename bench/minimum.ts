@@ -147,12 +147,15 @@ const DESCRIBE_OP: Record<string, string> = {
 
 /**
  * Drift on a warm cache: the warm lists and the bulk tag read, plus a Describe for each App Mesh resource whose
- * version moved (a new version invalidates everything cached for it). The writes that revert the drift (one
+ * version moved (a new version invalidates everything cached for it), and before each reverting write the fresh
+ * per-resource ownership read DESIGN.md requires (ListTagsForResource of its service: the bulk read may lag a
+ * person's change, so it cannot stand in for it). The writes that revert the drift (one
  * Update per resource) are counted apart, as `writes`.
  */
 export function driftMinimum(c: SetCounts, drifted: readonly DriftedResource[]): { reads: CallCounts; writes: number } {
   const reads = warmNoOpMinimum(c);
   for (const d of drifted) {
+    add(reads, d.appMesh ? 'appmesh.ListTagsForResource' : 'ecs.ListTagsForResource', 1);
     if (!d.appMesh) continue;
     add(reads, DESCRIBE_OP[d.kind] ?? `appmesh.Describe${d.kind}`, 1);
   }
