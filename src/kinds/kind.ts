@@ -239,6 +239,26 @@ export interface KindIdentity {
   fromApi?(ref: ResourceRef, spec: unknown, tags: Record<string, string>): ManifestDocument;
   /** Resource ids a CloudTrail write call touched, from its event source and request parameters (best effort). */
   idsOfCall?(eventSource: string, params: Readonly<Record<string, string | undefined>>): string[];
+  /** The resource id an ARN names (`resourceArn` of TagResource, ECS's `service`), when the ARN carries the name. */
+  idOfArn?(arn: string): string | undefined;
+  /**
+   * The CloudTrail write calls that change resources of this kind, by eventSource (`ecs.amazonaws.com`): they start
+   * an event-scoped reconcile, are the only calls drift is attributed to, and are what the infra rule forwards.
+   */
+  readonly writeCalls?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The demo's "person in the console": changes one field of one declared resource of this kind through the real
+   * SDK as `user` (another identity), as a person might by hand. Returns the line that tells what changed, or
+   * undefined when no declared resource has a field this change applies to.
+   */
+  consoleChange?(user: ConsoleUser, docs: readonly ManifestDocument[]): Promise<string | undefined>;
+}
+
+/** The SDK client configuration of a person using the console: another identity, the same endpoint. */
+export interface ConsoleUser {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 export interface Kind extends KindIdentity {

@@ -70,8 +70,9 @@ export function migrateDocuments(
       emitted.push({ doc, from, notes: extra });
     },
     albRule: (rule) => albRules.push(rule),
-    step: (wave, text) => {
-      if (!steps.some((s) => s.wave === wave && s.text === text)) steps.push({ wave, text });
+    step: (wave, text, service) => {
+      if (!steps.some((s) => s.wave === wave && s.text === text))
+        steps.push({ wave, text, ...(service ? { service } : {}) });
     },
     note: (text) => {
       if (!notes.includes(text)) notes.push(text);

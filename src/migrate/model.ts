@@ -106,6 +106,8 @@ export const STEP_WAVE = { shared: -1, canary: 1_000_000, retire: 2_000_000 } as
 export interface SequenceStep {
   wave: number;
   text: string;
+  /** The successor ECS service the step applies, when it applies one (its clients are redeployed by name). */
+  service?: string;
 }
 
 /**
@@ -129,7 +131,7 @@ export interface MigrationRun {
   inputOrPlaceholder(key: string, description: string, example: string, where?: 'manifest' | 'report'): string;
   emit(doc: OutputDocument, from: LoadedDocument, notes?: string[]): void;
   albRule(rule: AlbRule): void;
-  step(wave: number, text: string): void;
+  step(wave: number, text: string, service?: string): void;
   /** A migration-wide fact for MIGRATION.md (once per text). */
   note(text: string): void;
   /** Per-run memo shared by the kinds (a name chosen once, reused by every reference to it). */

@@ -273,9 +273,7 @@ export function renderMarkdown(result: MigrationResult, ctx: MarkdownContext): s
     }
   }
   if (r.target === 'service-connect' && waves.length > 1) {
-    const clients = r.steps
-      .filter((s) => s.wave > 0 && s.wave < STEP_WAVE.canary)
-      .map((s) => /EcsService (\S+)/.exec(s.text)?.[1] ?? s.text);
+    const clients = r.steps.filter((s) => s.wave > 0 && s.wave < STEP_WAVE.canary).map((s) => s.service ?? s.text);
     step(
       `Only tasks started after a server's endpoint exists resolve it: once every wave is running, redeploy the clients in wave order (${clients.map((c) => `\`${c}\``).join(', ')}), e.g. \`aws ecs update-service --cluster <cluster> --service <name> --force-new-deployment\`.`,
     );

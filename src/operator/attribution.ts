@@ -77,7 +77,7 @@ export function callNamesResource(
     typeof record.requestParameters === 'object' && record.requestParameters !== null
       ? (record.requestParameters as Record<string, unknown>)
       : {};
-  if (resourceIdsOfCall(record.eventSource ?? '', params).includes(id)) return true;
+  if (resourceIdsOfCall(record.eventSource ?? '', params, record.eventName ?? '').includes(id)) return true;
   if (strings(params, new Set()).has(arn)) return true;
   if ((record.resources ?? []).some((r) => r.ARN === arn)) return true;
   return (event?.Resources ?? []).some((r) => r.ResourceName === arn);

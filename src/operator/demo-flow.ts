@@ -5,22 +5,8 @@
  * CloudTrail event, print the drift report as Slack would show it, and check on a scheduled run that AWS is back in
  * sync. Nothing touches AWS.
  */
-import {
-  AppMeshClient,
-  DescribeVirtualNodeCommand,
-  UpdateVirtualNodeCommand,
-  type VirtualNodeSpec,
-} from '@aws-sdk/client-app-mesh';
-import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { ServiceConnectConfiguration } from '@aws-sdk/client-ecs';
-import {
-  GetListenerCommand,
-  ListListenersCommand,
-  ListServicesCommand,
-  UpdateListenerCommand,
-  VPCLatticeClient,
-} from '@aws-sdk/client-vpc-lattice';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { ConsoleUser } from '../kinds/kind';
+import { defaultRegistry } from '../kinds/registry';
 import type { ManifestDocument } from '../core/types';
 import { LOCAL_CREDENTIALS } from '../aws/clients';
 import { toCloudTrailApiCallEvent } from '../emulator/cloudtrail/events';
@@ -74,126 +60,19 @@ function envelope(source: string, detailType: string, detail: object, id: string
   };
 }
 
-/** The client a person in the console would use: another identity, the real SDK. */
-export interface ConsoleUser {
-  endpoint: string;
-  region: string;
-  credentials: AwsCredentialIdentity;
-}
+export type { ConsoleUser } from '../kinds/kind';
 
 /**
- * Sets the per-request timeout of the first Service Connect endpoint that has one to 30s (45s if it was 30s), as
- * a person might in the ECS console. ECS UpdateService replaces the whole serviceConnectConfiguration, so the
- * configuration of the PRIMARY deployment is sent back with only that field changed.
+ * A change made by hand, as a person in the console would, to whatever the manifests run on: the newest backend
+ * first (registry order reversed: an ECS service's Service Connect timeout, a Lattice listener's weights, then an
+ * App Mesh virtual node's timeout). The line telling what changed, or undefined when nothing declared fits.
  */
-export async function changeServiceConnectTimeout(
-  user: ConsoleUser,
-  services: readonly { cluster: string; name: string }[],
-): Promise<string | undefined> {
-  const ecs = new ECSClient(user);
-  try {
-    for (const svc of services) {
-      const out = await ecs.send(new DescribeServicesCommand({ cluster: svc.cluster, services: [svc.name] }));
-      const primary = out.services?.[0]?.deployments?.find((d) => d.status === 'PRIMARY');
-      const config = JSON.parse(
-        JSON.stringify(primary?.serviceConnectConfiguration ?? {}),
-      ) as ServiceConnectConfiguration;
-      const timeout = config.services?.find((s) => s.timeout?.perRequestTimeoutSeconds !== undefined)?.timeout;
-      if (!timeout) continue;
-      const was = timeout.perRequestTimeoutSeconds;
-      timeout.perRequestTimeoutSeconds = was === 30 ? 45 : 30;
-      await ecs.send(
-        new UpdateServiceCommand({ cluster: svc.cluster, service: svc.name, serviceConnectConfiguration: config }),
-      );
-      // Worded without an arrow: meshward's arrows all read "value in AWS now -> value after apply".
-      return `EcsService ${svc.name}: Service Connect per-request timeout set to ${timeout.perRequestTimeoutSeconds}s (the manifests say ${was}s)`;
-    }
-    return undefined;
-  } finally {
-    ecs.destroy();
+export async function changeByHand(user: ConsoleUser, docs: readonly ManifestDocument[]): Promise<string | undefined> {
+  for (const kind of [...defaultRegistry.kinds].reverse()) {
+    const line = await kind.consoleChange?.(user, docs);
+    if (line !== undefined) return line;
   }
-}
-
-/** Sets a weighted listener's default forward to an even split, as a person might in the VPC Lattice console. */
-export async function changeLatticeWeights(
-  user: ConsoleUser,
-  listeners: readonly { service: string; name: string }[],
-): Promise<string | undefined> {
-  const lattice = new VPCLatticeClient(user);
-  try {
-    const services = (await lattice.send(new ListServicesCommand({}))).items ?? [];
-    for (const l of listeners) {
-      const service = services.find((s) => s.name === l.service);
-      if (!service?.id) continue;
-      const listener = (
-        (await lattice.send(new ListListenersCommand({ serviceIdentifier: service.id }))).items ?? []
-      ).find((x) => x.name === l.name);
-      if (!listener?.id) continue;
-      const got = await lattice.send(
-        new GetListenerCommand({ serviceIdentifier: service.id, listenerIdentifier: listener.id }),
-      );
-      const groups = got.defaultAction?.forward?.targetGroups ?? [];
-      if (groups.length < 2 || !got.defaultAction) continue;
-      const before = groups.map((g) => g.weight ?? 1).join('/');
-      const even = Math.floor(100 / groups.length);
-      for (const g of groups) g.weight = even;
-      await lattice.send(
-        new UpdateListenerCommand({
-          serviceIdentifier: service.id,
-          listenerIdentifier: listener.id,
-          defaultAction: got.defaultAction,
-        }),
-      );
-      return `LatticeListener ${l.service}/${l.name}: default forward weights set to ${groups.map(() => even).join('/')} (the manifests say ${before})`;
-    }
-    return undefined;
-  } finally {
-    lattice.destroy();
-  }
-}
-
-/** Picks a node with an HTTP listener timeout and sets the per-request timeout to 30s, as a person might. */
-async function changeVirtualNodeTimeout(
-  user: ConsoleUser,
-  nodes: readonly { mesh: string; name: string }[],
-): Promise<string | undefined> {
-  const client = new AppMeshClient(user);
-  try {
-    for (const node of nodes) {
-      const out = await client.send(
-        new DescribeVirtualNodeCommand({ meshName: node.mesh, virtualNodeName: node.name }),
-      );
-      const spec = JSON.parse(JSON.stringify(out.virtualNode?.spec ?? {})) as VirtualNodeSpec;
-      const http = spec.listeners?.[0]?.timeout?.http;
-      if (!http) continue;
-      const was = http.perRequest ? `${http.perRequest.value}${http.perRequest.unit}` : '(none)';
-      http.perRequest = { unit: 's', value: http.perRequest?.value === 30 ? 45 : 30 };
-      await client.send(new UpdateVirtualNodeCommand({ meshName: node.mesh, virtualNodeName: node.name, spec }));
-      // Worded without an arrow: meshward's arrows all read "value in AWS now -> value after apply".
-      return `VirtualNode ${node.mesh}/${node.name}: per-request timeout set to ${http.perRequest.value}s (the manifests say ${was})`;
-    }
-    return undefined;
-  } finally {
-    client.destroy();
-  }
-}
-
-/**
- * A timeout changed by hand in whatever the manifests run on: a Service Connect endpoint when an ECS service
- * declares one (the successor of an App Mesh set), else an App Mesh virtual node (the legacy backend).
- */
-export async function changeATimeout(
-  user: ConsoleUser,
-  docs: readonly ManifestDocument[],
-): Promise<string | undefined> {
-  const serviceConnect = docs
-    .filter((d) => d.kind === 'EcsService' && d.spec['serviceConnectConfiguration'] !== undefined)
-    .map((d) => ({ cluster: String(d.spec['cluster'] ?? 'default'), name: d.metadata.name }));
-  if (serviceConnect.length > 0) return changeServiceConnectTimeout(user, serviceConnect);
-  const nodes = docs
-    .filter((d) => d.kind === 'VirtualNode' && d.metadata.mesh)
-    .map((d) => ({ mesh: d.metadata.mesh as string, name: d.metadata.name }));
-  return changeVirtualNodeTimeout(user, nodes);
+  return undefined;
 }
 
 export async function runLambdaDemo(options: LambdaDemoOptions): Promise<LambdaDemoResult> {
@@ -259,7 +138,7 @@ export async function runLambdaDemo(options: LambdaDemoOptions): Promise<LambdaD
       `  published ${pub.uploaded} file(s) to s3://${BUCKET}/${prefix} · S3 event -> ${published.view?.status ?? published.status} ("${published.published ?? '-'}")\n`,
     );
 
-    const change = await changeATimeout(consoleUser, docs);
+    const change = await changeByHand(consoleUser, docs);
     write(`  in the console, as console-user: ${change ?? 'nothing with a timeout to change'}\n`);
 
     const write0 = [...emulator.servedWrites()]

@@ -5,69 +5,38 @@
 import type { Attribution } from '../notify/report-view';
 import type { OperatorConfig } from './config';
 import { keyUnder } from './s3-uri';
+import type { Kind } from '../kinds/kind';
+import { defaultRegistry } from '../kinds/registry';
 
 /** EventBridge's own limit for one event; anything larger did not come from EventBridge. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 
-const APPMESH_KINDS = [
-  'Mesh',
-  'VirtualNode',
-  'VirtualService',
-  'VirtualRouter',
-  'Route',
-  'VirtualGateway',
-  'GatewayRoute',
-];
-const LATTICE_CRUD = ['ServiceNetwork', 'Service', 'Listener', 'Rule', 'TargetGroup', 'AccessLogSubscription'];
-
 /**
- * The CloudTrail write calls (eventName) that change what meshward manages, per eventSource. Nothing else starts a
- * reconcile or is blamed for a change: not the ECS agent (RegisterContainerInstance, Submit*StateChange), not task
- * starts and stops, not the target and instance registrations ECS makes itself (Lattice RegisterTargets, Cloud Map
- * RegisterInstance). Operation names from the API models in aws-models/. The infra rule forwards exactly these.
+ * The CloudTrail write calls (eventName) that change what meshward manages, per eventSource: the union of every
+ * registered kind's `writeCalls`. Nothing else starts a reconcile or is blamed for a change: not the ECS agent
+ * (RegisterContainerInstance, Submit*StateChange), not task starts and stops, not the target and instance
+ * registrations ECS makes itself (Lattice RegisterTargets, Cloud Map RegisterInstance). The infra rule forwards
+ * exactly these.
  */
-export const WRITE_EVENT_NAMES: Readonly<Record<string, readonly string[]>> = {
-  'appmesh.amazonaws.com': [
-    ...APPMESH_KINDS.flatMap((kind) => ['Create', 'Update', 'Delete'].map((verb) => `${verb}${kind}`)),
-    'TagResource',
-    'UntagResource',
-  ],
-  'ecs.amazonaws.com': ['CreateService', 'UpdateService', 'DeleteService', 'TagResource', 'UntagResource'],
-  'servicediscovery.amazonaws.com': [
-    'CreateService',
-    'UpdateService',
-    'DeleteService',
-    'CreateHttpNamespace',
-    'CreatePrivateDnsNamespace',
-    'UpdateHttpNamespace',
-    'UpdatePrivateDnsNamespace',
-    'DeleteNamespace',
-    'TagResource',
-    'UntagResource',
-  ],
-  'vpc-lattice.amazonaws.com': [
-    ...LATTICE_CRUD.flatMap((kind) => ['Create', 'Update', 'Delete'].map((verb) => `${verb}${kind}`)),
-    'CreateServiceNetworkVpcAssociation',
-    'UpdateServiceNetworkVpcAssociation',
-    'DeleteServiceNetworkVpcAssociation',
-    'CreateServiceNetworkServiceAssociation',
-    'DeleteServiceNetworkServiceAssociation',
-    'BatchUpdateRule',
-    'PutAuthPolicy',
-    'DeleteAuthPolicy',
-    'TagResource',
-    'UntagResource',
-  ],
-};
+export const WRITE_EVENT_NAMES: Readonly<Record<string, readonly string[]>> = writeEventNames(defaultRegistry.kinds);
+
+function writeEventNames(kinds: readonly Kind[]): Record<string, readonly string[]> {
+  const bySource = new Map<string, Set<string>>();
+  for (const kind of kinds) {
+    for (const [source, names] of Object.entries(kind.writeCalls ?? {})) {
+      const set = bySource.get(source) ?? new Set<string>();
+      for (const name of names) set.add(name);
+      bySource.set(source, set);
+    }
+  }
+  return Object.fromEntries([...bySource].map(([source, names]) => [source, [...names]]));
+}
 
 /** CloudTrail eventSource -> the EventBridge `source` its events arrive with. */
-export const WATCHED_SOURCES: Readonly<Record<string, string>> = {
-  'appmesh.amazonaws.com': 'aws.appmesh',
-  'ecs.amazonaws.com': 'aws.ecs',
-  'servicediscovery.amazonaws.com': 'aws.servicediscovery',
-  'vpc-lattice.amazonaws.com': 'aws.vpc-lattice',
-};
-
+export const WATCHED_SOURCES: Readonly<Record<string, string>> = Object.fromEntries(
+  // `ecs.amazonaws.com` -> `aws.ecs`, `vpc-lattice.amazonaws.com` -> `aws.vpc-lattice`.
+  Object.keys(WRITE_EVENT_NAMES).map((source) => [source, `aws.${source.replace(/\.amazonaws\.com$/, '')}`]),
+);
 /** A call that changes something meshward manages (see WRITE_EVENT_NAMES). */
 export function isWatchedWrite(eventSource: string, eventName: string): boolean {
   return Object.hasOwn(WRITE_EVENT_NAMES, eventSource) && (WRITE_EVENT_NAMES[eventSource] ?? []).includes(eventName);
@@ -166,73 +135,28 @@ export function isOwnIdentity(userIdentity: unknown, ownRoleArn: string | undefi
   return arn.startsWith(`arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/`);
 }
 
-const APPMESH_PARAMS: readonly [string, (p: Record<string, string | undefined>) => string | undefined][] = [
-  ['Route', (p) => p.routeName && p.virtualRouterName && `Route/${p.meshName}/${p.virtualRouterName}/${p.routeName}`],
-  [
-    'GatewayRoute',
-    (p) =>
-      p.gatewayRouteName &&
-      p.virtualGatewayName &&
-      `GatewayRoute/${p.meshName}/${p.virtualGatewayName}/${p.gatewayRouteName}`,
-  ],
-  ['VirtualNode', (p) => p.virtualNodeName && `VirtualNode/${p.meshName}/${p.virtualNodeName}`],
-  ['VirtualRouter', (p) => p.virtualRouterName && `VirtualRouter/${p.meshName}/${p.virtualRouterName}`],
-  ['VirtualService', (p) => p.virtualServiceName && `VirtualService/${p.meshName}/${p.virtualServiceName}`],
-  ['VirtualGateway', (p) => p.virtualGatewayName && `VirtualGateway/${p.meshName}/${p.virtualGatewayName}`],
-  ['Mesh', (p) => p.meshName && `Mesh/${p.meshName}`],
-];
-
-/** meshward resource id of an App Mesh or ECS ARN (`.../mesh/m/virtualNode/n` -> `VirtualNode/m/n`). */
+/** meshward resource id an ARN names (`.../mesh/m/virtualNode/n` -> `VirtualNode/m/n`), when a kind knows it. */
 export function resourceIdOfArn(arn: string): string | undefined {
-  const mesh = /^arn:[^:]+:appmesh:[^:]*:\d*:mesh\/(.+)$/.exec(arn);
-  if (mesh?.[1]) {
-    const parts = mesh[1].split('/');
-    const [m, kind, name, sub, subName] = parts;
-    if (parts.length === 1) return `Mesh/${m}`;
-    const kinds: Record<string, string> = {
-      virtualNode: 'VirtualNode',
-      virtualRouter: 'VirtualRouter',
-      virtualService: 'VirtualService',
-      virtualGateway: 'VirtualGateway',
-    };
-    if (parts.length === 3 && kind && kinds[kind]) return `${kinds[kind]}/${m}/${name}`;
-    if (parts.length === 5 && sub === 'route') return `Route/${m}/${name}/${subName}`;
-    if (parts.length === 5 && sub === 'gatewayRoute') return `GatewayRoute/${m}/${name}/${subName}`;
-    return undefined;
+  for (const kind of defaultRegistry.kinds) {
+    const id = kind.idOfArn?.(arn);
+    if (id !== undefined) return id;
   }
-  const service = /^arn:[^:]+:ecs:[^:]*:\d*:service\/([^/]+)\/([^/]+)$/.exec(arn);
-  if (service) return `EcsService/${service[1]}/${service[2]}`;
   return undefined;
 }
 
-function lastSegment(value: string): string {
-  return value.slice(value.lastIndexOf('/') + 1);
-}
-
-/** Best effort: which meshward resources a CloudTrail write call touched, from its request parameters. */
-export function resourceIdsOfCall(eventSource: string, params: Record<string, unknown>): string[] {
+/**
+ * Best effort: which meshward resources a CloudTrail write call touched, from its request parameters. Only the kinds
+ * the call writes answer (UpdateRoute names its router and mesh too, but changes only the route).
+ */
+export function resourceIdsOfCall(eventSource: string, params: Record<string, unknown>, eventName: string): string[] {
   const p: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(params)) if (typeof value === 'string') p[key] = value;
   const ids = new Set<string>();
-  const arn = p.resourceArn;
-  if (arn) {
-    const id = resourceIdOfArn(arn);
-    if (id) ids.add(id);
-  }
-  if (eventSource === 'appmesh.amazonaws.com') {
-    for (const [, build] of APPMESH_PARAMS) {
-      const id = build(p);
-      if (id) {
-        ids.add(id);
-        break;
-      }
-    }
-  } else if (eventSource === 'ecs.amazonaws.com') {
-    const service = p.service ?? p.serviceName;
-    if (service) {
-      const fromArn = resourceIdOfArn(service);
-      ids.add(fromArn ?? `EcsService/${lastSegment(p.cluster ?? 'default')}/${lastSegment(service)}`);
-    }
+  const fromArn = p['resourceArn'] === undefined ? undefined : resourceIdOfArn(p['resourceArn']);
+  if (fromArn) ids.add(fromArn);
+  for (const kind of defaultRegistry.kinds) {
+    if (!kind.writeCalls?.[eventSource]?.includes(eventName)) continue;
+    for (const id of kind.idsOfCall?.(eventSource, p) ?? []) ids.add(id);
   }
   return [...ids];
 }
@@ -292,7 +216,7 @@ function classifyApiCall(env: EventEnvelope, config: OperatorConfig): Classifica
         eventTime: str(d.eventTime) ?? env.time,
         sourceIp: str(d.sourceIPAddress),
       },
-      resourceIds: resourceIdsOfCall(eventSource, params),
+      resourceIds: resourceIdsOfCall(eventSource, params, eventName),
     },
   };
 }

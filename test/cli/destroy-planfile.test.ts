@@ -23,6 +23,7 @@ import type { CliIO } from '../../src/cli/output';
 import { seedLocalInfrastructure } from '../../src/engine/session';
 import { type Emulator, startEmulator } from '../../src/emulator/server';
 import { validateManifests } from '../../src/manifest/validate';
+import { captureIo, type CapturedIo } from './helpers';
 
 const MANIFESTS = resolve(__dirname, '../../manifests');
 const ENV = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'] as const;
@@ -32,19 +33,8 @@ let clients: AwsClients;
 let cwd: string;
 const saved: Record<string, string | undefined> = {};
 
-function capture(): { io: CliIO; out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      env: { NO_COLOR: '1' },
-      cwd,
-    },
-    out: () => out,
-    err: () => err,
-  };
+function capture(): CapturedIo {
+  return captureIo(cwd);
 }
 
 async function meshes(): Promise<string[]> {

@@ -10,11 +10,11 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import * as apply from '../../src/cli/commands/apply';
 import * as drift from '../../src/cli/commands/drift';
 import * as plan from '../../src/cli/commands/plan';
-import type { CliIO } from '../../src/cli/output';
 import { acquireStackLock } from '../../src/engine/lock';
 import { type Emulator, startEmulator } from '../../src/emulator/server';
 import { S3Locker } from '../../src/operator/s3-lock';
 import { MESH_YAML, nodeYaml } from '../operator/helpers';
+import { captureIo, type CapturedIo } from './helpers';
 
 const BUCKET = 'cli-lock-state';
 const STATE = `s3://${BUCKET}/stacks/shop`;
@@ -26,19 +26,8 @@ let cwd: string;
 let s3: S3Client;
 const saved: Record<string, string | undefined> = {};
 
-function capture(): { io: CliIO; out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      env: { NO_COLOR: '1' },
-      cwd,
-    },
-    out: () => out,
-    err: () => err,
-  };
+function capture(): CapturedIo {
+  return captureIo(cwd);
 }
 
 function useKey(accessKeyId: string): void {

@@ -7,20 +7,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { EXIT } from '../../src/cli/output';
-import type { CliIO } from '../../src/cli/output';
+import { captureIo, type CapturedIo } from './helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-function capture(): { io: CliIO; out: () => string; err: () => string } {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: { write: (t: string) => (stdout += t), isTTY: false },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-    env: {},
-    cwd: ROOT,
-  };
-  return { io, out: () => stdout, err: () => stderr };
+function capture(): CapturedIo {
+  return captureIo(ROOT, {});
 }
 
 let dir: string;

@@ -7,30 +7,13 @@ import * as drift from '../../src/cli/commands/drift';
 import * as exportCommand from '../../src/cli/commands/export';
 import * as graph from '../../src/cli/commands/graph';
 import * as plan from '../../src/cli/commands/plan';
-import type { CliIO } from '../../src/cli/output';
 import { validateManifests } from '../../src/manifest/validate';
+import { captureIo, type CapturedIo } from './helpers';
 
 const MANIFESTS = resolve(__dirname, '../../manifests');
 
-interface Captured {
-  io: CliIO;
-  out(): string;
-  err(): string;
-}
-
-function capture(cwd: string): Captured {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      env: { NO_COLOR: '1' },
-      cwd,
-    },
-    out: () => out,
-    err: () => err,
-  };
+function capture(cwd: string): CapturedIo {
+  return captureIo(cwd);
 }
 
 let cwd: string;

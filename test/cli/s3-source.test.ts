@@ -9,13 +9,13 @@ import { join, resolve } from 'node:path';
 import * as graph from '../../src/cli/commands/graph';
 import * as plan from '../../src/cli/commands/plan';
 import * as validate from '../../src/cli/commands/validate';
-import type { CliIO } from '../../src/cli/output';
 import { type Emulator, startEmulator } from '../../src/emulator/server';
 import { ensureBucket } from '../../src/operator/local';
 import { publishManifests } from '../../src/operator/publish';
 import { LOCAL_CREDENTIALS, createAwsClients } from '../../src/aws/clients';
 import { seedLocalInfrastructure } from '../../src/engine/session';
 import { validateManifests } from '../../src/manifest/validate';
+import { captureIo, type CapturedIo } from './helpers';
 
 const ROOT = resolve(__dirname, '../..');
 const BUCKET = 'meshward-s3-source';
@@ -25,19 +25,8 @@ let emulator: Emulator;
 let cwd: string;
 const savedEnv: Partial<Record<(typeof ENV_KEYS)[number], string>> = {};
 
-function capture(): { io: CliIO; out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      env: { NO_COLOR: '1' },
-      cwd: ROOT,
-    },
-    out: () => out,
-    err: () => err,
-  };
+function capture(): CapturedIo {
+  return captureIo(ROOT);
 }
 
 beforeAll(async () => {

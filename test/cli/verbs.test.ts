@@ -9,28 +9,17 @@ import * as path from 'node:path';
 import { COMMANDS } from '../../src/cli/main';
 import { main } from '../../src/cli/main';
 import { EXIT } from '../../src/cli/output';
-import type { CliIO } from '../../src/cli/output';
 import { commandFlags, completionScript } from '../../src/cli/commands/completion';
 import { nodeSupported } from '../../src/cli/commands/version';
 import { unreadyReason } from '../../src/cli/commands/plan';
 import type { IssueCode, ValidationIssue } from '../../src/manifest/issues';
+import { captureIo, type CapturedIo } from './helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-function capture(cwd = ROOT): { io: CliIO; out: () => string; err: () => string } {
-  let stdout = '';
-  let stderr = '';
-  return {
-    io: {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-      env: {},
-      cwd,
-    },
-    out: () => stdout,
-    err: () => stderr,
-  };
+function capture(cwd = ROOT): CapturedIo {
+  return captureIo(cwd, {});
 }
 
 describe('meshward version', () => {

@@ -44,7 +44,7 @@ function meshwardWrites(from = 0): ServedWrite[] {
 }
 
 function touches(w: ServedWrite, id: string): boolean {
-  return resourceIdsOfCall(w.eventSource, w.requestParameters).includes(id);
+  return resourceIdsOfCall(w.eventSource, w.requestParameters, w.eventName).includes(id);
 }
 
 function withTag(docs: readonly ManifestDocument[], kind: string, name: string): ManifestDocument[] {

@@ -1,5 +1,13 @@
 import { loadConfig, ENV } from '../../src/operator/config';
-import { classifyEvent, isOwnIdentity, resourceIdOfArn, resourceIdsOfCall } from '../../src/operator/events';
+import {
+  WATCHED_SOURCES,
+  WRITE_EVENT_NAMES,
+  classifyEvent,
+  isOwnIdentity,
+  resourceIdOfArn,
+  resourceIdsOfCall,
+} from '../../src/operator/events';
+import { defaultRegistry } from '../../src/kinds/registry';
 
 const config = loadConfig({
   [ENV.stack]: 'prod',
@@ -145,10 +153,51 @@ describe('identities and resources', () => {
     expect(resourceIdOfArn('arn:aws:appmesh:us-east-1:1:mesh/shop')).toBe('Mesh/shop');
     expect(resourceIdOfArn('arn:aws:ecs:us-east-1:1:service/cl/orders')).toBe('EcsService/cl/orders');
     expect(
-      resourceIdsOfCall('ecs.amazonaws.com', { cluster: 'arn:aws:ecs:r:1:cluster/cl', service: 'orders' }),
+      resourceIdsOfCall(
+        'ecs.amazonaws.com',
+        { cluster: 'arn:aws:ecs:r:1:cluster/cl', service: 'orders' },
+        'UpdateService',
+      ),
     ).toEqual(['EcsService/cl/orders']);
     expect(
-      resourceIdsOfCall('appmesh.amazonaws.com', { meshName: 'shop', virtualRouterName: 'r', routeName: 'canary' }),
+      resourceIdsOfCall(
+        'appmesh.amazonaws.com',
+        { meshName: 'shop', virtualRouterName: 'r', routeName: 'canary' },
+        'UpdateRoute',
+      ),
     ).toEqual(['Route/shop/r/canary']);
+  });
+
+  it('attributes a call only to the kinds it writes', () => {
+    expect(resourceIdOfArn('arn:aws:appmesh:us-east-1:1:mesh/shop/virtualGateway/gw/gatewayRoute/web')).toBe(
+      'GatewayRoute/shop/gw/web',
+    );
+    expect(resourceIdOfArn('arn:aws:appmesh:us-east-1:1:mesh/shop/virtualNode/orders')).toBe('VirtualNode/shop/orders');
+    // Cloud Map's CreateService has a Name too: it is a registry of an ECS service, not a namespace.
+    expect(resourceIdsOfCall('servicediscovery.amazonaws.com', { Name: 'orders' }, 'CreateService')).toEqual([]);
+    expect(resourceIdsOfCall('servicediscovery.amazonaws.com', { Name: 'shop.local' }, 'CreateHttpNamespace')).toEqual([
+      'CloudMapNamespace/shop.local',
+    ]);
+    // A tag change names the resource by ARN only.
+    expect(
+      resourceIdsOfCall(
+        'appmesh.amazonaws.com',
+        { resourceArn: 'arn:aws:appmesh:us-east-1:1:mesh/shop/virtualService/orders.local' },
+        'UntagResource',
+      ),
+    ).toEqual(['VirtualService/shop/orders.local']);
+    // ECS registering task IPs is not a change of meshward's target group.
+    expect(resourceIdsOfCall('vpc-lattice.amazonaws.com', { name: 'checkout' }, 'RegisterTargets')).toEqual([]);
+    expect(resourceIdsOfCall('vpc-lattice.amazonaws.com', { name: 'checkout' }, 'CreateService')).toEqual([
+      'LatticeService/checkout',
+    ]);
+  });
+
+  it('watches the write calls of every registered kind, and only writes', () => {
+    for (const kind of defaultRegistry.kinds) expect(Object.keys(kind.writeCalls ?? {})).not.toHaveLength(0);
+    const names = Object.values(WRITE_EVENT_NAMES).flat();
+    expect(names).toContain('BatchUpdateRule');
+    expect(names.filter((n) => /^(Describe|List|Get)/.test(n))).toEqual([]);
+    expect(WATCHED_SOURCES['vpc-lattice.amazonaws.com']).toBe('aws.vpc-lattice');
   });
 });

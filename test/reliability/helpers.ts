@@ -95,7 +95,9 @@ export function createdIdentity(w: ServedWrite): string | undefined {
   const params = w.requestParameters;
   if (w.eventName === 'RegisterTaskDefinition') return `TaskDefinitionFamily/${String(params['family'])}`;
   if (w.eventSource.startsWith('servicediscovery')) return `CloudMapService/${String(params['Name'])}`;
-  return resourceIdsOfCall(w.eventSource, params)[0] ?? `${w.eventName}:${JSON.stringify(params).slice(0, 80)}`;
+  return (
+    resourceIdsOfCall(w.eventSource, params, w.eventName)[0] ?? `${w.eventName}:${JSON.stringify(params).slice(0, 80)}`
+  );
 }
 
 /**
@@ -142,7 +144,9 @@ export function ownershipViolations(writes: readonly ServedWrite[], foreignIds: 
     if (w.accessKeyId !== MESHWARD_KEY || w.eventName.startsWith('Create') || w.eventName.startsWith('Register'))
       continue;
     const touchedArn = w.resources.some((r) => r.ARN !== undefined && arns.has(r.ARN));
-    const touchedId = resourceIdsOfCall(w.eventSource, w.requestParameters).some((id) => foreignIds.has(id));
+    const touchedId = resourceIdsOfCall(w.eventSource, w.requestParameters, w.eventName).some((id) =>
+      foreignIds.has(id),
+    );
     if (touchedArn || touchedId) out.push(`${w.eventName} ${JSON.stringify(w.requestParameters).slice(0, 120)}`);
   }
   return out;

@@ -18,7 +18,7 @@ import { MemoryStateStore } from '../../engine/state-store';
 import { validateManifests } from '../../manifest/validate';
 import { runMigration, type MigrationReport, type MigrationStatus, type MigrationTarget } from '../../migrate';
 import { writeRendered } from '../../migrate/write';
-import { changeLatticeWeights, changeServiceConnectTimeout, type ConsoleUser } from '../../operator/demo-flow';
+import { changeByHand, type ConsoleUser } from '../../operator/demo-flow';
 import { manifestSchemes } from '../manifest-schemes';
 import { EXIT, colorEnabled, parseCommandArgs, processIO, reportFailure, styleFor, writeLine } from '../output';
 import type { CliIO, Style } from '../output';
@@ -230,19 +230,7 @@ export async function runDemo(io: CliIO, paths: string[]): Promise<number> {
     const changed: Successor[] = [];
     for (const s of successors) {
       const docs = s.documents.map((d) => d.doc);
-      const change =
-        (await changeServiceConnectTimeout(
-          user,
-          docs
-            .filter((d) => d.kind === 'EcsService' && d.spec['serviceConnectConfiguration'] !== undefined)
-            .map((d) => ({ cluster: String(d.spec['cluster'] ?? 'default'), name: d.metadata.name })),
-        )) ??
-        (await changeLatticeWeights(
-          user,
-          docs
-            .filter((d) => d.kind === 'LatticeListener' && typeof d.metadata['service'] === 'string')
-            .map((d) => ({ service: String(d.metadata['service']), name: d.metadata.name })),
-        ));
+      const change = await changeByHand(user, docs);
       if (change === undefined) {
         say(style.red(`   ${s.label}: nothing found to change`));
         ok = false;

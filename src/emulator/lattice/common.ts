@@ -105,6 +105,23 @@ export function checkQuota(count: number, limit: number, type: ResourceType, nam
   if (count >= limit) throw quotaExceeded(type, name, limit);
 }
 
+/**
+ * A new Region-wide resource (service network, service, target group): its name must be free (ConflictException
+ * naming the holder) and the Region's quota for the type not reached (ServiceQuotaExceededException).
+ */
+export function requireNameAndQuota(
+  call: LatticeCall,
+  kind: LatticeKind,
+  name: string,
+  type: ResourceType,
+  noun: string,
+  quota: { limit: number; name: string },
+): void {
+  const clash = recordsOf(call.state, kind).find((r) => r.name === name);
+  if (clash) throw conflict(type, clash.id, `A ${noun} with the name ${name} already exists.`);
+  checkQuota(countOf(call, kind), quota.limit, type, quota.name);
+}
+
 export function countOf(
   call: LatticeCall,
   kind: LatticeKind,

@@ -1,6 +1,7 @@
 /** Service networks and their VPC and service associations. */
 import {
   beginDelete,
+  requireNameAndQuota,
   checkQuota,
   compact,
   countOf,
@@ -44,14 +45,10 @@ function networkOut(call: LatticeCall, r: LatticeRecord, detail: boolean): Json 
 export function createServiceNetwork(call: LatticeCall, input: Json): Json {
   return withToken(call, input, '', 'SERVICE_NETWORK', () => {
     const name = str(input.name);
-    const clash = recordsOf(call.state, 'serviceNetwork').find((n) => n.name === name);
-    if (clash) throw conflict('SERVICE_NETWORK', clash.id, `A service network with the name ${name} already exists.`);
-    checkQuota(
-      countOf(call, 'serviceNetwork'),
-      call.options.quotas.serviceNetworksPerRegion,
-      'SERVICE_NETWORK',
-      'service networks per Region',
-    );
+    requireNameAndQuota(call, 'serviceNetwork', name, 'SERVICE_NETWORK', 'service network', {
+      limit: call.options.quotas.serviceNetworksPerRegion,
+      name: 'service networks per Region',
+    });
     const r = newRecord(call, 'serviceNetwork', {
       name,
       tags: input.tags,

@@ -2,9 +2,9 @@
 import { createHash } from 'node:crypto';
 import {
   beginDelete,
+  requireNameAndQuota,
   checkQuota,
   compact,
-  countOf,
   find,
   isJson,
   iso,
@@ -55,9 +55,10 @@ function serviceOut(call: LatticeCall, r: LatticeRecord, detail: boolean): Json 
 export function createService(call: LatticeCall, input: Json): Json {
   return withToken(call, input, '', 'SERVICE', () => {
     const name = str(input.name);
-    const clash = recordsOf(call.state, 'service').find((s) => s.name === name);
-    if (clash) throw conflict('SERVICE', clash.id, `A service with the name ${name} already exists.`);
-    checkQuota(countOf(call, 'service'), call.options.quotas.servicesPerRegion, 'SERVICE', 'services per Region');
+    requireNameAndQuota(call, 'service', name, 'SERVICE', 'service', {
+      limit: call.options.quotas.servicesPerRegion,
+      name: 'services per Region',
+    });
     const r = newRecord(call, 'service', {
       name,
       tags: input.tags,

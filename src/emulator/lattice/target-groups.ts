@@ -1,9 +1,8 @@
 /** Target groups, their targets (Register/Deregister/ListTargets) and target status. */
 import {
   beginDelete,
-  checkQuota,
+  requireNameAndQuota,
   compact,
-  countOf,
   find,
   isJson,
   iso,
@@ -114,14 +113,10 @@ function targetGroupOut(call: LatticeCall, r: LatticeRecord, detail: boolean): J
 export function createTargetGroup(call: LatticeCall, input: Json): Json {
   return withToken(call, input, '', 'TARGET_GROUP', () => {
     const name = str(input.name);
-    const clash = recordsOf(call.state, 'targetGroup').find((t) => t.name === name);
-    if (clash) throw conflict('TARGET_GROUP', clash.id, `A target group with the name ${name} already exists.`);
-    checkQuota(
-      countOf(call, 'targetGroup'),
-      call.options.quotas.targetGroupsPerRegion,
-      'TARGET_GROUP',
-      'target groups per Region',
-    );
+    requireNameAndQuota(call, 'targetGroup', name, 'TARGET_GROUP', 'target group', {
+      limit: call.options.quotas.targetGroupsPerRegion,
+      name: 'target groups per Region',
+    });
     const type = str(input.type);
     const config = configFor(type, input.config);
     const r = newRecord(call, 'targetGroup', {

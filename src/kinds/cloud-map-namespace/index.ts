@@ -30,6 +30,7 @@ import type { Kind, KindContext, ObserveScope, WriteResult } from '../kind';
 import { bulkCovers, tagsNow } from '../shared/bulk-tags';
 import { getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
 import { documentSchema } from './schema';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'CloudMapNamespace';
 /** Cloud Map's SOA TTL when none is given (seconds). */
@@ -142,6 +143,13 @@ export const cloudMapNamespaceKind: Kind = {
     if (eventSource !== 'servicediscovery.amazonaws.com') return [];
     const n = p['Name'];
     return n ? [`${KIND}/${n}`] : [];
+  },
+  writeCalls: {
+    'servicediscovery.amazonaws.com': [
+      ...crudCalls('HttpNamespace', ['Create', 'Update']),
+      ...crudCalls('PrivateDnsNamespace', ['Create', 'Update']),
+      'DeleteNamespace',
+    ],
   },
 
   toApi: (doc) => doc.spec,

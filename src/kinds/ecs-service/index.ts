@@ -53,6 +53,8 @@ import {
   stripTaskDefinitionDefaults,
 } from './normalize';
 import { waitForServiceDeployment } from './wait';
+import { crudCalls } from '../shared/write-calls';
+import { changeServiceConnectTimeout } from './console-change';
 
 const KIND = 'EcsService';
 const DESCRIBE_BATCH = 10;
@@ -167,6 +169,12 @@ function compareView(desired: DesiredResource, actualSpec: unknown): { desired: 
 }
 
 /** Identity: `EcsService/<cluster>/<name>`, the cluster ECS calls `default` when none is given. */
+
+/** `arn:aws:ecs:region:account:service/cluster/name` -> `EcsService/cluster/name`. */
+function idOfServiceArn(arn: string): string | undefined {
+  const parts = /^arn:[^:]+:ecs:[^:]*:\d*:service\/([^/]+)\/([^/]+)$/.exec(arn);
+  return parts ? `${KIND}/${parts[1]}/${parts[2]}` : undefined;
+}
 const identity: KindIdentity = {
   kind: KIND,
   refOf(doc) {
@@ -251,8 +259,13 @@ const identity: KindIdentity = {
     const service = p['service'] ?? p['serviceName'];
     if (!service) return [];
     const last = (v: string): string => v.slice(v.lastIndexOf('/') + 1);
-    const arn = /^arn:[^:]+:ecs:[^:]*:\d*:service\/([^/]+)\/([^/]+)$/.exec(service);
-    return [arn ? `${KIND}/${arn[1]}/${arn[2]}` : `${KIND}/${last(p['cluster'] ?? 'default')}/${last(service)}`];
+    return [idOfServiceArn(service) ?? `${KIND}/${last(p['cluster'] ?? 'default')}/${last(service)}`];
+  },
+  idOfArn: idOfServiceArn,
+  writeCalls: {
+    'ecs.amazonaws.com': crudCalls('Service'),
+    // The Cloud Map services meshward registers the ECS services in (service registries).
+    'servicediscovery.amazonaws.com': crudCalls('Service'),
   },
 };
 
@@ -650,6 +663,7 @@ async function remove(ctx: KindContext, actual: ActualResource): Promise<void> {
 export const ecsServiceKind: Kind = {
   ...identity,
   kind: KIND,
+  consoleChange: changeServiceConnectTimeout,
   apiFamily: 'ecs',
   immutablePaths: ['/spec/service/launchType', '/spec/service/schedulingStrategy'],
   toApi,

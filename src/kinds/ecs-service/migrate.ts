@@ -375,7 +375,7 @@ function migrate(source: LoadedDocument, run: MigrationRun): void {
     notes,
   );
   const wave = nodeName !== undefined ? waveOf(run, mesh, nodeName) : 0;
-  run.step(wave, `EcsService ${id.name} (from ${source.doc.metadata.name})`);
+  run.step(wave, `EcsService ${id.name} (from ${source.doc.metadata.name})`, id.name);
 }
 
 function canaryRouters(run: MigrationRun, mesh: string, nodeName: string | undefined) {

@@ -17,6 +17,7 @@ import type { ResourceRef } from '../../core/types';
 import type { Kind } from '../kind';
 import { allPages, READ_TIME, createLatticeKind, everyOwner, isoTime, resourceArnByName } from '../shared/lattice-kind';
 import { getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeAccessLogSubscription';
 
@@ -28,6 +29,7 @@ export function destinationType(arn: string | undefined): string | undefined {
 
 export const latticeAccessLogSubscriptionKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('AccessLogSubscription'),
   parentKind: 'LatticeListener',
   listOnce: true,
   fields: [],

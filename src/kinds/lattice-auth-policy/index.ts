@@ -10,6 +10,7 @@ import type { Kind } from '../kind';
 import { cachedTags, createLatticeKind, everyOwner, isoTime, resourceArnByName } from '../shared/lattice-kind';
 import { getString, stableJson } from '../shared/spec-utils';
 import { MeshwardError } from '../../core/errors';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeAuthPolicy';
 
@@ -36,6 +37,7 @@ function canonicalPolicy(policy: unknown): unknown {
 
 export const latticeAuthPolicyKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('AuthPolicy', ['Put', 'Delete']),
   // Observed after services and networks (their ARNs and tags), once.
   parentKind: 'LatticeListener',
   listOnce: true,

@@ -18,6 +18,7 @@ import { actionFromApi, actionToApi, checkAction, forwardReferences } from '../s
 import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime, latticeTopology } from '../shared/lattice-kind';
 import { pointerTouches } from '../../core/pointer';
 import { asArray, clone, getPath, getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeRule';
 /** Rules per listener besides the default one: 5 in the English quota page (10 in others; unverified). */
@@ -58,6 +59,7 @@ function describeMatch(spec: unknown): string[] {
 
 export const latticeRuleKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: [...crudCalls('Rule'), 'BatchUpdateRule'],
   parentKind: 'LatticeListener',
   fields: [
     { field: 'service', slot: 'mesh', target: 'LatticeService' },

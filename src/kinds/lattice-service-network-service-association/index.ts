@@ -9,12 +9,14 @@ import {
   ListServiceNetworkServiceAssociationsCommand,
 } from '@aws-sdk/client-vpc-lattice';
 import type { Kind } from '../kind';
-import { allPages, arnOrFail, createLatticeKind } from '../shared/lattice-kind';
+import { allPages, arnOrFail, createLatticeKind, statusOrGone } from '../shared/lattice-kind';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeServiceNetworkServiceAssociation';
 
 export const latticeServiceNetworkServiceAssociationKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('ServiceNetworkServiceAssociation', ['Create', 'Delete']),
   parentKind: 'LatticeServiceNetwork',
   fields: [
     { field: 'serviceNetwork', slot: 'parent', target: 'LatticeServiceNetwork', relation: 'contains' },
@@ -68,16 +70,11 @@ export const latticeServiceNetworkServiceAssociationKind: Kind = createLatticeKi
         new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: actual.arn }),
       );
     },
-    async status(ctx, arn) {
-      try {
-        const out = await ctx.clients.lattice.send(
+    status: (ctx, arn) =>
+      statusOrGone(() =>
+        ctx.clients.lattice.send(
           new GetServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: arn }),
-        );
-        return out.status;
-      } catch (err) {
-        if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-        throw err;
-      }
-    },
+        ),
+      ),
   },
 });

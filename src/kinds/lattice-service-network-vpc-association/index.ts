@@ -11,13 +11,15 @@ import {
   UpdateServiceNetworkVpcAssociationCommand,
 } from '@aws-sdk/client-vpc-lattice';
 import type { Kind } from '../kind';
-import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime } from '../shared/lattice-kind';
+import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime, statusOrGone } from '../shared/lattice-kind';
 import { asArray, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeServiceNetworkVpcAssociation';
 
 export const latticeServiceNetworkVpcAssociationKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('ServiceNetworkVpcAssociation'),
   parentKind: 'LatticeServiceNetwork',
   fields: [
     { field: 'serviceNetwork', slot: 'parent', target: 'LatticeServiceNetwork' },
@@ -102,16 +104,11 @@ export const latticeServiceNetworkVpcAssociationKind: Kind = createLatticeKind({
         new DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: actual.arn }),
       );
     },
-    async status(ctx, arn) {
-      try {
-        const out = await ctx.clients.lattice.send(
+    status: (ctx, arn) =>
+      statusOrGone(() =>
+        ctx.clients.lattice.send(
           new GetServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: arn }),
-        );
-        return out.status;
-      } catch (err) {
-        if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-        throw err;
-      }
-    },
+        ),
+      ),
   },
 });

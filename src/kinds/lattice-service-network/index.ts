@@ -9,11 +9,13 @@ import type { Kind } from '../kind';
 import { DEFAULT_AUTH_TYPE } from '../shared/lattice-defaults';
 import { READ_TIME, createLatticeKind, latticeNetworks, isoTime, latticeTopology } from '../shared/lattice-kind';
 import { getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeServiceNetwork';
 
 export const latticeServiceNetworkKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('ServiceNetwork'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-service-networks.yaml',
   topology: latticeTopology('entry'),

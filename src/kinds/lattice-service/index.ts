@@ -7,13 +7,22 @@ import {
 } from '@aws-sdk/client-vpc-lattice';
 import type { Kind } from '../kind';
 import { DEFAULT_AUTH_TYPE, DEFAULT_IDLE_TIMEOUT_SECONDS } from '../shared/lattice-defaults';
-import { READ_TIME, createLatticeKind, latticeServices, isoTime, latticeTopology } from '../shared/lattice-kind';
+import {
+  READ_TIME,
+  createLatticeKind,
+  latticeServices,
+  isoTime,
+  latticeTopology,
+  statusOrGone,
+} from '../shared/lattice-kind';
 import { getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeService';
 
 export const latticeServiceKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('Service'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-services.yaml',
   topology: latticeTopology('service'),
@@ -74,13 +83,7 @@ export const latticeServiceKind: Kind = createLatticeKind({
     async delete(ctx, actual) {
       await ctx.clients.lattice.send(new DeleteServiceCommand({ serviceIdentifier: actual.arn }));
     },
-    async status(ctx, arn) {
-      try {
-        return (await ctx.clients.lattice.send(new GetServiceCommand({ serviceIdentifier: arn }))).status;
-      } catch (err) {
-        if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-        throw err;
-      }
-    },
+    status: (ctx, arn) =>
+      statusOrGone(() => ctx.clients.lattice.send(new GetServiceCommand({ serviceIdentifier: arn }))),
   },
 });

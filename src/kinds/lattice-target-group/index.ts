@@ -14,8 +14,16 @@ import { errorMessage, errorName } from '../../aws/errors';
 import { MeshwardError } from '../../core/errors';
 import type { Kind } from '../kind';
 import { normalizeHealthCheck } from '../shared/lattice-defaults';
-import { READ_TIME, createLatticeKind, isoTime, latticeTopology, targetGroups } from '../shared/lattice-kind';
+import {
+  READ_TIME,
+  createLatticeKind,
+  isoTime,
+  latticeTopology,
+  targetGroups,
+  statusOrGone,
+} from '../shared/lattice-kind';
 import { clone, getString, isRecord } from '../shared/spec-utils';
+import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeTargetGroup';
 
@@ -55,6 +63,7 @@ function strip(spec: unknown): unknown {
 
 export const latticeTargetGroupKind: Kind = createLatticeKind({
   kind: KIND,
+  writeCalls: crudCalls('TargetGroup'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-target-groups.yaml',
   topology: latticeTopology('workload'),
@@ -134,13 +143,7 @@ export const latticeTargetGroupKind: Kind = createLatticeKind({
         }
       }
     },
-    async status(ctx, arn) {
-      try {
-        return (await ctx.clients.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: arn }))).status;
-      } catch (err) {
-        if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-        throw err;
-      }
-    },
+    status: (ctx, arn) =>
+      statusOrGone(() => ctx.clients.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: arn }))),
   },
 });

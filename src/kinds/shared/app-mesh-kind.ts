@@ -32,6 +32,7 @@ import type {
   TopologyStyle,
   WriteResult,
 } from '../kind';
+import { crudCalls } from './write-calls';
 import {
   type FieldDefault,
   type UnorderedList,
@@ -143,6 +144,13 @@ function field(record: unknown, key: string): string | undefined {
 
 export const MESH_KIND = 'Mesh';
 
+/** CloudTrail's eventSource for App Mesh calls. */
+const APP_MESH_EVENT_SOURCE = 'appmesh.amazonaws.com';
+
+function lowerFirst(value: string): string {
+  return value.charAt(0).toLowerCase() + value.slice(1);
+}
+
 /**
  * The Tagging API type of every App Mesh kind: the whole service. Every App Mesh ARN's resource part starts with
  * `mesh/` (`mesh/shop/virtualNode/a`), so `appmesh:mesh` would be the same set; the service alone holds whatever
@@ -210,7 +218,7 @@ export function appMeshIdentity(config: AppMeshKindConfig): KindIdentity {
     inExport: (ref, _doc, scopes) => (scopes['mesh'] ?? []).includes((isMesh ? ref.name : ref.mesh) ?? ''),
     exportFile: config.exportFile,
     idsOfCall(eventSource, p) {
-      if (eventSource !== 'appmesh.amazonaws.com') return [];
+      if (eventSource !== APP_MESH_EVENT_SOURCE) return [];
       const name = p[config.nameParam];
       const mesh = p['meshName'];
       if (!name || (!isMesh && !mesh)) return [];
@@ -220,6 +228,22 @@ export function appMeshIdentity(config: AppMeshKindConfig): KindIdentity {
         return parentName ? [`${kind}/${mesh}/${parentName}/${name}`] : [];
       }
       return [`${kind}/${mesh}/${name}`];
+    },
+    // App Mesh ARNs spell the path in the API's type names: mesh/m/virtualRouter/r/route/x.
+    idOfArn(arn) {
+      const path = /^arn:[^:]+:appmesh:[^:]*:\d*:mesh\/(.+)$/.exec(arn)?.[1];
+      if (!path) return undefined;
+      const parts = path.split('/');
+      const [mesh, type, name, subType, subName] = parts;
+      if (isMesh) return parts.length === 1 ? `${kind}/${mesh}` : undefined;
+      if (parent) {
+        const matches = parts.length === 5 && type === lowerFirst(parent.kind) && subType === lowerFirst(kind);
+        return matches ? `${kind}/${mesh}/${name}/${subName}` : undefined;
+      }
+      return parts.length === 3 && type === lowerFirst(kind) ? `${kind}/${mesh}/${name}` : undefined;
+    },
+    writeCalls: {
+      [APP_MESH_EVENT_SOURCE]: crudCalls(kind),
     },
   };
   if (config.check) identity.check = config.check;

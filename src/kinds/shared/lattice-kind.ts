@@ -120,6 +120,8 @@ export interface LatticeKindConfig {
   inExport?(ref: ResourceRef, doc: ManifestDocument, scopes: Readonly<Record<string, readonly string[]>>): boolean;
   /** Request parameter names in CloudTrail that identify the resource (`name`). */
   idsOfCall?(params: Readonly<Record<string, string | undefined>>): string[];
+  /** The CloudTrail eventNames that change this kind (`crudCalls('Rule')`). */
+  writeCalls: readonly string[];
   ops: LatticeOps;
 }
 
@@ -278,6 +280,16 @@ export function arnOrFail(ctx: KindContext, id: string): string {
 /** The Lattice id of an ARN (its last segment). */
 export function idOf(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** A status read for `LatticeOps.status`: the Get call's status, undefined once the resource is gone. */
+export async function statusOrGone(get: () => Promise<{ status?: string | undefined }>): Promise<string | undefined> {
+  try {
+    return (await get()).status;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+    throw err;
+  }
 }
 
 /** Polls an asynchronous create until ACTIVE, a delete until gone (bounded by the wait timeout). */
@@ -456,6 +468,7 @@ export function createLatticeKind(config: LatticeKindConfig): Kind {
       if (eventSource !== LATTICE_EVENT_SOURCE) return [];
       return config.idsOfCall?.(params) ?? [];
     },
+    writeCalls: { [LATTICE_EVENT_SOURCE]: config.writeCalls },
 
     toApi: (doc) => doc.spec ?? {},
     normalize,
