@@ -126,7 +126,7 @@ describe('a lagging Tagging API (tagging.lagMs): the fresh read before each writ
       .slice(before)
       .filter((w) => w.accessKeyId === 'meshward-local');
     const touching = (id: string) =>
-      writes.filter((w) => resourceIdsOfCall(w.eventSource, w.requestParameters).includes(id));
+      writes.filter((w) => resourceIdsOfCall(w.eventSource, w.requestParameters, w.eventName).includes(id));
     expect(touching('VirtualNode/shop/front')).toEqual([]);
     expect(touching('Route/shop/service-a/canary-header')).toEqual([]);
     expect(writes.filter((w) => w.requestParameters['resourceArn'] === node.virtualNode?.metadata?.arn)).toEqual([]);
