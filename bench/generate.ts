@@ -39,6 +39,16 @@ export const APP_MESH_QUOTAS = {
   gatewayRoutesPerGateway: 10,
 } as const;
 
+/**
+ * The most App Mesh resources the generator puts in one mesh. A mesh of 800 has about 180 nodes, 135 services and
+ * 45 routers (seed 1), under the 200-per-mesh quotas with room for the generator's randomness; at about 870 the
+ * nodes pass 200. So the largest set is 15 meshes x 800 = 12,000 resources (MAX_SET_RESOURCES): a larger one would
+ * need more meshes than the account quota (which the emulator enforces, DEFAULT_QUOTAS.meshesPerAccount) or
+ * fuller meshes than AWS accepts, and is refused.
+ */
+export const MAX_RESOURCES_PER_MESH = 800;
+export const MAX_SET_RESOURCES = APP_MESH_QUOTAS.meshes * MAX_RESOURCES_PER_MESH;
+
 export interface MeshCounts {
   mesh: string;
   cluster: string;
@@ -461,6 +471,11 @@ function countByKind(docs: readonly ManifestDocument[]): Record<KindName, number
 
 export function generateManifestSet(options: GenerateOptions): GeneratedSet {
   const total = Math.max(4, Math.floor(options.resources));
+  if (total > MAX_SET_RESOURCES) {
+    throw new RangeError(
+      `${total} resources do not fit the App Mesh default quotas: at most ${MAX_SET_RESOURCES} (${APP_MESH_QUOTAS.meshes} meshes of ${MAX_RESOURCES_PER_MESH})`,
+    );
+  }
   // 200 per mesh until the 15 meshes are full (3,000), then fuller meshes: a mesh of 334 still has about 75 nodes,
   // 60 services and 20 routers, far under the per-mesh quotas, so 5,000 fits the account's default quotas too.
   const perMesh = Math.max(4, options.perMesh ?? Math.max(200, Math.ceil(total / APP_MESH_QUOTAS.meshes)));
@@ -483,18 +498,20 @@ export function generateManifestSet(options: GenerateOptions): GeneratedSet {
     })),
   );
   const byKind = countByKind(docs);
-  return {
-    docs,
-    files,
-    counts: {
-      appMeshResources: docs.length - byKind.EcsService,
-      ecsServices: byKind.EcsService,
-      documents: docs.length,
-      byKind,
-      meshes: builders.map((b) => b.counts),
-      registeredEcsServices: builders.reduce((a, b) => a + b.counts.registeredEcsServices, 0),
-    },
+  const counts: SetCounts = {
+    appMeshResources: docs.length - byKind.EcsService,
+    ecsServices: byKind.EcsService,
+    documents: docs.length,
+    byKind,
+    meshes: builders.map((b) => b.counts),
+    registeredEcsServices: builders.reduce((a, b) => a + b.counts.registeredEcsServices, 0),
   };
+  // Never hand out a set AWS (or the emulator) would refuse half way: a `perMesh` too full for the quotas fails here.
+  const over = quotaViolations(counts);
+  if (over.length > 0) {
+    throw new RangeError(`${total} resources at ${perMesh} per mesh exceed the App Mesh quotas: ${over.join(', ')}`);
+  }
+  return { docs, files, counts };
 }
 
 /** Writes the set under `dir` (one directory per mesh); returns the directory. */

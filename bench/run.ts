@@ -6,13 +6,16 @@
  * with the minimum-call model's figures, and writes bench/results.json and bench/results.md. Not part of `npm test`.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateManifestSet } from './generate';
+import { generateLatticeSet } from './generate-lattice';
+import { generateServiceConnectSet } from './generate-service-connect';
 import { firstApplyFloor, isWrite } from './minimum';
 import type { ScenarioName, SizeOptions, SizeResult } from './scenarios';
+import type { SetFamily, SetResult, SetSizeOptions } from './scenarios-sets';
 
 export interface BenchArgs {
   sizes: number[];
@@ -21,6 +24,12 @@ export interface BenchArgs {
   seed: number;
   planRepeats: number;
   out: string;
+  /** ECS services of the Service Connect set (0: none). */
+  serviceConnect: number;
+  /** Lattice resources of the VPC Lattice set (0: none). */
+  lattice: number;
+  /** Skip the App Mesh sizes, keeping the previous results.json's App Mesh figures. */
+  appMesh: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -31,6 +40,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     seed: 1,
     planRepeats: 7,
     out: __dirname,
+    serviceConnect: 100,
+    lattice: 1000,
+    appMesh: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] ?? '';
@@ -67,10 +79,20 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--out':
         args.out = path.resolve(value());
         break;
+      case '--service-connect':
+        args.serviceConnect = Math.floor(positive(value(), '--service-connect'));
+        break;
+      case '--lattice':
+        args.lattice = Math.floor(positive(value(), '--lattice'));
+        break;
+      case '--no-app-mesh':
+        args.appMesh = false;
+        break;
       case '--help':
       case '-h':
         process.stdout.write(
-          'npm run bench -- [--sizes 10,100,1000] [--latency MS] [--no-rate-limits] [--seed N] [--plan-repeats N] [--out DIR]\n',
+          'npm run bench -- [--sizes 10,100,1000] [--latency MS] [--no-rate-limits] [--seed N] [--plan-repeats N] [--out DIR]\n' +
+            '                 [--service-connect N (ECS services, 0: none)] [--lattice N (Lattice resources, 0: none)] [--no-app-mesh]\n',
         );
         process.exit(0);
         break;
@@ -78,7 +100,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         throw new Error(`unknown flag ${flag} (try --help)`);
     }
   }
-  if (args.sizes.length === 0) throw new Error('--sizes: no size given');
+  if (args.sizes.length === 0 && args.appMesh) throw new Error('--sizes: no size given');
   return args;
 }
 
@@ -95,25 +117,51 @@ export function workerTimeoutMs(size: number, rateLimits: boolean): number {
 }
 
 function runWorker(options: SizeOptions): Promise<SizeResult> {
+  return spawnWorker<SizeResult>(
+    'worker.ts',
+    options,
+    workerTimeoutMs(options.size, options.rateLimits),
+    `size ${options.size}`,
+  );
+}
+
+/**
+ * A Service Connect or Lattice set's worst case: 15 minutes, plus three times its task definitions' registration
+ * floor (1/s sustained after a burst of 20) when rate limits are on.
+ */
+export function setWorkerTimeoutMs(ecsServices: number, rateLimits: boolean): number {
+  return 15 * 60 * 1000 + (rateLimits ? 3 * Math.max(0, ecsServices - 20) * 1000 : 0);
+}
+
+function runSetWorker(options: SetSizeOptions, ecsServices: number): Promise<SetResult> {
+  return spawnWorker<SetResult>(
+    'worker-sets.ts',
+    options,
+    setWorkerTimeoutMs(ecsServices, options.rateLimits),
+    `${options.family} ${options.size}`,
+  );
+}
+
+function spawnWorker<T>(file: string, options: unknown, timeoutMs: number, label: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'worker.ts'), JSON.stringify(options)],
+      ['--expose-gc', '--import', 'tsx', path.join(__dirname, file), JSON.stringify(options)],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
         env: { ...process.env, NODE_NO_WARNINGS: '1' },
       },
     );
-    const timer = setTimeout(() => child.kill('SIGKILL'), workerTimeoutMs(options.size, options.rateLimits));
-    let result: SizeResult | undefined;
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    let result: T | undefined;
     createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line.startsWith('RESULT ')) result = JSON.parse(line.slice('RESULT '.length)) as SizeResult;
+      if (line.startsWith('RESULT ')) result = JSON.parse(line.slice('RESULT '.length)) as T;
       else process.stdout.write(`${line}\n`);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (result) resolve(result);
-      else reject(new Error(`size ${options.size}: worker exited with ${signal ?? code} and no result`));
+      else reject(new Error(`${label}: worker exited with ${signal ?? code} and no result`));
     });
   });
 }
@@ -232,6 +280,79 @@ export function renderMarkdown(results: readonly SizeResult[], meta: Record<stri
   return `${lines.join('\n')}\n`;
 }
 
+const SET_LABEL: Record<SetFamily, string> = { 'service-connect': 'Service Connect', lattice: 'VPC Lattice' };
+
+/** The Service Connect and Lattice sets' section of results.md (appended after the App Mesh one). */
+export function renderSetsMarkdown(sets: readonly SetResult[], meta?: Record<string, string>): string {
+  if (sets.length === 0) return '';
+  const lines: string[] = ['', '## Service Connect and VPC Lattice sets (no App Mesh)', ''];
+  if (meta) {
+    lines.push(
+      Object.entries(meta)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(' · '),
+      '',
+    );
+  }
+  lines.push(
+    'Minimum-calls models: bench/README.md ("Service Connect" and "VPC Lattice"); `minimum-sets.ts`.',
+    '',
+    '| set (resources + ECS) | scenario | AWS calls | writes | minimum | ratio | describe-everything | throttled | wall | peak RSS |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const r of sets) {
+    const managed = r.resources - r.ecsServices;
+    const size = `${SET_LABEL[r.family]} ${fmt(managed)} + ${fmt(r.ecsServices)}`;
+    for (const s of r.scenarios) {
+      lines.push(
+        `| ${size} | ${SCENARIO_LABEL[s.name]} | ${fmt(s.totalCalls)} | ${fmt(s.writes)} | ${fmt(s.minimumTotal)} | ` +
+          `${s.ratio === undefined ? '—' : s.ratio.toFixed(2)} | ${fmt(s.describeEverything)} | ${fmt(s.throttled)} | ` +
+          `${(s.wallMs / 1000).toFixed(2)} s | ${s.peakRssMiB} MiB |`,
+      );
+    }
+  }
+  lines.push('', '| set | converged | emulator peak RSS |', '|---|---|---:|');
+  for (const r of sets) {
+    lines.push(
+      `| ${SET_LABEL[r.family]} ${fmt(r.size)} | ${r.converged ? 'yes' : `NO (${r.unconverged.slice(0, 5).join(', ')})`} | ` +
+        `${r.emulatorPeakRssMiB ?? '—'} MiB |`,
+    );
+  }
+  lines.push('', '### Calls beyond the minimum, by operation', '');
+  for (const r of sets) {
+    for (const s of r.scenarios) {
+      const excess = excessOf(s.calls, s.minimum);
+      const extra = [excess, ...s.notes].filter((x) => x !== '').join('; ');
+      if (extra) lines.push(`- ${SET_LABEL[r.family]} ${fmt(r.size)} / ${SCENARIO_LABEL[s.name]}: ${extra}`);
+    }
+  }
+  lines.push('', '### Set shapes', '');
+  for (const r of sets) {
+    if (r.family === 'lattice' && 'byKind' in r.counts) {
+      const k = r.counts.byKind;
+      lines.push(
+        `- VPC Lattice ${fmt(r.size)}: ${k.LatticeServiceNetwork} networks (${k.LatticeServiceNetworkVpcAssociation} VPC associations), ` +
+          `${k.LatticeService} services (${k.LatticeServiceNetworkServiceAssociation} associated), ${k.LatticeListener} listeners, ` +
+          `${k.LatticeRule} rules, ${k.LatticeTargetGroup} target groups, ${k.LatticeAccessLogSubscription} access log subscriptions, ` +
+          `${k.LatticeAuthPolicy} auth policies, ${k.EcsService} ECS services attached`,
+      );
+    } else if ('namespaces' in r.counts) {
+      const c = r.counts;
+      const roles = { client: 0, http: 0, grpc: 0, tcp: 0 };
+      for (const n of c.namespaces)
+        for (const [role, v] of Object.entries(n.roles)) roles[role as keyof typeof roles] += v;
+      lines.push(
+        `- Service Connect ${fmt(r.size)}: ${c.namespaces.length} HTTP namespaces, ${c.ecsServices} ECS services ` +
+          `(${roles.http} HTTP, ${roles.grpc} gRPC, ${roles.tcp} TCP servers, ${roles.client} client-only; ${c.autoscaled} without desiredCount; ` +
+          `strategies ${Object.entries(c.strategies)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')})`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
@@ -247,7 +368,7 @@ async function main(): Promise<void> {
     `meshward bench: sizes ${args.sizes.join(', ')}; ${meta.latency}; rate limits ${meta['emulator rate limits']}\n`,
   );
   const results: SizeResult[] = [];
-  for (const size of args.sizes) {
+  for (const size of args.appMesh ? args.sizes : []) {
     const t0 = performance.now();
     process.stdout.write(`size ${size}...\n`);
     results.push(
@@ -261,17 +382,87 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`size ${size} done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
+  const sets: SetResult[] = [];
+  const families: [SetFamily, number][] = [
+    ['service-connect', args.serviceConnect],
+    ['lattice', args.lattice],
+  ];
+  for (const [family, size] of families) {
+    if (size <= 0) continue;
+    const t0 = performance.now();
+    process.stdout.write(`${family} ${size}...\n`);
+    // Generating is cheap; the set's ECS services set the worker's time bound.
+    const ecs =
+      family === 'lattice'
+        ? generateLatticeSet({ resources: size, seed: args.seed }).counts.ecsServices
+        : generateServiceConnectSet({ services: size, seed: args.seed }).counts.ecsServices;
+    sets.push(
+      await runSetWorker(
+        { family, size, latencyMs: args.latencyMs, rateLimits: args.rateLimits, seed: args.seed },
+        ecs,
+      ),
+    );
+    process.stdout.write(`${family} ${size} done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
   const elapsed = `${((performance.now() - started) / 1000).toFixed(1)} s`;
-  const markdown = renderMarkdown(results, { ...meta, 'total bench time': elapsed });
+  // --no-app-mesh: the App Mesh figures stay those of the previous run, with that run's metadata.
+  let appMeshMeta: Record<string, string> = { ...meta, 'total bench time': elapsed };
+  let appMeshResults: readonly SizeResult[] = results;
+  let setsMeta: Record<string, string> | undefined;
+  if (!args.appMesh) {
+    const previous = await readPrevious(path.join(args.out, 'results.json'));
+    appMeshResults = previous?.results ?? [];
+    appMeshMeta = previous?.meta ? previousMeta(previous.meta) : appMeshMeta;
+    setsMeta = { ...meta, 'total bench time': elapsed };
+  }
+  const fleet = handWritten(await readFile(path.join(args.out, 'results.md'), 'utf8').catch(() => ''));
+  const markdown =
+    renderMarkdown(appMeshResults, appMeshMeta) + (fleet ? `\n${fleet}` : '') + renderSetsMarkdown(sets, setsMeta);
   await mkdir(args.out, { recursive: true });
   await writeFile(
     path.join(args.out, 'results.json'),
-    `${JSON.stringify({ meta: { ...meta, elapsed }, results }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        meta: args.appMesh ? { ...meta, elapsed } : appMeshMeta,
+        results: appMeshResults,
+        ...(setsMeta ? { setsMeta } : {}),
+        sets,
+      },
+      null,
+      2,
+    )}\n`,
   );
   await writeFile(path.join(args.out, 'results.md'), markdown);
   process.stdout.write(`\n${markdown}\nwrote ${path.join(args.out, 'results.json')} and results.md (${elapsed})\n`);
-  const failed = results.some((r) => !r.converged);
+  const failed = results.some((r) => !r.converged) || sets.some((r) => !r.converged);
   if (failed) process.exitCode = 1;
+}
+
+/** The hand-written Fleet section of a previous results.md (bench:fleet's figures), kept when regenerating. */
+export function handWritten(markdown: string): string {
+  const start = markdown.indexOf('\n## Fleet (');
+  if (start < 0) return '';
+  const end = markdown.indexOf('\n## Service Connect and VPC Lattice sets', start + 1);
+  return `${markdown.slice(start + 1, end < 0 ? undefined : end).trimEnd()}\n`;
+}
+
+interface PreviousResults {
+  meta?: Record<string, string>;
+  results?: SizeResult[];
+}
+
+async function readPrevious(file: string): Promise<PreviousResults | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as PreviousResults;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The previous run's metadata as renderMarkdown shows it (`elapsed` as `total bench time`). */
+function previousMeta(meta: Record<string, string>): Record<string, string> {
+  const { elapsed, ...rest } = meta;
+  return elapsed === undefined ? rest : { ...rest, 'total bench time': elapsed };
 }
 
 if (require.main === module) {

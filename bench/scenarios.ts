@@ -136,7 +136,7 @@ function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-async function measure<T>(
+export async function measure<T>(
   emulator: EmulatorProcess,
   work: () => Promise<T>,
 ): Promise<{
@@ -180,7 +180,7 @@ async function measure<T>(
   };
 }
 
-function fromReconcile(
+export function fromReconcile(
   name: ScenarioName,
   m: Awaited<ReturnType<typeof measure<ReconcileOutcome>>>,
   minimum: CallCounts,

@@ -125,3 +125,19 @@ export const LATTICE_ACTIONS = {
     'vpc-lattice:ListAccessLogSubscriptions',
   ],
 };
+
+/**
+ * Reads of what the manifests name by ARN and meshward never creates (engine/preflight.ts): ELBv2's Describe*
+ * calls have no resource type ("*" is the only valid resource); iam:GetRole takes the role's ARN.
+ */
+export const PREFLIGHT_ACTIONS = {
+  loadBalancers: [
+    'elasticloadbalancing:DescribeTargetGroups',
+    'elasticloadbalancing:DescribeListeners',
+    'elasticloadbalancing:DescribeRules',
+  ],
+  roles: ['iam:GetRole'],
+};
+
+/** Bulk reads of the ownership tags through the Resource Groups Tagging API (no resource type). */
+export const TAGGING_ACTIONS = ['tag:GetResources'];

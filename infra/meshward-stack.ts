@@ -9,7 +9,6 @@ import {
   CfnOutput,
   CfnParameter,
   Duration,
-  RemovalPolicy,
   SecretValue,
   Stack,
   Validations,
@@ -33,13 +32,16 @@ import { ENV } from '../src/operator/config';
 // The handler's own lists: the rules forward exactly the write calls the handler treats as changes.
 import { WATCHED_SOURCES, WRITE_EVENT_NAMES } from '../src/operator/events';
 import { keyUnder } from '../src/operator/s3-uri';
-import { acknowledgeWildcardResources, type ReasonedStatement } from './nag';
+import { acknowledgeWildcardResources, type ReasonedStatement, scopedStatement } from './nag';
+import { manifestBucket, reconcilerFunction, reconcilerIdentity } from './operator-base';
 import {
   APPMESH_ACTIONS,
   CLOUD_MAP_ACTIONS,
   CLOUD_MAP_NAMESPACE_ACTIONS,
   ECS_ACTIONS,
   LATTICE_ACTIONS,
+  PREFLIGHT_ACTIONS,
+  TAGGING_ACTIONS,
 } from './iam-actions';
 
 export interface MeshwardStackProps extends StackProps {
@@ -100,34 +102,7 @@ export class MeshwardStack extends Stack {
     const statePrefix = keyUnder(manifestPrefix, `_state/${stackName}`);
     const schedule = props.scheduleRate ?? Duration.minutes(15);
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the access-log target bucket; logging it to itself would loop.',
-    });
-
-    this.bucket = new s3.Bucket(this, 'Manifests', {
-      versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      serverAccessLogsBucket: accessLogs,
-      serverAccessLogsPrefix: 'manifests/',
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
-    });
-    // Native CloudFormation property instead of `eventBridgeEnabled: true`, which deploys a notification custom
-    // resource (an extra Lambda with s3:PutBucketNotification on "*").
-    (this.bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(
-      'NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled',
-      true,
-    );
+    this.bucket = manifestBucket(this);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -164,21 +139,10 @@ export class MeshwardStack extends Stack {
       secret = created;
     }
 
-    const logGroup = new logs.LogGroup(this, 'ReconcilerLogs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    const role = new iam.Role(this, 'ReconcilerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `meshward reconciler for stack ${stackName}`,
-    });
+    const { logGroup, role } = reconcilerIdentity(this, `meshward reconciler for stack ${stackName}`);
     this.grantOperator(role, props, logGroup, manifestPrefix, statePrefix);
 
-    this.fn = new lambda.Function(this, 'Reconciler', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'handler.handler',
+    this.fn = reconcilerFunction(this, {
       code: props.code ?? lambda.Code.fromAsset(DEFAULT_CODE_DIR),
       role,
       logGroup,
@@ -206,10 +170,6 @@ export class MeshwardStack extends Stack {
       },
     });
     secret.grantRead(role);
-    Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'Pinned to Node.js 22 on purpose: the esbuild bundle targets node22 and is tested on it.',
-    });
 
     const target = new targets.LambdaFunction(this.fn, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 4 });
 
@@ -348,295 +308,182 @@ export class MeshwardStack extends Stack {
     };
     const meshArns = (meshes ?? ['*']).flatMap((m) => [arn('appmesh', `mesh/${m}`), arn('appmesh', `mesh/${m}/*`)]);
     const serviceArns = (clusters ?? ['*']).map((c) => arn('ecs', `service/${c}/*`));
+    const cloudMapArns = [
+      ...(namespaces ?? ['*']).map((ns) => arn('servicediscovery', `namespace/${ns}`)),
+      arn('servicediscovery', 'service/*'),
+    ];
+    // Lattice ids below the service network (svc-, tg-, ...) are generated at create: they cannot be named.
+    const latticeArns = [
+      ...(networks ?? ['*']).map((sn) => arn('vpc-lattice', `servicenetwork/${sn}`)),
+      ...[
+        'service/*',
+        'targetgroup/*',
+        'servicenetworkvpcassociation/*',
+        'servicenetworkserviceassociation/*',
+        'accesslogsubscription/*',
+      ].map((r) => arn('vpc-lattice', r)),
+    ];
+    const roles = props.passRoleArns && props.passRoleArns.length > 0 ? props.passRoleArns : undefined;
     const scope = (list: string[] | undefined, what: string): string =>
       list
         ? `inside the configured ${what} (${list.join(', ')})`
         : `in any of the account's ${what} (none configured: synth warned)`;
 
     const statements: ReasonedStatement[] = [
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'Logs',
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [`${logGroup.logGroupArn}`],
-        }),
+      scopedStatement('Logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [`${logGroup.logGroupArn}`], {
         reason: "The log streams of the reconciler's own log group (stream names are generated by Lambda).",
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'ReadManifestsAndState',
-          actions: ['s3:GetObject'],
-          resources: [this.bucket.arnForObjects(keyUnder(manifestPrefix, '*'))],
-        }),
-        reason: "Objects under the stack's own manifest prefix: the published revisions, the pointer and the state.",
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'ListState',
-          actions: ['s3:ListBucket'],
-          resources: [this.bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': [keyUnder(manifestPrefix, '*')] } },
-        }),
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'WriteState',
-          actions: ['s3:PutObject', 's3:DeleteObject'],
-          resources: [this.bucket.arnForObjects(`${statePrefix}/*`)],
-        }),
-        reason: "Objects under the stack's state prefix only (state, lock, snapshots): never the manifests.",
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'AppMeshCreate',
-          actions: APPMESH_ACTIONS.create,
-          resources: meshArns,
-          conditions: taggedOnCreate,
-        }),
+      }),
+      scopedStatement(
+        'ReadManifestsAndState',
+        ['s3:GetObject'],
+        [this.bucket.arnForObjects(keyUnder(manifestPrefix, '*'))],
+        {
+          reason: "Objects under the stack's own manifest prefix: the published revisions, the pointer and the state.",
+        },
+      ),
+      scopedStatement('ListState', ['s3:ListBucket'], [this.bucket.bucketArn], {
+        conditions: { StringLike: { 's3:prefix': [keyUnder(manifestPrefix, '*')] } },
+      }),
+      scopedStatement(
+        'WriteState',
+        ['s3:PutObject', 's3:DeleteObject'],
+        [this.bucket.arnForObjects(`${statePrefix}/*`)],
+        { reason: "Objects under the stack's state prefix only (state, lock, snapshots): never the manifests." },
+      ),
+      scopedStatement('AppMeshCreate', APPMESH_ACTIONS.create, meshArns, {
+        conditions: taggedOnCreate,
         reason: `Creates of App Mesh resources ${scope(meshes, 'meshes')} carrying this stack's ownership tags.`,
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'AppMeshOwned',
-          actions: APPMESH_ACTIONS.owned,
-          resources: meshArns,
-          conditions: ownedOnly,
-        }),
+      }),
+      scopedStatement('AppMeshOwned', APPMESH_ACTIONS.owned, meshArns, {
+        conditions: ownedOnly,
         reason: `Updates, deletes and tag changes ${scope(meshes, 'meshes')}, only of resources tagged for this stack.`,
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'AppMeshTagOnCreate',
-          // App Mesh authorizes the tags of a Create* as appmesh:TagResource on a resource that has no tags yet.
-          actions: ['appmesh:TagResource'],
-          resources: meshArns,
-          conditions: taggedOnCreate,
-        }),
+      }),
+      // App Mesh authorizes the tags of a Create* as appmesh:TagResource on a resource that has no tags yet.
+      scopedStatement('AppMeshTagOnCreate', ['appmesh:TagResource'], meshArns, {
+        conditions: taggedOnCreate,
         reason: `Tagging ${scope(meshes, 'meshes')} only with this stack's ownership tags (tags on create).`,
-      },
-      {
-        statement: new iam.PolicyStatement({ sid: 'AppMeshRead', actions: APPMESH_ACTIONS.read, resources: meshArns }),
+      }),
+      scopedStatement('AppMeshRead', APPMESH_ACTIONS.read, meshArns, {
         reason: `Describes and lists ${scope(meshes, 'meshes')}.`,
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'AppMeshListMeshes',
-          actions: APPMESH_ACTIONS.unscoped,
-          resources: ['*'],
-        }),
+      }),
+      scopedStatement('AppMeshListMeshes', APPMESH_ACTIONS.unscoped, ['*'], {
         reason: 'appmesh:ListMeshes has no resource type: "*" is the only valid resource.',
-      },
-      {
-        statement: new iam.PolicyStatement({ sid: 'EcsCreate', actions: ECS_ACTIONS.create, resources: serviceArns }),
+      }),
+      scopedStatement('EcsCreate', ECS_ACTIONS.create, serviceArns, {
         reason: `CreateService ${scope(clusters, 'clusters')}; service names are chosen by the manifests.`,
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'EcsOwned',
-          actions: ECS_ACTIONS.owned,
-          resources: serviceArns,
-          conditions: ownedOnly,
-        }),
+      }),
+      scopedStatement('EcsOwned', ECS_ACTIONS.owned, serviceArns, {
+        conditions: ownedOnly,
         reason: `Updates, deletes and tag changes of services ${scope(clusters, 'clusters')} tagged for this stack.`,
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'EcsTagOnCreate',
-          // The ownership tags ride on CreateService and RegisterTaskDefinition (tag-on-create needs TagResource).
-          actions: ['ecs:TagResource'],
-          resources: [...serviceArns, arn('ecs', 'task-definition/*')],
-          conditions: {
-            StringEquals: {
-              'ecs:CreateAction': ['CreateService', 'RegisterTaskDefinition'],
-              ...taggedOnCreate.StringEquals,
-            },
+      }),
+      // The ownership tags ride on CreateService and RegisterTaskDefinition (tag-on-create needs TagResource).
+      scopedStatement('EcsTagOnCreate', ['ecs:TagResource'], [...serviceArns, arn('ecs', 'task-definition/*')], {
+        conditions: {
+          StringEquals: {
+            'ecs:CreateAction': ['CreateService', 'RegisterTaskDefinition'],
+            ...taggedOnCreate.StringEquals,
           },
-        }),
+        },
         reason:
           "Tags on create only (ecs:CreateAction), with this stack's ownership tags: the services above and task " +
           'definition revisions, whose family names come from the manifests.',
-      },
-      {
-        statement: new iam.PolicyStatement({ sid: 'EcsRead', actions: ECS_ACTIONS.read, resources: serviceArns }),
+      }),
+      scopedStatement('EcsRead', ECS_ACTIONS.read, serviceArns, {
         reason: `DescribeServices ${scope(clusters, 'clusters')}.`,
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'EcsUnscoped',
-          actions: ECS_ACTIONS.unscoped,
-          resources: ['*'],
-        }),
+      }),
+      scopedStatement('EcsUnscoped', ECS_ACTIONS.unscoped, ['*'], {
         reason:
           'RegisterTaskDefinition, DescribeTaskDefinition and ListServices have no resource type: "*" is the only ' +
           'valid resource.',
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'CloudMapCreate',
-          actions: CLOUD_MAP_ACTIONS.create,
-          resources: [
-            ...(namespaces ?? ['*']).map((ns) => arn('servicediscovery', `namespace/${ns}`)),
-            arn('servicediscovery', 'service/*'),
-          ],
-        }),
+      }),
+      scopedStatement('CloudMapCreate', CLOUD_MAP_ACTIONS.create, cloudMapArns, {
         reason: `Cloud Map services ${scope(namespaces, 'namespaces')}; a new service's id (srv-...) is generated.`,
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'CloudMapTagOnCreate',
-          actions: CLOUD_MAP_ACTIONS.tagOnCreate,
-          resources: [arn('servicediscovery', 'service/*')],
-          conditions: taggedOnCreate,
-        }),
+      }),
+      scopedStatement('CloudMapTagOnCreate', CLOUD_MAP_ACTIONS.tagOnCreate, [arn('servicediscovery', 'service/*')], {
+        conditions: taggedOnCreate,
         reason: 'Only the ownership tags of this stack, on services (ids are generated at create).',
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'CloudMapRead',
-          actions: CLOUD_MAP_ACTIONS.read,
-          resources: [
-            ...(namespaces ?? ['*']).map((ns) => arn('servicediscovery', `namespace/${ns}`)),
-            arn('servicediscovery', 'service/*'),
-          ],
-        }),
+      }),
+      scopedStatement('CloudMapRead', CLOUD_MAP_ACTIONS.read, cloudMapArns, {
         reason: `Reads of namespaces ${scope(namespaces, 'namespaces')} and of services (ids are generated).`,
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'CloudMapUnscoped',
-          actions: CLOUD_MAP_ACTIONS.unscoped,
-          resources: ['*'],
-        }),
+      }),
+      scopedStatement('CloudMapUnscoped', CLOUD_MAP_ACTIONS.unscoped, ['*'], {
         reason: 'servicediscovery:ListServices and ListNamespaces have no resource type.',
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'CloudMapServiceOwned',
-          actions: CLOUD_MAP_ACTIONS.owned,
-          resources: [arn('servicediscovery', 'service/*')],
-          conditions: ownedOnly,
-        }),
+      }),
+      scopedStatement('CloudMapServiceOwned', CLOUD_MAP_ACTIONS.owned, [arn('servicediscovery', 'service/*')], {
+        conditions: ownedOnly,
         reason: "Deletes only Cloud Map services carrying this stack's ownership tags (service ids are generated).",
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'CloudMapNamespaceCreate',
-          actions: CLOUD_MAP_NAMESPACE_ACTIONS.create,
-          resources: ['*'],
-          conditions: taggedOnCreate,
-        }),
+      }),
+      scopedStatement('CloudMapNamespaceCreate', CLOUD_MAP_NAMESPACE_ACTIONS.create, ['*'], {
+        conditions: taggedOnCreate,
         reason:
           'CreateHttpNamespace and CreatePrivateDnsNamespace take no namespace resource (the id is generated): ' +
           "allowed only with this stack's ownership tags in the request.",
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'CloudMapNamespaceOwned',
-          actions: CLOUD_MAP_NAMESPACE_ACTIONS.owned,
-          resources: (namespaces ?? ['*']).map((ns) => arn('servicediscovery', `namespace/${ns}`)),
+      }),
+      scopedStatement(
+        'CloudMapNamespaceOwned',
+        CLOUD_MAP_NAMESPACE_ACTIONS.owned,
+        (namespaces ?? ['*']).map((ns) => arn('servicediscovery', `namespace/${ns}`)),
+        {
           conditions: ownedOnly,
-        }),
-        reason: "Updates, untags and deletes only namespaces carrying this stack's ownership tags (ids are generated).",
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'CloudMapNamespaceRead',
-          actions: CLOUD_MAP_NAMESPACE_ACTIONS.read,
-          resources: [
-            ...(namespaces ?? ['*']).map((ns) => arn('servicediscovery', `namespace/${ns}`)),
-            arn('servicediscovery', 'service/*'),
-          ],
-        }),
+          reason:
+            "Updates, untags and deletes only namespaces carrying this stack's ownership tags (ids are generated).",
+        },
+      ),
+      scopedStatement('CloudMapNamespaceRead', CLOUD_MAP_NAMESPACE_ACTIONS.read, cloudMapArns, {
         reason: `Tag reads of namespaces ${scope(namespaces, 'namespaces')} and of services (ids are generated).`,
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'CloudMapOperations',
-          actions: CLOUD_MAP_NAMESPACE_ACTIONS.unscoped,
-          resources: ['*'],
-        }),
+      }),
+      scopedStatement('CloudMapOperations', CLOUD_MAP_NAMESPACE_ACTIONS.unscoped, ['*'], {
         reason: 'servicediscovery:GetOperation (polling an asynchronous namespace write) has no resource type.',
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'LatticeCreate',
-          actions: LATTICE_ACTIONS.create,
-          resources: [
-            ...(networks ?? ['*']).map((sn) => arn('vpc-lattice', `servicenetwork/${sn}`)),
-            ...[
-              'service/*',
-              'targetgroup/*',
-              'servicenetworkvpcassociation/*',
-              'servicenetworkserviceassociation/*',
-              'accesslogsubscription/*',
-            ].map((r) => arn('vpc-lattice', r)),
-          ],
-          conditions: taggedOnCreate,
-        }),
+      }),
+      scopedStatement('LatticeCreate', LATTICE_ACTIONS.create, latticeArns, {
+        conditions: taggedOnCreate,
         reason:
           `Creates ${scope(networks, 'service networks')} that carry this stack's ownership tags; Lattice ids ` +
           '(svc-, tg-, listener-, rule-...) are generated at create, so below the network they cannot be named.',
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'LatticeOwned',
-          actions: LATTICE_ACTIONS.owned,
-          resources: [
-            ...(networks ?? ['*']).map((sn) => arn('vpc-lattice', `servicenetwork/${sn}`)),
-            ...[
-              'service/*',
-              'targetgroup/*',
-              'servicenetworkvpcassociation/*',
-              'servicenetworkserviceassociation/*',
-              'accesslogsubscription/*',
-            ].map((r) => arn('vpc-lattice', r)),
-          ],
-          conditions: ownedOnly,
-        }),
+      }),
+      scopedStatement('LatticeOwned', LATTICE_ACTIONS.owned, latticeArns, {
+        conditions: ownedOnly,
         reason: 'Updates, deletes and tag changes only of Lattice resources tagged for this stack (ids are generated).',
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'LatticeRead',
-          actions: LATTICE_ACTIONS.read,
-          resources: [arn('vpc-lattice', '*')],
-        }),
+      }),
+      scopedStatement('LatticeRead', LATTICE_ACTIONS.read, [arn('vpc-lattice', '*')], {
         reason: 'Lattice Get calls in this account and region: they name generated ids (sn-, svc-, tg-...).',
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'LatticeList',
-          actions: LATTICE_ACTIONS.unscoped,
-          resources: ['*'],
-        }),
+      }),
+      scopedStatement('LatticeList', LATTICE_ACTIONS.unscoped, ['*'], {
         reason: 'The VPC Lattice List calls have no resource type: "*" is the only valid resource.',
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'Attribution',
-          actions: ['cloudtrail:LookupEvents'],
-          resources: ['*'],
-        }),
+      }),
+      scopedStatement('Attribution', ['cloudtrail:LookupEvents'], ['*'], {
         reason: 'cloudtrail:LookupEvents has no resource type: "*" is the only valid resource.',
-      },
-      {
-        statement: new iam.PolicyStatement({
-          sid: 'PublishOutcome',
-          actions: ['events:PutEvents'],
-          resources: [arn('events', 'event-bus/default')],
-        }),
-      },
+      }),
+      scopedStatement('PreflightLoadBalancers', PREFLIGHT_ACTIONS.loadBalancers, ['*'], {
+        reason:
+          'elasticloadbalancing:DescribeTargetGroups, DescribeListeners and DescribeRules have no resource type: ' +
+          '"*" is the only valid resource (the preflight reads the target groups and rules the manifests name).',
+      }),
+      scopedStatement(
+        'PreflightRoles',
+        PREFLIGHT_ACTIONS.roles,
+        roles ?? [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/*`],
+        {
+          reason: roles
+            ? 'The roles given in passRoleArns; other roles the manifests name are reported as not checked.'
+            : 'Any role of this account (no passRoleArns configured): the preflight checks that the roles the manifests ' +
+              'name exist; GetRole reads a role, it changes nothing.',
+        },
+      ),
+      scopedStatement('TagReads', TAGGING_ACTIONS, ['*'], {
+        reason:
+          'tag:GetResources has no resource type: "*" is the only valid resource (ownership tags read in bulk; ' +
+          'what the role may change stays conditioned on those tags).',
+      }),
+      scopedStatement('PublishOutcome', ['events:PutEvents'], [arn('events', 'event-bus/default')]),
     ];
     if (props.passRoleArns && props.passRoleArns.length > 0) {
-      statements.push({
-        statement: new iam.PolicyStatement({
-          sid: 'PassTaskRoles',
-          actions: ['iam:PassRole'],
-          resources: props.passRoleArns,
+      statements.push(
+        scopedStatement('PassTaskRoles', ['iam:PassRole'], props.passRoleArns, {
           conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+          reason: 'The task and execution roles given in passRoleArns, passed to ECS tasks only.',
         }),
-        reason: 'The task and execution roles given in passRoleArns, passed to ECS tasks only.',
-      });
+      );
     }
     const policy = new iam.Policy(this, 'ReconcilerPolicy', { statements: statements.map((s) => s.statement) });
     policy.attachToRole(role);

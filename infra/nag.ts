@@ -5,12 +5,33 @@
  * statement cannot hide behind another one's justification. Wildcard actions are never acknowledged.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 
 export interface ReasonedStatement {
   statement: iam.PolicyStatement;
   /** Why the statement's wildcard resources cannot be narrower; required when it has any. */
   reason?: string;
+}
+
+/**
+ * One Allow statement of the reconciler's policy with its reason: the shape every grant takes (named actions, the
+ * narrowest resources, optional conditions, and why any wildcard among them cannot be narrower).
+ */
+export function scopedStatement(
+  sid: string,
+  actions: readonly string[],
+  resources: readonly string[],
+  options: { conditions?: Record<string, unknown>; reason?: string } = {},
+): ReasonedStatement {
+  return {
+    statement: new iam.PolicyStatement({
+      sid,
+      actions: [...actions],
+      resources: [...resources],
+      ...(options.conditions ? { conditions: options.conditions } : {}),
+    }),
+    ...(options.reason !== undefined ? { reason: options.reason } : {}),
+  };
 }
 
 /** Renders a resolved CloudFormation value the way cdk-nag prints it: `<Logical.Arn>`, `<AWS::Region>`. */

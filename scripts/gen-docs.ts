@@ -6,7 +6,7 @@
  * Run: `npx tsx scripts/gen-docs.ts`. `test/docs/` checks that the committed page equals a fresh generation.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ANNOTATIONS, MANAGED_BY_VALUE, OWNERSHIP_TAGS } from '../src/core/types';
@@ -18,13 +18,15 @@ import {
   KIND_FILES,
   repoRoot,
   KIND_NAMES,
-  type KindName,
+  ownSchemaKinds,
   type JsonSchema,
   type JsonValue,
 } from './gen-schemas';
 
 export const REFERENCE_FILE = 'docs/manifest-reference.md';
 export const EXAMPLES_DIR = 'manifests';
+/** Example sets beside the reference topology (one folder each): they show the kinds `manifests/` does not use. */
+export const MORE_EXAMPLES_DIR = 'examples';
 
 const APPMESH_API_URL = 'https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_';
 const ECS_API_URL = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_';
@@ -94,9 +96,29 @@ export function loadSchemas(root = repoRoot()): Record<string, JsonSchema> {
   return Object.fromEntries(files.map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as JsonSchema]));
 }
 
-/** Splits the example manifests into documents, keeping each document's own comments. */
+/**
+ * The example documents: `manifests/` (the reference topology), then, for kinds it does not use, the folders of
+ * `examples/` (Service Connect, VPC Lattice), so every kind has its example and the App Mesh ones stay as they were.
+ */
 export function loadExamples(root = repoRoot()): ManifestExample[] {
-  const dir = join(root, EXAMPLES_DIR);
+  const out = loadExampleDir(root, EXAMPLES_DIR);
+  const more = join(root, MORE_EXAMPLES_DIR);
+  const folders = existsSync(more)
+    ? readdirSync(more, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+    : [];
+  const covered = new Set(out.map((e) => e.kind));
+  for (const folder of folders) {
+    out.push(...loadExampleDir(root, `${MORE_EXAMPLES_DIR}/${folder}`).filter((e) => !covered.has(e.kind)));
+  }
+  return out;
+}
+
+/** Splits one folder's manifests into documents, keeping each document's own comments. */
+function loadExampleDir(root: string, folder: string): ManifestExample[] {
+  const dir = join(root, folder);
   const out: ManifestExample[] = [];
   for (const file of readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
@@ -113,7 +135,7 @@ export function loadExamples(root = repoRoot()): ManifestExample[] {
       const doc = parse(text) as { kind?: unknown; metadata?: { name?: unknown } } | null;
       if (typeof doc?.kind !== 'string') return;
       const name = typeof doc.metadata?.name === 'string' ? doc.metadata.name : '';
-      out.push({ file: `${EXAMPLES_DIR}/${file}`, kind: doc.kind, name, text });
+      out.push({ file: `${folder}/${file}`, kind: doc.kind, name, text });
     });
   }
   return out;
@@ -278,8 +300,11 @@ interface Described {
   type: string;
   constraints: string[];
   aws?: string;
-  /** A definition to expand below this row, and what to append to the path for it (`[]` for list items). */
-  expand?: { def: string; suffix: string };
+  /**
+   * A definition to expand below this row, and what to append to the path for it (`[]` for list items). `schema`
+   * is set for an object written inline (a kind that brings its own schema): `def` then only keys the recursion guard.
+   */
+  expand?: { def: string; suffix: string; schema?: JsonSchema };
 }
 
 interface Usage {
@@ -401,6 +426,15 @@ class ReferenceBuilder {
       return { ...base, type: 'object', expand: { def: ref, suffix: '' } };
     }
     const type = schema['type'];
+    // An object written inline (not a definition): its fields are expanded below it like a definition's.
+    if ((type === 'object' || type === undefined) && properties(schema).length > 0) {
+      const expand = { def: `inline:${JSON.stringify(schema)}`, suffix: '', schema };
+      if (asSchema(schema['additionalProperties']) !== undefined) {
+        const { properties: _known, ...map } = schema;
+        return { ...this.describe(map), expand };
+      }
+      return { type: 'object', constraints: objectConstraints(schema), expand };
+    }
     if (type === 'array') {
       const item = this.describe(asSchema(schema['items']) ?? {});
       return {
@@ -422,12 +456,18 @@ class ReferenceBuilder {
     if (typeof type === 'string') return { type, constraints: scalarConstraints(schema) };
     if (Object.keys(schema).length === 0) return { type: 'any JSON value', constraints: [] };
     if (schema['const'] !== undefined) return { type: typeof schema['const'], constraints: scalarConstraints(schema) };
-    return { type: asStrings(type).join(' or '), constraints: scalarConstraints(schema) };
+    const values = Array.isArray(schema['enum']) ? schema['enum'] : [];
+    const named = asStrings(type).join(' or ');
+    const inferred = named === '' && values.length > 0 && values.every((v) => typeof v === 'string') ? 'string' : named;
+    return { type: inferred, constraints: scalarConstraints(schema) };
   }
 
   /** Rows for a definition's fields, depth first; `stack` guards against inlining a recursive shape. */
   fieldRows(defName: string, prefix: string, context: string, stack: readonly string[] = [defName]): FieldRow[] {
-    const def = this.def(defName);
+    return this.schemaRows(this.def(defName), prefix, context, stack);
+  }
+
+  private schemaRows(def: JsonSchema, prefix: string, context: string, stack: readonly string[]): FieldRow[] {
     const required = new Set(asStrings(def['required']));
     const rows: FieldRow[] = [];
     for (const [key, prop] of properties(def)) {
@@ -450,7 +490,12 @@ class ReferenceBuilder {
     const rows = [row];
     const expand = described.expand;
     if (expand && !stack.includes(expand.def)) {
-      rows.push(...this.fieldRows(expand.def, `${path}${expand.suffix}`, context, [...stack, expand.def]));
+      const inner = [...stack, expand.def];
+      rows.push(
+        ...(expand.schema
+          ? this.schemaRows(expand.schema, `${path}${expand.suffix}`, context, inner)
+          : this.fieldRows(expand.def, `${path}${expand.suffix}`, context, inner)),
+      );
     }
     return rows;
   }
@@ -489,7 +534,7 @@ function table(rows: FieldRow[], withAws: boolean): string[] {
 }
 
 interface KindSchema {
-  kind: KindName;
+  kind: string;
   file: string;
   schema: JsonSchema;
   metadataDef: string;
@@ -497,9 +542,19 @@ interface KindSchema {
   specRequired: boolean;
 }
 
+/**
+ * Every registered kind, in registry order: the generated ones, then those that bring their own schema (their
+ * file named by its `$id`), so a kind added to the registry gets its section with no change here.
+ */
+export function referenceKinds(): { kind: string; file: string }[] {
+  return [
+    ...KIND_NAMES.map((kind) => ({ kind, file: KIND_FILES[kind] })),
+    ...ownSchemaKinds().map(({ kind, file }) => ({ kind, file })),
+  ];
+}
+
 function kindSchemas(schemas: Readonly<Record<string, JsonSchema>>): KindSchema[] {
-  return KIND_NAMES.map((kind) => {
-    const file = KIND_FILES[kind];
+  return referenceKinds().map(({ kind, file }) => {
     const schema = schemas[file];
     if (!schema) throw new Error(`missing schema ${file}`);
     const props = asSchema(schema['properties']) ?? {};
@@ -578,8 +633,9 @@ function introLines(
     '',
     '## How to read this page',
     '',
-    '- Each kind has an example from [`manifests/`](../manifests/), the document envelope (`apiVersion`, `kind`,',
-    '  `metadata`) and a table of every `spec` field at every depth.',
+    '- Each kind has an example from [`manifests/`](../manifests/) (or, for the kinds the App Mesh reference shop',
+    '  does not use, from [`examples/`](../examples/)), the document envelope (`apiVersion`, `kind`, `metadata`) and a',
+    '  table of every `spec` field at every depth.',
     '- **Field** is the path from the document root: `a.b` is field `b` of object `a`, `a[]` an item of list `a`,',
     '  `a.<key>` a value of map `a`, `a["x/y"]` a key with dots or slashes.',
     '- **Required** `yes` means the field must be present whenever its parent is. "exactly one of" on an object',
@@ -600,8 +656,11 @@ function introLines(
     '| --- | --- | --- | --- |',
     ...kinds.map((k) => {
       const metadata = builder.defs[k.metadataDef];
-      const scope = asStrings(metadata?.['required']).filter((f) => f !== 'name');
-      const scopeText = scope.length > 0 ? `name, ${scope.join(', ')}` : 'name';
+      // Name first where a kind has one (an association or an auth policy is named by what it joins).
+      const required = asStrings(metadata?.['required']);
+      const scope = [...required.filter((f) => f === 'name'), ...required.filter((f) => f !== 'name')];
+      const either = metadata ? objectConstraints(metadata).filter((c) => c.startsWith('exactly one of')) : [];
+      const scopeText = [...scope, ...either].join(', ') || 'none';
       const spec = builder.awsLink(k.specDef) ?? code(k.specDef);
       return `| [${k.kind}](#${slug(k.kind)}) | ${scopeText} | ${spec}${k.specRequired ? '' : ' (optional)'} | [\`${k.file}\`](../schemas/${k.file}) |`;
     }),

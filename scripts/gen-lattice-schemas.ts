@@ -201,7 +201,14 @@ export function latticeDocumentSchema(shapes: Record<string, BotocoreShape>, kin
     } as Record<string, JsonValue>,
   };
   if (md.required.length > 0) metadata['required'] = md.required;
-  if (md.oneOf) metadata['oneOf'] = [{ required: ['service'] }, { required: ['serviceNetwork'] }];
+  // Each branch names its member again so the schema compiles under Ajv's strict mode (strictRequired), as
+  // meshward.schema.json, which embeds it, must.
+  if (md.oneOf) {
+    metadata['oneOf'] = [
+      { properties: { service: {} }, required: ['service'] },
+      { properties: { serviceNetwork: {} }, required: ['serviceNetwork'] },
+    ];
+  }
   const specOptional = !(shapes[`${kind}Spec`]?.required?.length ?? 0);
   const definitions = { ...shapeDefinitions(shapes, [`${kind}Spec`]), ...nameDefinitions(shapes) };
   const sorted = Object.fromEntries(Object.entries(definitions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

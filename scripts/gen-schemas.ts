@@ -31,6 +31,7 @@ export const KIND_NAMES = [
 ] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 import { ECS_SERVICE_MEMBERS } from '../src/kinds/ecs-service/service-fields';
+import { type KindRegistry, defaultRegistry } from '../src/kinds/registry';
 import { PRECOMPILED_VALIDATOR_FILE, validatorSource } from './gen-validators';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -702,8 +703,84 @@ function documentSchema(kind: KindName): JsonSchema {
   };
 }
 
-function documentDefinitionName(kind: KindName): string {
+function documentDefinitionName(kind: string): string {
   return `${kind}Document`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Kinds that bring their own document schema (Kind.documentSchema: Cloud Map, VPC Lattice, any kind added later)
+
+/** A registered kind outside the generated set, its schema split for embedding and for a file of its own. */
+export interface OwnSchemaKind {
+  kind: string;
+  /** `schemas/` file name, from the schema's `$id`. */
+  file: string;
+  /** The document schema, with `metadata` and `spec` as `$ref`s into `definitions` and no `$id`. */
+  document: JsonSchema;
+  definitions: Record<string, JsonSchema>;
+}
+
+function isSchema(value: unknown): value is JsonSchema {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Every registered kind that brings its own document schema, in registry order: read from the registry, so a new
+ * kind shows up in `meshward.schema.json`, in a file of its own and in the manifest reference with no change here.
+ * Inline `metadata` and `spec` objects become definitions `<Kind>Metadata` / `<Kind>Spec`, the shape the generated
+ * kinds have, so that every kind reads the same in the reference.
+ */
+export function ownSchemaKinds(registry: KindRegistry = defaultRegistry): OwnSchemaKind[] {
+  const generated: readonly string[] = KIND_NAMES;
+  const out: OwnSchemaKind[] = [];
+  for (const k of registry.kinds) {
+    if (k.documentSchema === undefined || generated.includes(k.kind)) continue;
+    const own = JSON.parse(JSON.stringify(k.documentSchema)) as JsonSchema;
+    const { $id, $schema: _dialect, definitions, ...document } = own;
+    // Named by its $id where it has one, else after the kind (ProbeService -> probe-service.schema.json).
+    const kebab = `${k.kind.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.schema.json`;
+    const file = typeof $id === 'string' ? $id.slice($id.lastIndexOf('/') + 1) : kebab;
+    if (!file.endsWith('.schema.json')) throw new Error(`${k.kind}: documentSchema's $id must end in .schema.json`);
+    const defs: Record<string, JsonSchema> = {};
+    for (const [name, def] of Object.entries(isSchema(definitions) ? definitions : {})) {
+      if (isSchema(def)) defs[name] = def;
+    }
+    const props = isSchema(document['properties']) ? { ...document['properties'] } : {};
+    for (const [member, suffix] of [
+      ['metadata', 'Metadata'],
+      ['spec', 'Spec'],
+    ] as const) {
+      const schema = props[member];
+      if (!isSchema(schema) || typeof schema['$ref'] === 'string') continue;
+      const name = `${k.kind}${suffix}`;
+      if (defs[name]) throw new Error(`${k.kind}: definition ${name} already exists`);
+      defs[name] = schema;
+      props[member] = { $ref: `#/definitions/${name}` };
+    }
+    out.push({ kind: k.kind, file, document: { ...document, properties: props }, definitions: defs });
+  }
+  return out;
+}
+
+/** Adds definitions to a map; a name defined twice must mean the same thing. */
+function mergeDefinitions(into: Record<string, JsonValue>, add: Record<string, JsonSchema>, from: string): void {
+  for (const [name, def] of Object.entries(add)) {
+    const known = into[name];
+    if (known !== undefined && JSON.stringify(known) !== JSON.stringify(def)) {
+      throw new Error(`definition ${name} of ${from} clashes with another of the same name`);
+    }
+    into[name] = def;
+  }
+}
+
+function ownKindSchema(own: OwnSchemaKind): JsonSchema {
+  return {
+    $schema: JSON_SCHEMA_DIALECT,
+    $id: `${SCHEMA_BASE_URL}${own.file}`,
+    title: `meshward ${own.kind}`,
+    ...own.document,
+    definitions: sortKeys(own.definitions),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -754,7 +831,13 @@ function kindSchema(builder: SchemaBuilder, kind: KindName): JsonSchema {
   };
 }
 
-function anyDocumentSchema(builder: SchemaBuilder): JsonSchema {
+function anyDocumentSchema(builder: SchemaBuilder, own: readonly OwnSchemaKind[]): JsonSchema {
+  const kinds = [...KIND_NAMES, ...own.map((o) => o.kind)];
+  const defs = definitionsFor(builder, KIND_NAMES, true) as Record<string, JsonValue>;
+  for (const o of own) {
+    mergeDefinitions(defs, o.definitions, o.kind);
+    mergeDefinitions(defs, { [documentDefinitionName(o.kind)]: o.document }, o.kind);
+  }
   return {
     $schema: JSON_SCHEMA_DIALECT,
     $id: `${SCHEMA_BASE_URL}${ANY_DOCUMENT_FILE}`,
@@ -764,9 +847,9 @@ function anyDocumentSchema(builder: SchemaBuilder): JsonSchema {
     type: 'object',
     // A known kind hands the whole document to that kind's schema, so each problem is reported once and only
     // against that kind; anything else gets the envelope checked here.
-    if: { type: 'object', required: ['kind'], properties: { kind: { enum: [...KIND_NAMES] } } },
+    if: { type: 'object', required: ['kind'], properties: { kind: { enum: kinds } } },
     then: {
-      allOf: KIND_NAMES.map((kind) => ({
+      allOf: kinds.map((kind) => ({
         if: { properties: { kind: { const: kind } } },
         then: { $ref: `#/definitions/${documentDefinitionName(kind)}` },
       })),
@@ -775,11 +858,11 @@ function anyDocumentSchema(builder: SchemaBuilder): JsonSchema {
       required: ['apiVersion', 'kind', 'metadata'],
       properties: {
         apiVersion: { const: API_VERSION },
-        kind: { type: 'string', enum: [...KIND_NAMES] },
+        kind: { type: 'string', enum: kinds },
         metadata: { type: 'object' },
       },
     },
-    definitions: definitionsFor(builder, KIND_NAMES, true),
+    definitions: sortKeys(defs as JsonSchema),
   };
 }
 
@@ -791,7 +874,12 @@ export function generate(modelsDir = join(repoRoot(), 'aws-models')): Generated 
   const builder = new SchemaBuilder(buildShapes(modelsDir));
   const schemas: Record<string, JsonSchema> = {};
   for (const kind of KIND_NAMES) schemas[KIND_FILES[kind]] = kindSchema(builder, kind);
-  schemas[ANY_DOCUMENT_FILE] = anyDocumentSchema(builder);
+  const own = ownSchemaKinds();
+  for (const o of own) {
+    if (schemas[o.file]) throw new Error(`${o.kind}: schema file ${o.file} is taken`);
+    schemas[o.file] = ownKindSchema(o);
+  }
+  schemas[ANY_DOCUMENT_FILE] = anyDocumentSchema(builder, own);
   const files: Record<string, string> = {};
   for (const [file, schema] of Object.entries(schemas)) {
     files[`schemas/${file}`] = `${JSON.stringify(schema, null, 2)}\n`;

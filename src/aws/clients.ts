@@ -5,6 +5,8 @@
 import { AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { CallCounter } from './call-counter';
@@ -42,6 +44,14 @@ export interface AwsClients {
   lattice: VPCLatticeClient;
   /** Resource Groups Tagging API: the stack's ownership tags in bulk, once per run (engine/bulk-tags.ts). */
   tagging: ResourceGroupsTaggingAPIClient;
+  /**
+   * ELBv2 and IAM, read by the preflight only (target groups and roles the manifests name): built on first use, so
+   * a command that never preflights does not load them.
+   */
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly iam: IAMClient;
+  /** The explicit endpoint the clients were built with (the emulator), when one was given. */
+  endpoint?: string;
   calls: CallCounter;
   destroy(): void;
 }
@@ -68,11 +78,16 @@ interface MiddlewareStackHolder {
  * Runs inside the SDK's retry loop (finalizeRequest, after the retry middleware), so each attempt waits for a token
  * and is counted: the counts are the calls AWS actually received.
  */
-function instrument(client: unknown, family: ApiFamily, limiter: RateLimiter | undefined, calls: CallCounter): void {
+function instrument(
+  client: unknown,
+  family: ApiFamily | 'elbv2' | 'iam',
+  limiter: RateLimiter | undefined,
+  calls: CallCounter,
+): void {
   (client as MiddlewareStackHolder).middlewareStack.add(
     (next, context) => async (args) => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      if (limiter) await limiter.acquire(family, operation);
+      if (limiter && family !== 'elbv2' && family !== 'iam') await limiter.acquire(family, operation);
       try {
         const out = await next(args);
         calls.record(family, operation, false);
@@ -85,6 +100,13 @@ function instrument(client: unknown, family: ApiFamily, limiter: RateLimiter | u
     { step: 'finalizeRequest', priority: 'low', name: `meshward-${family}-instrument` },
   );
 }
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadElbv2 = (): typeof import('@aws-sdk/client-elastic-load-balancing-v2') =>
+  require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2');
+const loadIam = (): typeof import('@aws-sdk/client-iam') =>
+  require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function createAwsClients(settings: AwsSettings = {}): AwsClients {
   const region = settings.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DEFAULT_REGION;
@@ -107,6 +129,9 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
   instrument(cloudMap, 'servicediscovery', limiter, calls);
   instrument(lattice, 'vpc-lattice', limiter, calls);
   instrument(tagging, 'tagging', limiter, calls);
+  // The preflight's few reads: the SDK's own retries, no meshward bucket (they are not part of a reconcile's budget).
+  let elbv2: ElasticLoadBalancingV2Client | undefined;
+  let iam: IAMClient | undefined;
   return {
     region,
     appMesh,
@@ -114,6 +139,22 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
     cloudMap,
     lattice,
     tagging,
+    get elbv2() {
+      if (!elbv2) {
+        elbv2 = new (loadElbv2().ElasticLoadBalancingV2Client)(common);
+        instrument(elbv2, 'elbv2', undefined, calls);
+      }
+      return elbv2;
+    },
+    get iam() {
+      if (!iam) {
+        // IAM is global: its one endpoint (iam.amazonaws.com in the aws partition) answers for every region.
+        iam = new (loadIam().IAMClient)(common);
+        instrument(iam, 'iam', undefined, calls);
+      }
+      return iam;
+    },
+    ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),
     calls,
     destroy() {
       appMesh.destroy();
@@ -121,6 +162,8 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
       cloudMap.destroy();
       lattice.destroy();
       tagging.destroy();
+      elbv2?.destroy();
+      iam?.destroy();
     },
   };
 }

@@ -11,7 +11,15 @@
  */
 import { digestOf } from './canonical';
 import { sortIds } from './kind-order';
-import type { ActualResource, ChangeCause, DesiredResource, FieldChange, ResourceChange, StackState } from './model';
+import type {
+  ActualResource,
+  ChangeCause,
+  DesiredResource,
+  FieldChange,
+  HeldChange,
+  ResourceChange,
+  StackState,
+} from './model';
 import {
   comparableTags,
   declaredTags,
@@ -164,10 +172,9 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
   const base = { id: desired.id, ref: desired.ref, kind: desired.ref.kind, desired, actual };
   const catalog = input.catalog ?? defaultCatalog();
   const [desiredSpec, actualSpec] = specViews(desired, actual, catalog);
-  const changes: FieldChange[] = [
-    ...diffValues(actualSpec, desiredSpec, '/spec'),
-    ...diffValues(comparableTags(actual), declaredTags(desired), '/tags'),
-  ];
+  const { real, held } = partitionHeld(diffValues(actualSpec, desiredSpec, '/spec'), actual);
+  const changes: FieldChange[] = [...real, ...diffValues(comparableTags(actual), declaredTags(desired), '/tags')];
+  const heldPart = held.length > 0 ? { held } : {};
   let reason: string | undefined;
   const adopting = !isOwnedBy(actual, input.stack);
   if (adopting) {
@@ -199,7 +206,11 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
     reason = 'adopting a resource not managed by meshward: ownership tags will be added';
   }
   const applied = input.state.applied[desired.id];
-  if (changes.length === 0) return { ...base, action: 'unchanged', cause: 'none', changes };
+  if (changes.length === 0) return { ...base, action: 'unchanged', cause: 'none', changes, ...heldPart };
+  // An in-progress holder is a note on a real change, unless its held fields already say so.
+  const notes = (actual.heldBy ?? [])
+    .filter((h) => h.inProgress && !held.some((f) => f.reason === h.reason))
+    .map((h) => h.reason);
   // What an interrupted run wrote differs from the last record because of meshward, not of someone in AWS.
   const interrupted = interruptedWrite(desired.id, input);
   const pending = applied === undefined || applied.digest !== desired.digest || interrupted !== undefined;
@@ -237,7 +248,58 @@ function compare(desired: DesiredResource, actual: ActualResource, input: DiffRe
     changes,
     ...(reason !== undefined ? { reason } : {}),
     ...(alsoDrifted ? { alsoDrifted } : {}),
+    ...heldPart,
+    ...(notes.length > 0 ? { notes } : {}),
   };
+}
+
+/** Whether `path` is the field `pattern` names or inside it (`*` matches any one segment); a parent is not. */
+function isUnder(pattern: string, path: string): boolean {
+  const want = parsePointer(pattern);
+  const have = parsePointer(path);
+  return want.length <= have.length && want.every((segment, i) => segment === '*' || segment === have[i]);
+}
+
+/**
+ * Spec changes inside fields another controller holds (ActualResource.heldBy) are no change of meshward's: they
+ * are set apart with the holder's reason. A change of a parent of a held field (a target group added to the rule)
+ * stays a change.
+ */
+function partitionHeld(changes: FieldChange[], actual: ActualResource): { real: FieldChange[]; held: HeldChange[] } {
+  const holds = actual.heldBy ?? [];
+  if (holds.length === 0) return { real: changes, held: [] };
+  const real: FieldChange[] = [];
+  const held: HeldChange[] = [];
+  for (const change of changes) {
+    const hold = holds.find((h) => h.pointers.some((p) => isUnder(p, change.path)));
+    if (hold) held.push({ ...change, reason: hold.reason });
+    else real.push(change);
+  }
+  return { real, held };
+}
+
+/**
+ * The desired resource as an update must send it: where another controller holds a field, the value AWS has now
+ * (so a write of another field of the same member does not move it back). Pure.
+ */
+export function withHeldValues(desired: DesiredResource, actual: ActualResource): DesiredResource {
+  const pointers = (actual.heldBy ?? []).flatMap((h) => h.pointers);
+  if (pointers.length === 0) return desired;
+  const spec = structuredClone(desired.spec);
+  for (const pointer of pointers) copyHeld(actual.spec, spec, parsePointer(pointer).slice(1));
+  return { ...desired, spec };
+}
+
+function copyHeld(from: unknown, to: unknown, segments: readonly string[]): void {
+  const [head, ...rest] = segments;
+  if (head === undefined || typeof from !== 'object' || from === null || typeof to !== 'object' || to === null) return;
+  const keys = head === '*' ? Object.keys(from) : [head];
+  for (const key of keys) {
+    const source = (from as Record<string, unknown>)[key];
+    if (!(key in to) || source === undefined) continue;
+    if (rest.length === 0) (to as Record<string, unknown>)[key] = structuredClone(source);
+    else copyHeld(source, (to as Record<string, unknown>)[key], rest);
+  }
 }
 
 /**

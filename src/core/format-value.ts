@@ -105,23 +105,37 @@ export interface ActionCount {
   count: number;
   /** Deletes held back only because prune is off. */
   withPrune: number;
+  /** Changes held back because they would live in or point at a resource this stack does not own. */
+  blocked: number;
   /** Changes held back for another reason (a guard, deletion protection). */
   otherwiseSkipped: number;
 }
 
 export function actionCount(
-  summary: { byAction: Record<ChangeAction, number>; skipped: Partial<Record<ChangeAction, number>>; prunable: number },
+  summary: {
+    byAction: Record<ChangeAction, number>;
+    skipped: Partial<Record<ChangeAction, number>>;
+    blocked?: Partial<Record<ChangeAction, number>>;
+    prunable: number;
+  },
   action: ChangeAction,
 ): ActionCount {
   const skipped = summary.skipped[action] ?? 0;
   const withPrune = action === 'delete' ? summary.prunable : 0;
-  return { count: summary.byAction[action] - skipped, withPrune, otherwiseSkipped: skipped - withPrune };
+  const blocked = summary.blocked?.[action] ?? 0;
+  return {
+    count: summary.byAction[action] - skipped,
+    withPrune,
+    blocked,
+    otherwiseSkipped: skipped - withPrune - blocked,
+  };
 }
 
-/** `0 to delete (1 with --prune)`, `0 to create (19 skipped)`, `2 to update`. */
+/** `0 to delete (1 with --prune)`, `0 to create (17 blocked)`, `0 to create (19 skipped)`, `2 to update`. */
 export function countPhrase(count: ActionCount, label = ''): string {
   const notes = [
     ...(count.withPrune > 0 ? [`${count.withPrune} with --prune`] : []),
+    ...(count.blocked > 0 ? [`${count.blocked} blocked`] : []),
     ...(count.otherwiseSkipped > 0 ? [`${count.otherwiseSkipped} skipped`] : []),
   ];
   return `${count.count}${label !== '' ? ` ${label}` : ''}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;

@@ -39,6 +39,27 @@ export interface ActualResource {
   ownership: Ownership;
   /** ISO time of the last update, when AWS reports it. */
   lastUpdatedAt?: string;
+  /**
+   * Another controller moves fields of this resource (ECS moving the traffic weights of the rules its deployment
+   * names): those fields are not compared (never drift, never written back), and the plan says who holds them.
+   * Kinds set it from what every kind observed (`Kind.heldBy`, after observe).
+   */
+  heldBy?: ControllerHold[];
+}
+
+/** Fields of a resource another controller moves (src/kinds/README.md, "Fields another controller moves"). */
+export interface ControllerHold {
+  /** Pointers into the compared spec (`/spec/...`, `*` for any one segment); may be empty (a note only). */
+  pointers: readonly string[];
+  /** Who moves them and why, one line: `ECS deployment of shop/web in progress (CANARY): ECS moves ...`. */
+  reason: string;
+  /** The controller is moving them now (a deployment IN_PROGRESS), not only owning them between its runs. */
+  inProgress: boolean;
+}
+
+/** A field that differs but is held by another controller: shown, never applied. */
+export interface HeldChange extends FieldChange {
+  reason: string;
 }
 
 /**
@@ -73,6 +94,10 @@ export interface ResourceChange {
    * recorded in the state store): a reconcile will overwrite someone's change, so reports count it as drift too.
    */
   alsoDrifted?: boolean;
+  /** Fields that differ but another controller moves (ActualResource.heldBy): not part of `changes`. */
+  held?: HeldChange[];
+  /** One line per controller at work on the resource while it changes (an ECS deployment in progress). */
+  notes?: string[];
   desired?: DesiredResource;
   actual?: ActualResource;
 }

@@ -73,12 +73,31 @@ export interface SkippedChange {
   reason: string;
 }
 
+/**
+ * A change held back because it would live in or point at a resource this stack does not own (a conflict), or
+ * because its delete must wait for something that stays pointing at it. It is also in `skipped`, and in no stage.
+ */
+export interface BlockedChange {
+  id: string;
+  kind: KindName;
+  action: ChangeAction;
+  cause: ChangeCause;
+  /** The conflicting (unowned) resource at the root of the chain. */
+  by: string;
+  /** The resource it lives in or points at that holds it back (`by` itself, or a change blocked by `by`). */
+  via: string;
+  /** `blocked by <via>: <by> is not managed by this stack`: the line every report shows. */
+  reason: string;
+}
+
 export interface Plan {
   /** Every change (unchanged included) after the plan's promotions to replace, in kind order then id. */
   changes: ResourceChange[];
   stages: PlanStage[];
-  /** Changes the plan will not make, with why. */
+  /** Changes the plan will not make, with why (blocked ones included). */
   skipped: SkippedChange[];
+  /** Of `skipped`, the changes a conflict holds back, in kind order then id; apply reports them `blocked`. */
+  blocked: BlockedChange[];
   refusals: GuardRefusal[];
   /** A plan-wide guard refused: `stages` is empty and every change is in `skipped`. */
   refused: boolean;
@@ -152,7 +171,7 @@ export function buildPlan(input: readonly ResourceChange[], options: PlanOptions
     for (const c of ordered) {
       if (c.action !== 'unchanged' && !already.has(c.id)) skip(c, `plan refused (${codes.join(', ')})`);
     }
-    return { changes: ordered, stages: [], skipped: sortSkipped(skipped), refusals, refused: true };
+    return { changes: ordered, stages: [], skipped: sortSkipped(skipped), blocked: [], refusals, refused: true };
   }
 
   const graph =
@@ -163,6 +182,17 @@ export function buildPlan(input: readonly ResourceChange[], options: PlanOptions
       catalog,
     );
   const level = levelIndex(dependencyLevels(graph));
+  const blocked = blockedByConflicts(changes, graph, new Set(skipped.map((s) => s.id)));
+  for (const b of blocked) skip(changes.get(b.id) as ResourceChange, b.reason);
+  if (blocked.length > 0) {
+    refusals.push({
+      code: 'conflict',
+      scope: 'resources',
+      ids: blocked.map((b) => b.id),
+      message: `${blocked.length} change(s) held back: they would live in or point at a resource not managed by this stack (${[...new Set(blocked.map((b) => b.by))].join(', ')})`,
+    });
+  }
+  const held = new Set(blocked.map((b) => b.id));
   const clear = new Set<string>(early);
   for (const c of deletes) if (boundDeletes.has(c.id)) clear.add(c.id);
   // A delete that depends on something deleted early must go before it, so it is early too.
@@ -185,13 +215,15 @@ export function buildPlan(input: readonly ResourceChange[], options: PlanOptions
     change: c,
   });
   for (const c of ordered) {
+    if (held.has(c.id)) continue;
     if (c.action === 'create' || c.action === 'update') steps.push({ phase: 'apply', step: step(c, c.action) });
     if (c.action === 'replace' && !refusedReplaces.has(c.id)) {
       steps.push({ phase: 'clear', step: step(c, 'delete') });
       steps.push({ phase: 'apply', step: step(c, 'create') });
     }
   }
-  for (const c of deletes) steps.push({ phase: clear.has(c.id) ? 'clear' : 'prune', step: step(c, 'delete') });
+  for (const c of deletes)
+    if (!held.has(c.id)) steps.push({ phase: clear.has(c.id) ? 'clear' : 'prune', step: step(c, 'delete') });
 
   const stages: PlanStage[] = [];
   for (const phase of ['clear', 'apply', 'prune'] as const) {
@@ -203,7 +235,71 @@ export function buildPlan(input: readonly ResourceChange[], options: PlanOptions
       stages.push({ index: stages.length, phase, steps: stageSteps });
     }
   }
-  return { changes: ordered, stages, skipped: sortSkipped(skipped), refusals, refused: false };
+  return { changes: ordered, stages, skipped: sortSkipped(skipped), blocked, refusals, refused: false };
+}
+
+/** The line a change held back by a conflict shows: which resource holds it, and which is not ours. */
+export function blockedReason(via: string, by: string): string {
+  return via === by
+    ? `blocked by ${by}: not managed by this stack`
+    : `blocked by ${via}: ${by} is not managed by this stack`;
+}
+
+/**
+ * What the conflicts hold back (DESIGN.md "Ownership and safety": a conflict blocks everything that would live in
+ * or point at the unowned resource). From each conflict, through the dependency graph: whatever depends on a
+ * resource that is not ours, or on one held back, is held back too (it would be built on it); a delete is held
+ * back while something that stays (a conflict, or a change held back) still depends on it (it would be torn from
+ * under it). Unchanged resources pass the block on but are not listed: nothing is written to them. Changes already
+ * skipped (prune off, a refused replace) are not listed either. Breadth-first from the conflicts in id order, so
+ * the resource named as the cause is the nearest one, the same on every run.
+ */
+function blockedByConflicts(
+  changes: ReadonlyMap<string, ResourceChange>,
+  graph: DependencyGraph,
+  alreadySkipped: ReadonlySet<string>,
+): BlockedChange[] {
+  const dependents = new Map<string, string[]>();
+  for (const id of graph.nodes) {
+    for (const dep of graph.dependsOn[id] ?? []) dependents.set(dep, [...(dependents.get(dep) ?? []), id]);
+  }
+  const root = new Map<string, { by: string; via: string }>();
+  const queue: string[] = [];
+  for (const c of changes.values()) {
+    if (c.action !== 'conflict') continue;
+    root.set(c.id, { by: c.id, via: c.id });
+    queue.push(c.id);
+  }
+  const isDelete = (id: string): boolean => {
+    const action = changes.get(id)?.action;
+    return action === 'delete' || action === 'replace';
+  };
+  while (queue.length > 0) {
+    const id = queue.shift() as string;
+    const { by } = root.get(id) as { by: string; via: string };
+    const reach = (next: string): void => {
+      const c = changes.get(next);
+      if (root.has(next) || c === undefined || c.action === 'conflict') return;
+      root.set(next, { by, via: id });
+      queue.push(next);
+    };
+    // Built on it: what depends on a resource that stays unowned (or held back) would live in or point at it. A
+    // resource held back from its delete stays too, but what depends on it may still move away from it.
+    if (changes.get(id)?.action !== 'delete') {
+      for (const dependent of [...(dependents.get(id) ?? [])].sort(compareIds)) {
+        if (changes.get(dependent)?.action !== 'delete') reach(dependent);
+      }
+    }
+    // Torn from under it: what it still points at must not be deleted (or replaced) while it stays.
+    for (const dep of graph.dependsOn[id] ?? []) if (isDelete(dep)) reach(dep);
+  }
+  const out: BlockedChange[] = [];
+  for (const [id, { by, via }] of root) {
+    const c = changes.get(id);
+    if (!c || c.action === 'conflict' || c.action === 'unchanged' || alreadySkipped.has(id)) continue;
+    out.push({ id, kind: c.kind, action: c.action, cause: c.cause, by, via, reason: blockedReason(via, by) });
+  }
+  return out.sort((a, b) => compareIds(a.id, b.id));
 }
 
 function sortSkipped(skipped: SkippedChange[]): SkippedChange[] {

@@ -18,7 +18,7 @@ import {
   printableDeep,
 } from './format-value';
 import type { Report, ReportResource } from './report';
-import { RELATION_LEGEND, ROLE_LABEL, type Topology, type TopologyEdge, type TopologyRole } from './topology';
+import { RELATION_LEGEND, type Topology, type TopologyEdge, legendEntries } from './topology';
 import { MARK_STROKE, ROLE_FILL, toSvg, xml, type NodeMark } from './topology-svg';
 
 export interface HtmlOptions {
@@ -107,11 +107,9 @@ function markOf(r: ReportResource): NodeMark | undefined {
 const isDrifted = (r: ReportResource): boolean => r.cause === 'drift' || r.alsoDrifted === true;
 
 function legend(topology: Topology, marks: ReadonlySet<NodeMark>): string {
-  const roles = [...new Set(topology.nodes.map((n) => n.role))] as TopologyRole[];
-  const order = Object.keys(ROLE_LABEL) as TopologyRole[];
-  const items = order
-    .filter((r) => roles.includes(r))
-    .map((r) => `<li><span class="swatch" style="background:${ROLE_FILL[r]}"></span>${xml(ROLE_LABEL[r])}</li>`);
+  const items = legendEntries(topology).map(
+    ({ role, noun }) => `<li><span class="swatch" style="background:${ROLE_FILL[role]}"></span>${xml(noun)}</li>`,
+  );
   const line = (style: string): string =>
     `<svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5" x2="34" y2="5" ${style}/></svg>`;
   const relations = [...new Set(topology.edges.map((e) => e.relation))] as TopologyEdge['relation'][];
@@ -191,7 +189,8 @@ function resourceSection(r: ReportResource, anchor: string, max: number): string
     out.push(
       `<p class="note">Declared in <code>${xml(`${r.source.file}:${r.source.line}:${r.source.column}`)}</code></p>`,
     );
-  if (r.skippedReason !== undefined) out.push(`<p class="note">Skipped: ${xml(r.skippedReason)}</p>`);
+  if (r.skippedReason !== undefined)
+    out.push(`<p class="note">${r.blockedBy !== undefined ? 'Blocked' : 'Skipped'}: ${xml(r.skippedReason)}</p>`);
   if (r.error)
     out.push(
       `<p class="note error"><strong>Error</strong> <code>${xml(r.error.code)}</code>: ${xml(r.error.message)}</p>`,

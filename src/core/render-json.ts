@@ -15,12 +15,14 @@ import type { Report } from './report';
  * - `exitCode` (0 in sync, 1 error, 2 pending, 3 drift, 4 refused by a guard)
  * - `summary`: `total`, `byAction` {create, update, replace, delete, unchanged, conflict}, `byCause` {pending,
  *   drift, new, removed, none}, `drifted`, `pending`, `byOutcome` {created, configured, ...: only those seen},
- *   `skipped` {action: count of `byAction` the plan will not make, conflicts excluded}, `prunable` (skipped
+ *   `skipped` {action: count of `byAction` the plan will not make, conflicts excluded}, `blocked` {action: count
+ *   of `skipped` held back by a conflict: they would live in or point at a resource not ours}, `prunable` (skipped
  *   deletes that `--prune` would make): a plan without prune that finds 1 removed resource has `byAction.delete`
  *   1, `skipped.delete` 1, `prunable` 1, which the text report says as "0 to delete (1 with --prune)"
  * - `resources[]` (unchanged ones left out unless asked for): `id`, `kind`, `action`, `cause`, `alsoDrifted?`,
  *   `reason?`, `changes[]` {path (JSON pointer), before?, after?}, `source?` {file, line, column},
- *   `attribution?` {identityArn, eventName, eventTime, sourceIp?}, `outcome?`, `skippedReason?`, `error?` {code,
+ *   `attribution?` {identityArn, eventName, eventTime, sourceIp?}, `outcome?`, `skippedReason?`, `blockedBy?` (the
+ *   resource not managed by this stack that holds the change back), `error?` {code,
  *   message}
  * - `guards[]`: {code (empty-desired-set | max-deletes | deletion-protection | conflict | plan-moved), message, ids, scope
  *   (plan | resources)}
@@ -44,6 +46,7 @@ export function toJsonReport(report: Report): JsonReport {
     resources: report.resources,
     guards: report.guards,
     errors: report.errors,
+    ...(report.warnings !== undefined ? { warnings: report.warnings } : {}),
     ...(report.apiCalls !== undefined ? { apiCalls: report.apiCalls } : {}),
     ...(report.driftFingerprint !== undefined ? { driftFingerprint: report.driftFingerprint } : {}),
   });

@@ -56,11 +56,13 @@ export function renderMarkdown(untrusted: Report, options: MarkdownOptions = {})
   }
   head.push('');
   for (const e of report.errors) head.push(`> [!CAUTION]`, `> **${escapeText(e.code)}**: ${escapeText(e.message)}`, '');
+  for (const w of report.warnings ?? [])
+    head.push(`> [!NOTE]`, `> **${escapeText(w.code)}**: ${escapeText(w.message)}`, '');
   for (const g of report.guards) {
     head.push('> [!WARNING]', `> **Refused (${g.code})**: ${escapeText(g.message)}`, '');
   }
   const blocks = report.resources
-    .filter((r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error)
+    .filter((r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error || (r.held?.length ?? 0) > 0)
     .map((r) => resourceBlock(r, maxValue, maxFields));
   const footer = (n: number): string =>
     `_… and ${n} more resource${n === 1 ? '' : 's'} not shown (see \`-o json\`)._\n`;
@@ -83,7 +85,7 @@ export function renderMarkdown(untrusted: Report, options: MarkdownOptions = {})
 function resourceBlock(r: ReportResource, maxValue: number, maxFields: number): string {
   const cause = causeLabel(r.cause, r.alsoDrifted);
   const lines = [
-    `<details><summary><code>${html(`${ACTION_SYMBOL[r.action]} ${r.id}`)}</code> ${r.action} · ${html(cause)}${r.outcome !== undefined ? ` · ${r.outcome}` : ''}</summary>`,
+    `<details><summary><code>${html(`${ACTION_SYMBOL[r.action]} ${r.id}`)}</code> ${r.action} · ${html(cause)}${r.blockedBy !== undefined && r.outcome === undefined ? ' · blocked' : ''}${r.outcome !== undefined ? ` · ${r.outcome}` : ''}</summary>`,
     '',
   ];
   if (r.reason !== undefined) lines.push(escapeText(r.reason), '');
@@ -97,13 +99,25 @@ function resourceBlock(r: ReportResource, maxValue: number, maxFields: number): 
     if (r.changes.length > maxFields) lines.push(`| _… and ${r.changes.length - maxFields} more fields_ | | |`);
     lines.push('');
   }
+  for (const note of r.notes ?? []) lines.push(`Note: ${escapeText(note)}`, '');
+  // Differences another controller moves (an ECS deployment's weights): shown, never applied.
+  for (const reason of [...new Set((r.held ?? []).map((f) => f.reason))]) {
+    lines.push(`Held (${escapeText(reason)}):`, '', '| Field | Now (AWS) | Manifests |', '|---|---|---|');
+    for (const f of (r.held ?? []).filter((x) => x.reason === reason)) {
+      lines.push(
+        `| ${code(f.path)} | ${code(formatValue(f.before, maxValue))} | ${code(formatValue(f.after, maxValue))} |`,
+      );
+    }
+    lines.push('');
+  }
   if (r.attribution) {
     const by = changedByLine(r.attribution);
     const details = by.details !== '' ? ` (${escapeText(by.details)})` : '';
     lines.push(`${CHANGED_BY[0]?.toUpperCase() ?? ''}${CHANGED_BY.slice(1)} ${code(by.identity)}${details}`, '');
   }
   if (r.source) lines.push(`Declared in ${code(`${r.source.file}:${r.source.line}:${r.source.column}`)}`, '');
-  if (r.skippedReason !== undefined) lines.push(`Skipped: ${escapeText(r.skippedReason)}`, '');
+  if (r.skippedReason !== undefined)
+    lines.push(`${r.blockedBy !== undefined ? '**Blocked**' : 'Skipped'}: ${escapeText(r.skippedReason)}`, '');
   if (r.error) lines.push(`**Error** ${code(r.error.code)}: ${escapeText(r.error.message)}`, '');
   lines.push('</details>', '');
   return `${lines.join('\n')}\n`;

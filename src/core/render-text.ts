@@ -52,8 +52,12 @@ export function renderText(untrusted: Report, options: TextOptions = {}): string
   const max = options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
   const lines: string[] = [paint('bold', header(report))];
   for (const error of report.errors) lines.push(paint('red', `error ${error.code}: ${error.message}`));
-  const shown = report.resources.filter((r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error);
-  if (shown.length === 0 && report.errors.length === 0) lines.push('No changes. AWS matches the manifests.');
+  for (const w of report.warnings ?? []) lines.push(paint('yellow', `warning ${w.code}: ${w.message}`));
+  const shown = report.resources.filter(
+    (r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error || (r.held?.length ?? 0) > 0,
+  );
+  const changed = shown.filter((r) => r.action !== 'unchanged' || r.outcome !== undefined || r.error);
+  if (changed.length === 0 && report.errors.length === 0) lines.push('No changes. AWS matches the manifests.');
   for (const r of shown) lines.push('', ...resourceLines(r, paint, max, options.maxCreateFields ?? 20));
   if (report.guards.length > 0) {
     lines.push('', paint('red', 'Refused by safety guards:'));
@@ -83,7 +87,8 @@ function resourceLines(
   maxCreateFields: number,
 ): string[] {
   const color = ACTION_COLOR[r.action];
-  const title = `${ACTION_SYMBOL[r.action]} ${r.id}  (${causeLabel(r.cause, r.alsoDrifted)})`;
+  const held = r.blockedBy !== undefined ? `  blocked by ${r.blockedBy}` : '';
+  const title = `${ACTION_SYMBOL[r.action]} ${r.id}  (${causeLabel(r.cause, r.alsoDrifted)})${held}`;
   const lines = [paint(color, title)];
   if (r.reason !== undefined) lines.push(`    ${r.reason}`);
   const fields = r.action === 'create' ? r.changes.slice(0, maxCreateFields) : r.changes;
@@ -97,11 +102,28 @@ function resourceLines(
     lines.push(`    ${paint(fieldColor, marker)} ${f.path}: ${value}`);
   }
   if (fields.length < r.changes.length) lines.push(`    … and ${r.changes.length - fields.length} more fields`);
+  for (const note of r.notes ?? []) lines.push(paint('dim', `    note: ${note}`));
+  // Differences another controller holds, grouped by who holds them: never applied.
+  const reasons = [...new Set((r.held ?? []).map((f) => f.reason))];
+  for (const reason of reasons) {
+    lines.push(paint('dim', `    held (${reason}):`));
+    for (const f of (r.held ?? []).filter((x) => x.reason === reason)) {
+      lines.push(
+        paint('dim', `      = ${f.path}: ${formatValue(f.before, max)} ${ARROW} ${formatValue(f.after, max)}`),
+      );
+    }
+  }
   if (r.attribution) {
     const by = changedByLine(r.attribution);
     lines.push(`    ${CHANGED_BY} ${by.identity}${by.details !== '' ? ` (${by.details})` : ''}`);
   }
-  if (r.skippedReason !== undefined) lines.push(paint('dim', `    skipped: ${r.skippedReason}`));
+  // A change held back by a conflict says which resource holds it (its reason starts "blocked by").
+  if (r.skippedReason !== undefined)
+    lines.push(
+      r.blockedBy !== undefined
+        ? paint('red', `    ${r.skippedReason}`)
+        : paint('dim', `    skipped: ${r.skippedReason}`),
+    );
   if (r.outcome !== undefined) lines.push(`    => ${describeOutcome(r)} (${r.outcome})`);
   if (r.error) lines.push(paint('red', `    error ${r.error.code}: ${r.error.message}`));
   return lines;

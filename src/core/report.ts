@@ -5,7 +5,15 @@
 import { driftFingerprint, redactDeep } from './fingerprint';
 import type { GuardRefusal } from './guards';
 import { compareIds } from './kind-order';
-import type { ApplyOutcome, ApplyResult, ChangeAction, ChangeCause, FieldChange, ResourceChange } from './model';
+import type {
+  ApplyOutcome,
+  ApplyResult,
+  ChangeAction,
+  ChangeCause,
+  FieldChange,
+  HeldChange,
+  ResourceChange,
+} from './model';
 import type { Plan } from './plan';
 import { redactChanges } from './redact-spec';
 import type { KindName, SourcePosition } from './types';
@@ -37,6 +45,10 @@ export interface ReportResource {
   reason?: string;
   /** Field changes; `before` is AWS (actual), `after` the manifests (desired); undefined = absent. */
   changes: FieldChange[];
+  /** Fields that differ but another controller moves (an ECS deployment's weights): shown, not applied. */
+  held?: HeldChange[];
+  /** Another controller at work on the resource while it changes (an ECS deployment in progress). */
+  notes?: string[];
   /** Where the manifest declares it. */
   source?: SourcePosition;
   attribution?: Attribution;
@@ -44,6 +56,11 @@ export interface ReportResource {
   outcome?: ApplyOutcome;
   /** Why the plan will not (or did not) make this change: "prune is off", a guard... */
   skippedReason?: string;
+  /**
+   * The resource not managed by this stack that holds this change back: it would live in or point at it (or, for a
+   * delete, it still points at this one). `skippedReason` (plan) or `error` (apply) says through which resource.
+   */
+  blockedBy?: string;
   error?: { code: string; message: string };
 }
 
@@ -62,6 +79,8 @@ export interface ReportSummary {
    * conflicts are not in it (they have their own count). "0 to delete (1 with --prune)" reads from here.
    */
   skipped: Partial<Record<ChangeAction, number>>;
+  /** Of `skipped`, the changes a conflict holds back (they would live in or point at a resource not ours), by action. */
+  blocked: Partial<Record<ChangeAction, number>>;
   /** Of the skipped deletes, those held only because prune is off: what `--prune` would add. */
   prunable: number;
 }
@@ -80,6 +99,8 @@ export interface Report {
   apiCalls?: Record<string, number>;
   /** Errors that stopped the run or invalid input (exit 1). */
   errors: { code: string; message: string }[];
+  /** What the run could not check and went on without (a preflight read denied); no effect on the exit code. */
+  warnings?: { code: string; message: string }[];
   /** See fingerprint.ts; undefined when nothing drifted. */
   driftFingerprint?: string;
   exitCode: ExitCode;
@@ -101,6 +122,7 @@ export interface BuildReportInput {
   attribution?: Readonly<Record<string, Attribution>>;
   apiCalls?: Record<string, number>;
   errors?: readonly { code: string; message: string }[];
+  warnings?: readonly { code: string; message: string }[];
   /** List unchanged resources too (they are always counted). */
   includeUnchanged?: boolean;
 }
@@ -112,13 +134,16 @@ export function buildReport(input: BuildReportInput): Report {
   const changes = [...(input.plan?.changes ?? input.changes ?? [])].sort((a, b) => compareIds(a.id, b.id));
   const skipped = new Map((input.plan?.skipped ?? []).map((s) => [s.id, s.reason]));
   const results = new Map((input.results ?? []).map((r) => [r.id, r]));
+  const blockedBy = new Map((input.plan?.blocked ?? []).map((b) => [b.id, b.by]));
   const resources: ReportResource[] = [];
   for (const c of changes) {
     const result = results.get(c.id);
     const attribution = input.attribution?.[c.id];
     const skippedReason = skipped.get(c.id);
+    const heldBy = blockedBy.get(c.id);
     const source = c.desired?.source;
-    if (c.action === 'unchanged' && !input.includeUnchanged && !result?.error) continue;
+    // A resource whose only differences another controller holds is listed: the plan says who holds what.
+    if (c.action === 'unchanged' && !input.includeUnchanged && !result?.error && !c.held?.length) continue;
     resources.push({
       id: c.id,
       kind: c.kind,
@@ -128,14 +153,17 @@ export function buildReport(input: BuildReportInput): Report {
       ...(c.reason !== undefined ? { reason: c.reason } : {}),
       // Secret-looking environment values and `secrets` never leave the model (redact-spec.ts).
       changes: redactChanges(c.changes, c.actual?.spec, c.desired?.spec),
+      ...(c.held?.length ? { held: c.held.map((f) => ({ ...f })) } : {}),
+      ...(c.notes?.length ? { notes: [...c.notes] } : {}),
       ...(source ? { source } : {}),
       ...(attribution ? { attribution } : {}),
       ...(result ? { outcome: result.outcome } : {}),
       ...(skippedReason !== undefined ? { skippedReason } : {}),
+      ...(heldBy !== undefined ? { blockedBy: heldBy } : {}),
       ...(result?.error ? { error: result.error } : {}),
     });
   }
-  const summary = summarize(changes, [...results.values()], input.plan?.skipped ?? []);
+  const summary = summarize(changes, [...results.values()], input.plan?.skipped ?? [], input.plan?.blocked ?? []);
   const base = {
     stack: input.stack,
     ...(input.revision !== undefined ? { revision: input.revision } : {}),
@@ -146,6 +174,7 @@ export function buildReport(input: BuildReportInput): Report {
     guards: [...(input.plan?.refusals ?? [])],
     ...(input.apiCalls ? { apiCalls: sortedRecord(input.apiCalls) } : {}),
     errors: [...(input.errors ?? [])],
+    ...(input.warnings && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
   };
   // Specs and error messages can carry anything (a webhook URL in an ECS environment variable): every string in a
   // report is redacted once here, and renderers redact their output again.
@@ -167,6 +196,7 @@ function summarize(
   changes: readonly ResourceChange[],
   results: readonly ApplyResult[],
   skippedChanges: readonly { id: string; action: ChangeAction; reason: string }[],
+  blockedChanges: readonly { id: string; action: ChangeAction }[],
 ): ReportSummary {
   const byAction = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<ChangeAction, number>;
   const byCause = Object.fromEntries(CAUSES.map((c) => [c, 0])) as Record<ChangeCause, number>;
@@ -191,6 +221,8 @@ function summarize(
     skipped[s.action] = (skipped[s.action] ?? 0) + 1;
     if (s.action === 'delete' && s.reason === PRUNE_OFF_REASON) prunable += 1;
   }
+  const blocked: Partial<Record<ChangeAction, number>> = {};
+  for (const b of blockedChanges) blocked[b.action] = (blocked[b.action] ?? 0) + 1;
   return {
     total: changes.length,
     byAction,
@@ -199,6 +231,7 @@ function summarize(
     pending,
     byOutcome: sortedRecord(byOutcome),
     skipped: sortedRecord(skipped),
+    blocked: sortedRecord(blocked),
     prunable,
   };
 }

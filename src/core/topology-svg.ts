@@ -5,7 +5,7 @@
  * and edges: nothing here knows a kind.
  */
 import { printableDeep } from './format-value';
-import { ROLE_LABEL, type Topology, type TopologyEdge, type TopologyNode, type TopologyRole } from './topology';
+import { type Topology, type TopologyEdge, type TopologyNode, type TopologyRole } from './topology';
 
 /** How a report marks a node in the picture. */
 export type NodeMark = 'drift' | 'pending' | 'error' | 'conflict';
@@ -72,7 +72,7 @@ export function xml(value: string): string {
 }
 
 function boxSize(n: TopologyNode): { w: number; h: number } {
-  const lines = [ROLE_LABEL[n.role], n.name, ...n.details];
+  const lines = [n.noun, n.name, ...n.details];
   const longest = Math.max(...lines.map((l) => l.length));
   return { w: Math.max(120, Math.round(longest * CHAR_W + 2 * PAD)), h: 2 * LINE_H + n.details.length * LINE_H + PAD };
 }
@@ -287,7 +287,7 @@ export function toSvg(untrusted: Topology, options: SvgOptions = {}): string {
     const cls = ['node', `role-${n.role}`, ...(mark ? [`mark-${mark}`] : []), ...(n.external ? ['external'] : [])];
     const parts = [
       `<rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="${Math.min(ROLE_RADIUS[n.role], b.h / 2)}" fill="${ROLE_FILL[n.role]}" stroke="${stroke}" stroke-width="${strokeWidth}"${dash}/>`,
-      `<text x="${b.x + PAD}" y="${b.y + LINE_H}" fill="#5f6b7a" font-size="10.5">${xml(ROLE_LABEL[n.role])}${n.external ? ' · external' : ''}</text>`,
+      `<text x="${b.x + PAD}" y="${b.y + LINE_H}" fill="#5f6b7a" font-size="10.5">${xml(n.noun)}${n.external ? ' · external' : ''}</text>`,
       `<text x="${b.x + PAD}" y="${b.y + 2 * LINE_H}" font-weight="600" fill="#1d2329">${xml(n.name)}</text>`,
       ...n.details.map(
         (d, i) =>

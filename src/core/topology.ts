@@ -19,6 +19,8 @@ export interface TopologyNode {
   id: string;
   kind: string;
   role: TopologyRole;
+  /** The word its label and the legend use: the kind's own (`listener`), else the role's (`router`). */
+  noun: string;
   name: string;
   /** The frame the node is drawn in (`mesh: shop`). */
   group: string;
@@ -94,11 +96,12 @@ export function buildTopology(desired: readonly DesiredResource[], catalog: Kind
   for (const r of desired) {
     const style = styleOf(catalog, r.ref.kind);
     const group = groupOf(catalog, r.ref);
-    if (!style || group === undefined) continue;
+    if (!style || style.asEdge !== undefined || group === undefined) continue;
     nodes.set(r.id, {
       id: r.id,
       kind: r.ref.kind,
       role: style.role,
+      noun: style.noun ?? ROLE_LABEL[style.role],
       name: r.ref.name,
       group,
       // A placeholder is declared only so that references to it resolve; someone else runs it.
@@ -119,11 +122,28 @@ export function buildTopology(desired: readonly DesiredResource[], catalog: Kind
     const group = groupOf(catalog, ref);
     if (!style || group === undefined) return undefined;
     if (!nodes.has(id)) {
-      nodes.set(id, { id, kind: ref.kind, role: style.role, name: ref.name, group, external: true, details: [] });
+      nodes.set(id, {
+        id,
+        kind: ref.kind,
+        role: style.role,
+        noun: style.noun ?? ROLE_LABEL[style.role],
+        name: ref.name,
+        group,
+        external: true,
+        details: [],
+      });
     }
     return id;
   };
   for (const r of desired) {
+    const asEdge = styleOf(catalog, r.ref.kind)?.asEdge;
+    if (asEdge !== undefined) {
+      const [from, to] = referencesOf(catalog, r.ref, r.manifest.spec ?? specOf(r)).map(({ reference }) =>
+        target(reference.target, reference.byName === true),
+      );
+      if (from !== undefined && to !== undefined) edges.push({ from, to, relation: asEdge });
+      continue;
+    }
     if (!nodes.has(r.id)) continue;
     for (const { reference } of referencesOf(catalog, r.ref, r.manifest.spec ?? specOf(r))) {
       if (reference.relation === undefined) continue;
@@ -163,16 +183,20 @@ function cmp(a: string, b: string): number {
 }
 
 export function labelOf(n: TopologyNode): string {
-  return `${ROLE_LABEL[n.role]}: ${n.name}${n.external ? ' (external)' : ''}`;
+  return `${n.noun}: ${n.name}${n.external ? ' (external)' : ''}`;
 }
 
 function groups(topology: Topology): string[] {
   return [...new Set(topology.nodes.map((n) => n.group))];
 }
 
-function rolesUsed(topology: Topology): TopologyRole[] {
-  const used = new Set(topology.nodes.map((n) => n.role));
-  return ROLE_ORDER.filter((r) => used.has(r));
+/** The legend's entries: each role drawn, under each word it is drawn with (router for App Mesh, listener...). */
+export function legendEntries(topology: Topology): { role: TopologyRole; noun: string }[] {
+  const entries = new Map<string, { role: TopologyRole; noun: string }>();
+  for (const n of topology.nodes) entries.set(`${n.role}\u0000${n.noun}`, { role: n.role, noun: n.noun });
+  return [...entries.values()].sort(
+    (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || cmp(a.noun, b.noun),
+  );
 }
 
 const MERMAID_SHAPE: Record<TopologyRole, [string, string]> = {
@@ -224,9 +248,9 @@ export function toMermaid(untrusted: Topology): string {
     lines.push(`  class ${external.join(',')} external`);
   }
   lines.push('  subgraph legend["legend"]', '    direction LR');
-  rolesUsed(topology).forEach((role, i) => {
+  legendEntries(topology).forEach(({ role, noun }, i) => {
     const [open, close] = MERMAID_SHAPE[role];
-    lines.push(`    legend${i}${open}"${esc(ROLE_LABEL[role])}"${close}`);
+    lines.push(`    legend${i}${open}"${esc(noun)}"${close}`);
   });
   lines.push(`    legendEdges["${esc(edgeLegend())}"]`, '  end');
   return `${lines.join('\n')}\n`;
@@ -271,8 +295,8 @@ export function toDot(untrusted: Topology): string {
     lines.push(`  ${q(e.from)} -> ${q(e.to)}${attrs.length > 0 ? ` [${attrs.join(', ')}]` : ''};`);
   }
   lines.push('  subgraph "cluster_legend" {', '    label="legend";');
-  rolesUsed(topology).forEach((role, i) => {
-    lines.push(`    "legend${i}" [label=${q(ROLE_LABEL[role])}, shape=${DOT_SHAPE[role]}];`);
+  legendEntries(topology).forEach(({ role, noun }, i) => {
+    lines.push(`    "legend${i}" [label=${q(noun)}, shape=${DOT_SHAPE[role]}];`);
   });
   lines.push(`    "legend_edges" [label=${q(edgeLegend())}, shape=plaintext];`, '  }');
   lines.push('}');

@@ -6,6 +6,7 @@ import { appMeshServiceFactory, type AppMeshOptions } from './appmesh/service';
 import type { ServiceFactory } from './contracts';
 import { createCloudTrailService } from './cloudtrail/service';
 import { createEcsServiceWithOptions } from './ecs/service';
+import type { EcsEmulatorOptions } from './ecs/options';
 import { createEventsService } from './events/service';
 import { createServiceDiscoveryService } from './servicediscovery/service';
 import { latticeTargetRegistryFor } from './lattice/ecs-targets';
@@ -17,13 +18,17 @@ export interface RegistryOptions {
   appMesh?: AppMeshOptions;
   lattice?: LatticeOptions;
   tagging?: TaggingOptions;
+  ecs?: Partial<EcsEmulatorOptions>;
 }
 
 export function defaultServiceFactories(options: RegistryOptions = {}): ServiceFactory[] {
   return [
     appMeshServiceFactory(options.appMesh),
     // ECS registers its tasks' IPs in the Lattice target groups of their vpcLatticeConfigurations, as AWS does.
-    createEcsServiceWithOptions({ latticeTargets: (env) => latticeTargetRegistryFor(env, options.lattice) }),
+    createEcsServiceWithOptions({
+      ...options.ecs,
+      latticeTargets: (env) => latticeTargetRegistryFor(env, options.lattice),
+    }),
     createServiceDiscoveryService,
     createCloudTrailService,
     createEventsService,

@@ -7,11 +7,16 @@
  * thin layer in front of it enforces them as S3 does (src/emulator/s3-conditions.ts): requests on one key are
  * served one at a time, and a conditional PutObject / DeleteObject is checked against the key's current ETag
  * before s3rver sees it. The same layer denies writes to read-only identities and injects S3 faults.
+ *
+ * The objects are meshward's state and published manifests: the directory is 0700 and every file s3rver writes is
+ * made 0600 (its own directories 0700) before the request is answered. s3rver creates them with the default
+ * mode; the 0700 root keeps them out of other users' reach until then.
  */
-import { mkdtempSync } from 'node:fs';
+import { chmod, stat } from 'node:fs/promises';
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import type S3rverClass from 's3rver';
 import { accessKeyIdFrom } from './request-identity';
 import {
@@ -21,6 +26,7 @@ import {
   parseS3Call,
   sendS3Error,
 } from './s3-conditions';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './state-file';
 import type { EmulatorStats } from './stats';
 
 export interface S3Options {
@@ -68,8 +74,107 @@ interface ObjectMetadataStore {
   getMetadata(bucket: string, key: string): Promise<{ etag: string }>;
 }
 
+/** The part of s3rver's FilesystemStore (3.x) that writes files; see privateStore. */
+interface WritingStore {
+  rootDirectory: string;
+  getBucketPath(bucket: string): string;
+  getResourcePath(bucket: string, key?: string, resource?: string): string;
+}
+
+/** Paths from the root down to `path` (the root excluded): the directories a write may have created, and it. */
+function pathsBelow(root: string, path: string): string[] {
+  const rel = relative(root, path);
+  if (rel === '' || rel.startsWith('..')) return [];
+  const parts = rel.split(sep);
+  return parts.map((_, i) => join(root, ...parts.slice(0, i + 1)));
+}
+
+async function makePrivate(path: string): Promise<void> {
+  try {
+    const st = await stat(path);
+    await chmod(path, st.isDirectory() ? PRIVATE_DIR_MODE : PRIVATE_FILE_MODE);
+  } catch {
+    // Not there (a write that failed, a file this call did not make): nothing to protect.
+  }
+}
+
+/** What each writing method of s3rver's store (3.x) creates, from its arguments. */
+function writtenPaths(store: WritingStore, method: string, args: readonly unknown[]): string[] {
+  const str = (i: number): string | undefined => (typeof args[i] === 'string' ? (args[i] as string) : undefined);
+  const objectFiles = (bucket: string, key: string): string[] => [
+    store.getResourcePath(bucket, key, 'object'),
+    store.getResourcePath(bucket, key, 'object.md5'),
+    store.getResourcePath(bucket, key, 'metadata.json'),
+  ];
+  const uploadDir = (bucket: string, uploadId: string): string =>
+    join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+  const [b, k] = [str(0), str(1)];
+  switch (method) {
+    case 'putBucket':
+      return b ? [store.getBucketPath(b)] : [];
+    case 'putObject': {
+      const o = args[0] as { bucket?: unknown; key?: unknown } | undefined;
+      return typeof o?.bucket === 'string' && typeof o.key === 'string' ? objectFiles(o.bucket, o.key) : [];
+    }
+    case 'copyObject':
+      return str(2) !== undefined && str(3) !== undefined ? objectFiles(str(2) ?? '', str(3) ?? '') : [];
+    case 'putMetadata':
+      return b && k !== undefined ? objectFiles(b, k) : [];
+    case 'putSubresource': {
+      const type = (args[2] as { type?: unknown } | undefined)?.type;
+      return b && typeof type === 'string' ? [store.getResourcePath(b, k, `${type}.xml`)] : [];
+    }
+    case 'initiateUpload': {
+      const id = str(2);
+      return b && id ? ['key', 'metadata'].map((f) => join(uploadDir(b, id), f)) : [];
+    }
+    case 'putPart': {
+      const id = str(1);
+      const part = typeof args[2] === 'number' || typeof args[2] === 'string' ? String(args[2]) : undefined;
+      return b && id && part ? [join(uploadDir(b, id), part), `${join(uploadDir(b, id), part)}.md5`] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+const WRITING_METHODS = [
+  'putBucket',
+  'putObject',
+  'copyObject',
+  'putMetadata',
+  'putSubresource',
+  'initiateUpload',
+  'putPart',
+] as const;
+
+/**
+ * Wraps s3rver's store so that what each write made is 0600 (files) / 0700 (directories, from the bucket down)
+ * when the write returns: buckets, objects with their metadata and md5, subresources, multipart uploads (a
+ * completed upload is written through putObject).
+ */
+function privateStore(store: WritingStore): void {
+  const methods = store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of WRITING_METHODS) {
+    const original = methods[name];
+    if (typeof original !== 'function') throw new Error(`s3rver's store has no ${name}: check privateStore`);
+    methods[name] = async (...args: unknown[]): Promise<unknown> => {
+      const out = await original.apply(store, args);
+      const paths = new Set<string>();
+      for (const file of writtenPaths(store, name, args)) {
+        for (const p of pathsBelow(store.rootDirectory, dirname(file))) paths.add(p);
+        paths.add(file);
+      }
+      for (const p of paths) await makePrivate(p);
+      return out;
+    };
+  }
+}
+
 export async function startS3(dataDir?: string, options: S3Options = {}, stats?: EmulatorStats): Promise<S3Backend> {
   const directory = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'meshward-s3-'));
+  mkdirSync(directory, { recursive: true, mode: PRIVATE_DIR_MODE });
+  chmodSync(directory, PRIVATE_DIR_MODE);
   // s3rver (and its many dependencies) is loaded on the first S3 request, not at start: `plan --local` and most
   // emulator starts serve S3 without ever being asked for an object.
   let backend:
@@ -80,6 +185,7 @@ export async function startS3(dataDir?: string, options: S3Options = {}, stats?:
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (start-up time)
       const S3rver = require('s3rver') as typeof S3rverClass;
       const server = new S3rver({ silent: true, directory, allowMismatchedSignatures: true, vhostBuckets: false });
+      privateStore((server as unknown as { store: WritingStore }).store);
       backend = {
         server,
         callback: server.callback(),

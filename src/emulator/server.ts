@@ -19,12 +19,16 @@ import { DEFAULT_MAX_BODY_BYTES, parseJson, readBody } from './http-body';
 import { getShape, loadModel, type OperationModel, type ServiceModel } from './model';
 import { pruneToShape } from './prune-input';
 import { isReadOperation, PROFILES, type ProtocolProfile } from './protocols';
+import type { EcsEmulatorOptions } from './ecs/options';
 import { defaultServiceFactories } from './registry';
 import type { AppMeshOptions } from './appmesh/service';
 import type { LatticeOptions } from './lattice/options';
 import type { TaggingOptions } from './tagging/service';
 import { accessKeyIdFrom, identityArnFor } from './request-identity';
 import { answerSts, isStsRequest, type StsOptions } from './sts';
+import { type Elbv2Seed, Elbv2Service } from './elbv2';
+import { type IamOptions, IamService } from './iam';
+import { type QueryService, signingServiceOf } from './query';
 import { RestJsonRouter } from './rest-json';
 import { type S3Backend, type S3Control, type S3Options, startS3 } from './s3';
 import { EmulatorStats } from './stats';
@@ -49,6 +53,8 @@ export interface EmulatorOptions {
   identities?: Record<string, string>;
   /** STS AssumeRole (sts.ts): who may assume which role; unset = every role by everyone. */
   sts?: StsOptions;
+  /** IAM (iam.ts): who is denied iam:GetRole. */
+  iam?: IamOptions;
   /** The emulator's clock in ms since epoch (tests may move it); default Date.now. */
   now?: () => number;
   /** App Mesh quotas, reference checks and unverified defaults. */
@@ -57,6 +63,8 @@ export interface EmulatorOptions {
   lattice?: LatticeOptions;
   /** Resource Groups Tagging API: covered services, staleness of its view (tagging/service.ts, README "Tagging API"). */
   tagging?: TaggingOptions;
+  /** ECS control-plane timing and unverified behaviours (ecs/options.ts): `deploymentTiming: 'timed'`... */
+  ecs?: Partial<EcsEmulatorOptions>;
   /** Replace the served services (tests of the core); default: registry.ts. */
   services?: readonly ServiceFactory[];
   /** Cap of ServedWrites kept in memory and on disk (oldest dropped first); default 10000. */
@@ -86,6 +94,10 @@ export interface Emulator {
   reset(): void;
   /** Keyed by service id: 'appmesh', 'ecs', 'servicediscovery', 'events', 'cloudtrail', 'vpc-lattice'. */
   services: ReadonlyMap<string, ServiceImplementation>;
+  /** ELBv2 (awsQuery): `seed()` an account's existing target groups, listeners and rules by their ARNs. */
+  elbv2: Elbv2Service;
+  /** IAM (awsQuery, global): roles. */
+  iam: IamService;
   servedWrites(): readonly ServedWrite[];
 }
 
@@ -124,7 +136,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const byTarget = new Map<string, ServiceEntry>();
   let restJson: ServiceEntry[] = [];
   for (const factory of options.services ??
-    defaultServiceFactories({ appMesh: options.appMesh, lattice: options.lattice, tagging: options.tagging })) {
+    defaultServiceFactories({
+      appMesh: options.appMesh,
+      lattice: options.lattice,
+      ecs: options.ecs,
+      tagging: options.tagging,
+    })) {
     const impl = factory(env);
     const model = impl.model ?? loadModel(impl.modelFile);
     const id = model.metadata.endpointPrefix;
@@ -143,12 +160,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     entries.set(id, entry);
   }
+  // The awsQuery services, told apart by their signing name (query.ts); persisted and reset like the others.
+  const elbv2 = new Elbv2Service(region, accountId);
+  const iam = new IamService(accountId, options.iam ?? {});
+  const queryServices = new Map<string, QueryService>([
+    [elbv2.signingName, elbv2],
+    [iam.signingName, iam],
+  ]);
 
   if (options.dataDir) {
     const state = loadState(options.dataDir);
     if (state) {
       writes = state.servedWrites;
       for (const [id, snapshot] of Object.entries(state.services)) {
+        const query = queryServices.get(id);
+        if (query) {
+          query.restore(snapshot);
+          continue;
+        }
         const entry = entries.get(id);
         if (!entry) continue;
         try {
@@ -166,6 +195,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!options.dataDir) return;
     const services: Record<string, unknown> = {};
     for (const [id, entry] of entries) services[id] = entry.impl.snapshot();
+    for (const [id, query] of queryServices) services[id] = query.snapshot();
     saveState(options.dataDir, {
       formatVersion: 1,
       savedAt: new Date(now()).toISOString(),
@@ -183,6 +213,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const reset = (): void => {
     for (const entry of entries.values()) entry.impl.reset();
+    for (const query of queryServices.values()) query.reset();
     writes = [];
     persist();
   };
@@ -395,6 +426,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
 
+    const query = method === 'POST' ? queryServices.get(signingServiceOf(req) ?? '') : undefined;
+    if (query) {
+      const body = await readBody(req, maxBodyBytes);
+      const params = new URLSearchParams(body.ok ? body.text : '');
+      const accessKeyId = accessKeyIdFrom(req.headers, url.searchParams);
+      const caller = { accessKeyId, identityArn: identityArnFor(accountId, accessKeyId, identities) };
+      const action = params.get('Action') ?? 'Unknown';
+      const answer = query.answer(params, caller, now());
+      stats.record(query.signingName, action, answer.status === 200 ? 'ok' : 'error');
+      if (answer.status === 200 && !/^(Describe|Get|List)/.test(action)) persist();
+      res.writeHead(answer.status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
+      res.end(answer.body);
+      return;
+    }
+
     const appMesh = restJson[0];
     if (s3 && !url.pathname.startsWith('/v20190125/')) {
       s3.handle(req, res);
@@ -435,6 +481,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           return sendJson(res, 200, {});
         case 'GET /_emulator/writes':
           return sendJson(res, 200, { servedWrites: writes });
+        case 'POST /_emulator/elbv2/seed': {
+          // An account's existing load balancer resources, by the ARNs AWS gave them (`--local` seeding).
+          if (body === undefined) return sendJson(res, 413, { message: 'request body too large or not UTF-8' });
+          const parsed = parseJson(body);
+          if (!parsed.ok) return sendJson(res, 400, { message: parsed.message });
+          elbv2.seed(parsed.value as Elbv2Seed, now());
+          persist();
+          return sendJson(res, 200, { ok: true });
+        }
         case 'GET /_emulator/health':
           return sendJson(res, 200, { ok: true, services: [...entries.keys()] });
         default:
@@ -484,6 +539,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     reset,
     services,
+    elbv2,
+    iam,
     servedWrites: () => writes,
     stop: async () => {
       if (stopped) return;

@@ -1,14 +1,19 @@
 /**
  * The emulator's data directory: one JSON file, written atomically (tmp file + rename) before a write is
  * acknowledged, so a clean or unclean stop never loses an acknowledged write. A file that cannot be read is an
- * error for the user to resolve; it is never silently replaced with an empty state.
+ * error for the user to resolve; it is never silently replaced with an empty state. The file holds everything
+ * meshward wrote (task definition environments included): it is created 0600, a directory made for it 0700.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MeshwardError } from '../core/errors';
 import type { ServedWrite } from './contracts';
 
 export const STATE_FILE_NAME = 'emulator-state.json';
+
+/** Modes of what the emulator persists: readable by its owner only (issue 12: state and emulator files 0600). */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
 
 export interface PersistedState {
   formatVersion: 1;
@@ -51,9 +56,12 @@ export function loadState(dataDir: string): PersistedState | undefined {
 }
 
 export function saveState(dataDir: string, state: PersistedState): void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const file = stateFilePath(dataDir);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
+  // `mode` applies only when the file is created; a tmp file left by a crashed older build keeps its mode, hence
+  // the chmod. The rename carries the mode over to the state file.
+  writeFileSync(tmp, JSON.stringify(state), { mode: PRIVATE_FILE_MODE });
+  chmodSync(tmp, PRIVATE_FILE_MODE);
   renameSync(tmp, file);
 }

@@ -8,6 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { errorXml as queryErrorXml, requestId, signingServiceOf, xmlEscape } from './query';
 
 export interface StsOptions {
   /** role ARN -> access key ids allowed to assume it (its trust policy); absent = everyone may assume it. */
@@ -24,31 +25,15 @@ export interface StsAnswer {
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
+const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
 /** True for a request signed for STS (the credential scope names the service): nothing else carries that. */
 export function isStsRequest(req: IncomingMessage): boolean {
-  const auth = req.headers.authorization;
-  return typeof auth === 'string' && /Credential=[^/]+\/\d{8}\/[^/]+\/sts\/aws4_request/.test(auth);
-}
-
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function requestId(): string {
-  return randomBytes(16)
-    .toString('hex')
-    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+  return signingServiceOf(req) === 'sts';
 }
 
 function errorXml(status: number, code: string, message: string): StsAnswer {
-  const type = status >= 500 ? 'Receiver' : 'Sender';
-  return {
-    status,
-    body:
-      `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>${type}</Type>` +
-      `<Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>` +
-      `<RequestId>${requestId()}</RequestId></ErrorResponse>`,
-  };
+  return queryErrorXml(STS_NAMESPACE, status, code, message);
 }
 
 /** Answers one STS query request (the form body already read). */

@@ -5,6 +5,7 @@
  */
 import { mapLimit } from '../aws/concurrency';
 import { errorMessage, toMeshwardError } from '../aws/errors';
+import { withHeldValues } from '../core/diff';
 import { buildDependencyGraph } from '../core/graph';
 import type { ApplyOutcome, ApplyResult } from '../core/model';
 import type { Plan, PlanStep } from '../core/plan';
@@ -118,10 +119,21 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
   const deleted = new Set<string>();
   const broken = new Set<string>(); // failed or blocked
   // A conflict blocks everything that would live in or point at the unowned resource (DESIGN.md), and a delete
-  // that must come before it: nothing of the stack is built on, or torn from under, a resource that is not ours.
+  // that must come before it: the plan worked out which (buildPlan's `blocked`, not in any stage), so plan and
+  // apply report the same. What fails or turns out not ours during the run blocks its dependents the same way.
   // id -> the unowned resource that holds it back (itself for a conflict), so the report names the cause.
   const notOurs = new Map<string, string>();
   for (const c of plan.changes) if (c.action === 'conflict') notOurs.set(c.id, c.id);
+  for (const b of plan.blocked) {
+    notOurs.set(b.id, b.by);
+    results.set(b.id, {
+      id: b.id,
+      action: b.action,
+      outcome: 'blocked',
+      error: { code: 'CONFLICT', message: b.reason },
+    });
+    ctx.progress(`${b.action} ${b.id}: ${b.reason}`);
+  }
   for (const id of notOurs.keys()) broken.add(id);
   const observed = plan.changes.flatMap((c) => (c.actual ? [c.actual] : []));
   const total = plan.stages.reduce((n, s) => n + s.steps.length, 0);
@@ -186,7 +198,8 @@ export async function applyPlan(ctx: EngineContext, plan: Plan, options: ApplyOp
           const out =
             step.op === 'create' || !actual
               ? await kind.create(ctx, change.desired)
-              : await kind.update(ctx, change.desired, actual, change.changes);
+              : // What another controller holds (an ECS deployment's weights) is sent as AWS has it: never moved back.
+                await kind.update(ctx, withHeldValues(change.desired, actual), actual, change.changes);
           ctx.rememberArn(step.id, out.arn);
           written.set(step.id, out.version === undefined ? { arn: out.arn } : { arn: out.arn, version: out.version });
           deleted.delete(step.id);

@@ -9,6 +9,7 @@ export interface EngineContextOptions {
   state: StackState;
   concurrency?: number;
   progress?: (message: string) => void;
+  progressItem?: (key: string, line: string, done: boolean) => void;
   wait?: boolean;
   pollMillis?: number;
   waitTimeoutMillis?: number;
@@ -49,6 +50,8 @@ export interface EngineContext extends KindContext {
   rememberArn(id: string, arn: string): void;
   /** When the state store last saw meshward apply the resource with this ARN (ISO), if it did. */
   appliedAtOf(arn: string): string | undefined;
+  /** The resource id of an ARN written or observed before (the state store remembers applied ARNs). */
+  idOfArn(arn: string): string | undefined;
   /** Re-observes left to this run (observe.ts); shared by every kind. */
   readBudget: { left: number; used: number; retryMillis: number };
 }
@@ -73,6 +76,10 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     cacheMaxAgeMillis: options.cacheMaxAgeMillis ?? DEFAULT_CACHE_MAX_AGE_MILLIS,
     arnOf: (id) => arns.get(id),
     appliedAtOf: (arn) => appliedAt.get(arn),
+    idOfArn: (arn) => {
+      for (const [id, known] of arns) if (known === arn) return id;
+      return undefined;
+    },
     readBudget: {
       left: options.readBudget ?? DEFAULT_READ_BUDGET,
       used: 0,
@@ -85,6 +92,7 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     updateGeneration: stateGeneration,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     progress: options.progress ?? (() => undefined),
+    ...(options.progressItem ? { progressItem: options.progressItem } : {}),
     wait: options.wait ?? false,
     pollMillis: options.pollMillis ?? 15000,
     waitTimeoutMillis: options.waitTimeoutMillis ?? 30 * 60 * 1000,

@@ -6,7 +6,7 @@ import type { ActualResource, StackState } from '../core/model';
 import type { ManifestDocument, ResourceRef } from '../core/types';
 import { resourceId } from '../core/types';
 import { MeshwardError } from '../core/errors';
-import type { Kind, ObserveScope } from '../kinds/kind';
+import type { ControllerSignal, Kind, ObserveScope } from '../kinds/kind';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import { readStackTags, taggingTypesInScope } from './bulk-tags';
 import type { EngineContext } from './context';
@@ -58,6 +58,7 @@ export async function observe(
   const bulk = await readStackTags(ctx, taggingTypesInScope(input, registry));
   if (bulk) ctx.stackTags = bulk;
   else delete ctx.stackTags;
+  const signals = collectSignals(ctx);
   const base = {
     scopes: input.scopes ?? {},
     ids: new Set(input.ids ?? []),
@@ -82,9 +83,56 @@ export async function observe(
       ctx.progress(`the Tagging API returned no ${uncovered.join(', ')} resources: their tags are read per resource`);
     }
   }
+  applyHolds(ctx, all, signals.done(), registry);
+  rememberHeld(ctx, all);
   ctx.progress(`observed ${all.length} resource${all.length === 1 ? '' : 's'}`);
   for (const a of all) ctx.rememberArn(a.id, a.arn);
   return all;
+}
+
+/** versionCache key: the resource had fields another controller holds at the last full observe. */
+export function heldMarker(arn: string): string {
+  return `meshward:held:${arn}`;
+}
+
+/** Which resources another controller holds fields of, for event-scoped runs (observeIds) to know. */
+function rememberHeld(ctx: EngineContext, all: readonly ActualResource[]): void {
+  for (const a of all) {
+    if (a.heldBy?.some((h) => h.pointers.length > 0)) ctx.cache[heldMarker(a.arn)] = { version: 0, data: a.id };
+    else delete ctx.cache[heldMarker(a.arn)];
+  }
+}
+
+/** Collects the signals kinds send while observing (KindContext.signal), until `done`. */
+function collectSignals(ctx: EngineContext): { done(): ControllerSignal[] } {
+  const collected: ControllerSignal[] = [];
+  const previous = ctx.signal;
+  ctx.signal = (s) => {
+    collected.push(s);
+  };
+  return {
+    done() {
+      ctx.signal = previous;
+      return collected;
+    },
+  };
+}
+
+/** Every observed resource whose kind reads the signals gets the fields other controllers hold. */
+function applyHolds(
+  ctx: EngineContext,
+  all: ActualResource[],
+  signals: readonly ControllerSignal[],
+  registry: KindRegistry,
+): void {
+  const ids = new Map(all.map((a) => [a.arn, a.id]));
+  const idOfArn = (arn: string): string | undefined => ids.get(arn) ?? ctx.idOfArn(arn);
+  for (const actual of all) registry.get(actual.ref.kind).resolveArns?.(actual, idOfArn);
+  for (const actual of all) {
+    const kind = registry.get(actual.ref.kind);
+    const holds = kind.heldBy?.(actual, signals) ?? [];
+    if (holds.length > 0) actual.heldBy = [...(actual.heldBy ?? []), ...holds];
+  }
 }
 
 function retryable(kind: Kind, err: unknown): boolean {
@@ -132,8 +180,15 @@ export async function observeIds(
     if (!kind.observeOne) return undefined;
     reads.push({ ref, read: kind.observeOne.bind(kind) });
   }
+  const signals = collectSignals(ctx);
   const found = await Promise.all(reads.map(({ ref, read }) => read(ctx, ref)));
   const all = found.filter((a): a is ActualResource => a !== undefined);
+  applyHolds(ctx, all, signals.done(), registry);
+  // A resource read without what holds its fields (a rule without its ECS service: ECS's own UpdateRule is such an
+  // event) would be compared in full and its held fields written back: the full observe sees its holder.
+  if (all.some((a) => ctx.cache[heldMarker(a.arn)] !== undefined && !a.heldBy?.some((h) => h.pointers.length > 0))) {
+    return undefined;
+  }
   for (const a of all) ctx.rememberArn(a.id, a.arn);
   return all;
 }

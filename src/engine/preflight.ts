@@ -1,15 +1,17 @@
 /**
- * The preflight: what the manifests assume but meshward does not create (ECS clusters, Cloud Map namespaces the
- * manifests do not declare), checked before any write. Kinds say what they assume (`Kind.infrastructure`) and what
- * they are (`Kind.provides`); this file only knows how to look each type of infrastructure up. Without it a plan
- * against the wrong account reads clean and the apply half-applies (the creates before the first ECS service
- * succeed, the services fail on their missing cluster).
+ * The preflight: what the manifests assume but meshward does not create, checked before any write: ECS clusters
+ * and Cloud Map namespaces the manifests do not declare (`Kind.infrastructure`, minus what `Kind.provides`), and the
+ * resources they name by ARN (`Kind.prerequisites`): ELB target groups, listeners and listener rules, IAM roles.
+ * This file only knows how to look each type up. Without it a plan against the wrong account reads clean and the
+ * apply half-applies (the creates before the first ECS service succeed, the services fail on what is missing).
+ * Roles are checked where readable: a caller without iam:GetRole gets a warning, not a failure.
  */
 import { DescribeClustersCommand } from '@aws-sdk/client-ecs';
 import { ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
 import type { AwsClients } from '../aws/clients';
+import { errorName } from '../aws/errors';
 import { ANNOTATIONS, type ManifestDocument, resourceId } from '../core/types';
-import type { InfrastructureNeed } from '../kinds/kind';
+import type { InfrastructureNeed, Prerequisite } from '../kinds/kind';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 
 export interface AssumedInfrastructure {
@@ -101,4 +103,192 @@ export async function missingInfrastructure(
     }
   }
   return messages;
+}
+
+export interface NamedPrerequisite {
+  type: Prerequisite['type'];
+  arn: string;
+  /** Who names it, as `id at pointer`, sorted. */
+  by: string[];
+}
+
+const prerequisiteKey = (p: { type: string; arn: string }): string => `${p.type}\u0000${p.arn}`;
+
+/** The ARNs outside meshward the documents name, once each, with who names them where. Pure. */
+export function namedPrerequisites(
+  docs: readonly ManifestDocument[],
+  registry: KindRegistry = defaultRegistry,
+): NamedPrerequisite[] {
+  const found = new Map<string, NamedPrerequisite>();
+  for (const doc of docs) {
+    // A placeholder is managed elsewhere: meshward never writes it, so what it names is not meshward's to check.
+    if (doc.metadata.annotations?.[ANNOTATIONS.placeholder] === 'true') continue;
+    const id = resourceId(registry.refOfDocument(doc));
+    for (const p of registry.find(doc.kind)?.prerequisites?.(doc) ?? []) {
+      const entry = found.get(prerequisiteKey(p)) ?? { type: p.type, arn: p.arn, by: [] };
+      entry.by.push(`${id} at ${p.pointer}`);
+      found.set(prerequisiteKey(p), entry);
+    }
+  }
+  return [...found.values()]
+    .map((e) => ({ ...e, by: [...new Set(e.by)].sort() }))
+    .sort((a, b) => (prerequisiteKey(a) < prerequisiteKey(b) ? -1 : 1));
+}
+
+/** What looking up some ARNs of one type found: the missing ones, and those that could not be checked (why). */
+interface Lookup {
+  missing: Map<string, string>;
+  unchecked: Map<string, string>;
+}
+
+const isAccessDenied = (err: unknown): boolean => /^AccessDenied(Exception)?$/.test(errorName(err));
+
+/**
+ * ELBv2's Describe* by ARN is all or nothing (one unknown ARN fails the call), so a failed batch is asked again one
+ * ARN at a time to name the missing ones. Batches of 20: the limit ELBv2 documents for its ARN lists elsewhere
+ * (DescribeLoadBalancers); a manifest set names few.
+ */
+async function describeElb(
+  arns: readonly string[],
+  notFound: RegExp,
+  describe: (batch: string[]) => Promise<unknown>,
+): Promise<Lookup> {
+  const out: Lookup = { missing: new Map(), unchecked: new Map() };
+  const one = async (arn: string): Promise<void> => {
+    try {
+      await describe([arn]);
+    } catch (err) {
+      if (notFound.test(errorName(err))) out.missing.set(arn, 'does not exist');
+      else if (isAccessDenied(err)) out.unchecked.set(arn, `${errorName(err)}: ${(err as Error).message}`);
+      else throw err;
+    }
+  };
+  for (let i = 0; i < arns.length; i += 20) {
+    const batch = arns.slice(i, i + 20);
+    try {
+      await describe(batch);
+    } catch (err) {
+      if (isAccessDenied(err)) {
+        for (const arn of batch) out.unchecked.set(arn, `${errorName(err)}: ${(err as Error).message}`);
+      } else if (notFound.test(errorName(err))) {
+        for (const arn of batch) await one(arn);
+      } else throw err;
+    }
+  }
+  return out;
+}
+
+const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role(\/(?:[^/]+\/)*)([^/]+)$/;
+
+/*
+ * The ELBv2 and IAM SDK packages load only when a manifest names such an ARN (AwsClients builds their clients on
+ * first use for the same reason): every CLI start would otherwise pay for them.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const elbSdk = (): typeof import('@aws-sdk/client-elastic-load-balancing-v2') =>
+  require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2');
+const iamSdk = (): typeof import('@aws-sdk/client-iam') =>
+  require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** GetRole takes a name: the last segment of the ARN. A role found under another ARN is reported. */
+async function lookupRoles(clients: AwsClients, arns: readonly string[]): Promise<Lookup> {
+  const { GetRoleCommand } = iamSdk();
+  const out: Lookup = { missing: new Map(), unchecked: new Map() };
+  for (const arn of arns) {
+    const name = ROLE_ARN.exec(arn)?.[4];
+    if (name === undefined) {
+      out.missing.set(arn, 'is not a role ARN');
+      continue;
+    }
+    try {
+      const got = await clients.iam.send(new GetRoleCommand({ RoleName: name }));
+      const actual = got.Role?.Arn;
+      if (actual === undefined || actual === arn) continue;
+      // GetRole reads the caller's account: a role of another account (a cross-account stack) cannot be read here.
+      if (ROLE_ARN.exec(actual)?.[2] !== ROLE_ARN.exec(arn)?.[2]) {
+        out.unchecked.set(arn, 'is in another account than the credentials');
+      } else out.missing.set(arn, `does not exist (the role named ${name} is ${actual})`);
+    } catch (err) {
+      if (/^NoSuchEntity(Exception)?$/.test(errorName(err))) out.missing.set(arn, 'does not exist');
+      else if (isAccessDenied(err)) out.unchecked.set(arn, `${errorName(err)} on iam:GetRole`);
+      else throw err;
+    }
+  }
+  return out;
+}
+
+const PREREQUISITE_LOOKUPS: Record<Prerequisite['type'], (clients: AwsClients, arns: string[]) => Promise<Lookup>> = {
+  'elb-target-group': (clients, arns) =>
+    describeElb(arns, /^TargetGroupNotFound(Exception)?$/, (batch) =>
+      clients.elbv2.send(new (elbSdk().DescribeTargetGroupsCommand)({ TargetGroupArns: batch })),
+    ),
+  'elb-listener': (clients, arns) =>
+    describeElb(arns, /^ListenerNotFound(Exception)?$/, (batch) =>
+      clients.elbv2.send(new (elbSdk().DescribeListenersCommand)({ ListenerArns: batch })),
+    ),
+  'elb-listener-rule': (clients, arns) =>
+    describeElb(arns, /^RuleNotFound(Exception)?$/, (batch) =>
+      clients.elbv2.send(new (elbSdk().DescribeRulesCommand)({ RuleArns: batch })),
+    ),
+  'iam-role': lookupRoles,
+};
+
+const PREREQUISITE_WHAT: Record<Prerequisite['type'], string> = {
+  'elb-target-group': 'ELB target group',
+  'elb-listener': 'ELB listener',
+  'elb-listener-rule': 'ELB listener rule',
+  'iam-role': 'IAM role',
+};
+
+/** ELB resources are regional: one in another region than the clients' is missing for the service. */
+const elbRegion = (arn: string): string | undefined => /^arn:[^:]+:elasticloadbalancing:([^:]+):/.exec(arn)?.[1];
+
+function byList(by: readonly string[]): string {
+  return by.length > 3 ? `${by.slice(0, 3).join(', ')} and ${by.length - 3} more` : by.join(', ');
+}
+
+export interface PreflightResult {
+  /** What is missing: nothing may be written. */
+  errors: string[];
+  /** What could not be checked (no permission to read it, another account): the run goes on. */
+  warnings: string[];
+}
+
+/** Every check of the preflight, read-only. */
+export async function preflight(
+  clients: AwsClients,
+  docs: readonly ManifestDocument[],
+  registry: KindRegistry = defaultRegistry,
+): Promise<PreflightResult> {
+  const errors = await missingInfrastructure(clients, docs, registry);
+  const warnings: string[] = [];
+  const named = namedPrerequisites(docs, registry);
+  for (const type of Object.keys(PREREQUISITE_LOOKUPS) as Prerequisite['type'][]) {
+    const ofType = named.filter((p) => p.type === type);
+    const elsewhere = ofType.filter((p) => type !== 'iam-role' && elbRegion(p.arn) !== clients.region);
+    const here = ofType.filter((p) => !elsewhere.includes(p));
+    const found =
+      here.length > 0
+        ? await PREREQUISITE_LOOKUPS[type](
+            clients,
+            here.map((p) => p.arn),
+          )
+        : { missing: new Map<string, string>(), unchecked: new Map<string, string>() };
+    for (const p of elsewhere) found.missing.set(p.arn, `is not in ${clients.region}, where the service runs`);
+    for (const p of ofType) {
+      const missing = found.missing.get(p.arn);
+      if (missing !== undefined) {
+        errors.push(
+          `${PREREQUISITE_WHAT[type]} "${p.arn}" ${missing} (named by ${byList(p.by)}): meshward does not create it. ` +
+            'Create it first, fix the ARN, or point meshward at the account that has it.',
+        );
+      }
+      const unchecked = found.unchecked.get(p.arn);
+      if (unchecked !== undefined) {
+        warnings.push(`${PREREQUISITE_WHAT[type]} "${p.arn}" not checked: ${unchecked} (named by ${byList(p.by)})`);
+      }
+    }
+  }
+  return { errors, warnings };
 }

@@ -15,7 +15,7 @@ import type {
   StateStore,
 } from '../core/model';
 import { type GuardRefusal, type Plan, buildPlan } from '../core/plan';
-import { missingInfrastructure } from './preflight';
+import { preflight } from './preflight';
 import { type Attribution, type Report, type ReportMode, buildReport } from '../core/report';
 import { envCandidates, sealEnvironment, unsealEnvironment } from '../core/seal-env';
 import type { LoadedDocument, ManifestDocument } from '../core/types';
@@ -47,6 +47,8 @@ export interface ReconcileOptions {
   wait?: boolean;
   concurrency?: number;
   progress?: (message: string) => void;
+  /** Keyed progress (KindContext.progressItem): `--wait` reports each service's deployment as one line. */
+  progressItem?: (key: string, line: string, done: boolean) => void;
   registry?: KindRegistry;
   revision?: string;
   /** Report mode override (the Lambda reports as enforce / detect). */
@@ -167,13 +169,19 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
   const registry = options.registry ?? defaultRegistry;
   const calls0 = options.clients.calls.snapshot();
   const reportMode: ReportMode = options.reportMode ?? options.mode;
-  const emptyOutcome = (state: StackState, issues: ValidationIssue[], errors: { code: string; message: string }[]) => ({
+  const emptyOutcome = (
+    state: StackState,
+    issues: ValidationIssue[],
+    errors: { code: string; message: string }[],
+    warnings: { code: string; message: string }[] = [],
+  ) => ({
     report: buildReport({
       stack: options.stack,
       mode: reportMode,
       generatedAt: now().toISOString(),
       changes: [],
       errors,
+      warnings,
     }),
     issues,
     desired: [],
@@ -220,6 +228,7 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
     state,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.progressItem ? { progressItem: options.progressItem } : {}),
     wait: options.wait ?? false,
     ...(options.pollMillis !== undefined ? { pollMillis: options.pollMillis } : {}),
     ...(options.cacheMaxAgeMillis !== undefined ? { cacheMaxAgeMillis: options.cacheMaxAgeMillis } : {}),
@@ -248,15 +257,20 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
     return emptyOutcome(state, issues, [{ code: e.code, message: e.message }]);
   }
 
+  let warnings: { code: string; message: string }[] = [];
   if (options.preflight) {
-    const missing = await missingInfrastructure(
+    const checked = await preflight(
       options.clients,
       desired.map((d) => d.manifest),
       registry,
-    ).catch((err: unknown) => [`could not check the account infrastructure: ${String(err)}`]);
-    if (missing.length > 0) {
-      const errors = missing.map((message) => ({ code: 'PREFLIGHT_FAILED', message }));
-      return { ...emptyOutcome(state, issues, errors), desired, actual };
+    ).catch((err: unknown) => ({
+      errors: [`could not check the account infrastructure: ${String(err)}`],
+      warnings: [],
+    }));
+    warnings = checked.warnings.map((message) => ({ code: 'PREFLIGHT_UNCHECKED', message }));
+    if (checked.errors.length > 0) {
+      const errors = checked.errors.map((message) => ({ code: 'PREFLIGHT_FAILED', message }));
+      return { ...emptyOutcome(state, issues, errors, warnings), desired, actual };
     }
   }
 
@@ -337,6 +351,7 @@ export async function reconcile(callerOptions: ReconcileOptions): Promise<Reconc
     ...(options.mode === 'drift' ? { changes: plan.changes } : { plan }),
     results,
     apiCalls,
+    warnings,
     ...(attribution ? { attribution } : {}),
     ...(options.includeUnchanged ? { includeUnchanged: true } : {}),
   });

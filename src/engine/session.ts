@@ -1,7 +1,8 @@
 /**
  * What a CLI command (or the demo) needs before a reconcile: SDK clients for real AWS or for the embedded emulator,
  * and the state store. `--local` starts the emulator in-process with its data under `.meshward/local/` and creates
- * the account infrastructure the manifests assume (ECS clusters, Cloud Map namespaces), as a real account has.
+ * the account infrastructure the manifests assume (ECS clusters, Cloud Map namespaces) and the resources they name
+ * by ARN (ELB target groups, listeners and rules, IAM roles), as a real account has.
  */
 import { CreateClusterCommand, DescribeClustersCommand } from '@aws-sdk/client-ecs';
 import { CreatePrivateDnsNamespaceCommand, ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
@@ -9,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { type AwsClients, LOCAL_CREDENTIALS, createAwsClients } from '../aws/clients';
 import type { StateStore } from '../core/model';
 import { ANNOTATIONS, type ManifestDocument } from '../core/types';
+import { namedPrerequisites } from './preflight';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
 import { DEFAULT_STATE_PATH, STATE_STORE_SCHEMES, openStateStore, registerStateStore } from './state-store';
 
@@ -153,4 +155,50 @@ export async function seedLocalInfrastructure(
       }
     }
   }
+  await seedLocalPrerequisites(clients, docs, registry);
+}
+
+/** A role ECS tasks may assume: the trust policy an account's task roles carry. */
+const ECS_TASKS_TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+/**
+ * The ARNs the manifests name (preflight.ts namedPrerequisites) made to exist in the emulator: roles through IAM's
+ * CreateRole (name and path from the ARN), ELB resources through the emulator's seed endpoint, since their ARNs
+ * carry ids AWS chose, which no Create call can be told.
+ */
+async function seedLocalPrerequisites(
+  clients: AwsClients,
+  docs: readonly ManifestDocument[],
+  registry: KindRegistry,
+): Promise<void> {
+  const named = namedPrerequisites(docs, registry);
+  for (const p of named.filter((n) => n.type === 'iam-role')) {
+    const [, path, name] = /:role(\/(?:[^/]+\/)*)([^/]+)$/.exec(p.arn) ?? [];
+    if (name === undefined || path === undefined) continue;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CreateRoleCommand } = require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam');
+    await clients.iam
+      .send(new CreateRoleCommand({ RoleName: name, Path: path, AssumeRolePolicyDocument: ECS_TASKS_TRUST }))
+      .catch((err: unknown) => {
+        if ((err as { name?: string }).name !== 'EntityAlreadyExistsException') throw err;
+      });
+  }
+  const elb = (type: string): string[] => named.filter((n) => n.type === type).map((n) => n.arn);
+  const seed = {
+    targetGroups: elb('elb-target-group'),
+    listeners: elb('elb-listener'),
+    rules: elb('elb-listener-rule'),
+  };
+  if (seed.targetGroups.length + seed.listeners.length + seed.rules.length === 0) return;
+  const endpoint = clients.endpoint ?? process.env['AWS_ENDPOINT_URL'];
+  if (endpoint === undefined) return;
+  const res = await fetch(new URL('/_emulator/elbv2/seed', endpoint), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(seed),
+  });
+  if (!res.ok) throw new Error(`the emulator refused to seed load balancer resources: ${await res.text()}`);
 }

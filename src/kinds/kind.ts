@@ -6,7 +6,14 @@
 import type { AwsClients } from '../aws/clients';
 import type { ErrorClass } from '../aws/errors';
 import type { ApiFamily } from '../aws/rate-limiter';
-import type { ActualResource, DesiredResource, FieldChange, ResourceChange, StackState } from '../core/model';
+import type {
+  ActualResource,
+  ControllerHold,
+  DesiredResource,
+  FieldChange,
+  ResourceChange,
+  StackState,
+} from '../core/model';
 import type { KindName, LoadedDocument, ManifestDocument, ResourceRef } from '../core/types';
 import type { TopologyRelation, TopologyRole } from '../core/topology';
 import type { IssueCode, IssueSeverity } from '../manifest/issues';
@@ -54,12 +61,23 @@ export interface KindContext {
   /** Upper bound of concurrent calls one kind makes while observing. */
   concurrency: number;
   progress(message: string): void;
+  /**
+   * Progress of one item that changes in place (a service's deployment while `--wait` follows it): the latest line
+   * per key; `done` once it settled. Without it, kinds send changed lines to `progress`.
+   */
+  progressItem?(key: string, line: string, done: boolean): void;
   /** Wait for long-running writes (ECS deployments) to finish. */
   wait: boolean;
   /** Poll interval for waits, ms (tests shorten it). */
   pollMillis: number;
   /** Timeout for waits, ms. */
   waitTimeoutMillis: number;
+  /**
+   * Observe: tell other kinds what this observe learnt about resources they manage (an ECS deployment names the
+   * Lattice rules whose weights it moves). Collected per observe and handed to every kind's `heldBy` once all
+   * kinds have observed. Optional: contexts built outside the engine drop signals.
+   */
+  signal?(signal: ControllerSignal): void;
 }
 
 /** What a bulk tag read of the stack returned (engine/bulk-tags.ts builds it). */
@@ -74,6 +92,29 @@ export interface StackTagIndex {
    */
   missed(resourceType: string, arn: string): void;
 }
+
+/**
+ * A fact one kind's observe states about a resource another kind manages, by ARN, so neither names the other: the
+ * receiving kind understands the topics it knows (`TRAFFIC_WEIGHTS_TOPIC`) and ignores the rest.
+ */
+export interface ControllerSignal {
+  topic: string;
+  /** The resource the signal is about (a rule or listener ARN). */
+  arn: string;
+  /** Who moves it and why, one line for the plan. */
+  reason: string;
+  /** The controller is moving it now (a deployment in progress). */
+  inProgress: boolean;
+  /** Topic-specific detail. */
+  detail: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Topic: the sender (an ECS deployment with `advancedConfiguration`) moves the weights of these target groups on
+ * the forward action of the resource at `arn` (a production or test listener rule, or a listener's default action).
+ * detail: `{ targetGroups: { arn: string; name: string }[] }`.
+ */
+export const TRAFFIC_WEIGHTS_TOPIC = 'traffic-weights';
 
 /**
  * Where to look. The engine fills it from the manifests and the state store: every resource id named there
@@ -163,6 +204,13 @@ export interface TopologyStyle {
   role: TopologyRole;
   /** Scope key whose value groups the drawing into frames ('mesh', 'cluster'). */
   groupBy: string;
+  /** The word in labels and the legend, when the role's word (router, node...) is not the backend's own. */
+  noun?: string;
+  /**
+   * Drawn as an edge, not a box: from the resource's first reference to its second (a Lattice service network's
+   * association with a service is the arrow network -> service).
+   */
+  asEdge?: TopologyRelation;
   /** Lines under the name (a route's match conditions), from the manifest's spec. Pure. */
   details?(spec: unknown): string[];
 }
@@ -171,6 +219,18 @@ export interface TopologyStyle {
 export interface InfrastructureNeed {
   type: 'ecs-cluster' | 'cloud-map-namespace';
   name: string;
+}
+
+/**
+ * Something outside meshward that a document names by ARN and that AWS must already have when the resource is
+ * written (an ELB target group, an IAM role): the preflight looks each one up before any write, so a typo in an ARN
+ * fails the plan instead of the CreateService half way through an apply.
+ */
+export interface Prerequisite {
+  type: 'elb-target-group' | 'elb-listener' | 'elb-listener-rule' | 'iam-role';
+  arn: string;
+  /** JSON pointer into the document where the ARN is written (`/spec/loadBalancers/0/targetGroupArn`). */
+  pointer: string;
 }
 
 /** The data half of a kind: what it is called, where it lives, what it names. Pure, no SDK. */
@@ -203,6 +263,8 @@ export interface KindIdentity {
   inExport?(ref: ResourceRef, doc: ManifestDocument, scopes: Readonly<Record<string, readonly string[]>>): boolean;
   /** Account infrastructure the document assumes. */
   infrastructure?(doc: ManifestDocument): InfrastructureNeed[];
+  /** Resources outside meshward the document names by ARN (target groups, roles): the preflight checks them. Pure. */
+  prerequisites?(doc: ManifestDocument): Prerequisite[];
   /** Infrastructure this resource is (a declared Cloud Map namespace): not to be seeded for others. */
   provides?(ref: ResourceRef): InfrastructureNeed[];
   /**
@@ -310,6 +372,18 @@ export interface Kind extends KindIdentity {
    * with the describe cache off, which may cost a list of its scope.
    */
   readTags?(ctx: KindContext, actual: ActualResource): Promise<Record<string, string> | undefined>;
+  /**
+   * After every kind has observed: the fields of an observed resource of this kind that another controller moves,
+   * from the signals all observes sent (ControllerSignal). Pure. The diff leaves them out and says who holds them;
+   * an update sends AWS's current value for them.
+   */
+  heldBy?(actual: ActualResource, signals: readonly ControllerSignal[]): ControllerHold[];
+  /**
+   * After every kind has observed, before `heldBy`: replace in `actual.spec` the ARNs of resources observed this
+   * run by the names manifests give them (`idOfArn` answers the resource id), where its own observe could not yet
+   * know them (kinds observed in a later wave). In place.
+   */
+  resolveArns?(actual: ActualResource, idOfArn: (arn: string) => string | undefined): void;
   /**
    * After every apply: writes a kind deferred (a Cloud Map service whose tasks were still draining when its ECS
    * service was deleted), remembered in `ctx.cache`. Failures are reported, never fail the run.

@@ -7,7 +7,7 @@
  * The seam is `AssumeRole`: production sends STS's AssumeRole (stsAssumeRole); tests send it to the emulator,
  * which answers AssumeRole and knows the issued access key as the assumed role (src/emulator/sts.ts).
  */
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CredentialsProvider, StaticCredentials } from '../aws/clients';
 import { MeshwardError } from '../core/errors';
 
@@ -33,9 +33,9 @@ export interface StsSettings {
 }
 
 /**
- * AssumeRole through the SDK's STS client. It comes from @aws-sdk/nested-clients (what the SDK's own credential
- * providers use to assume roles), already installed with every v3 client; @aws-sdk/client-sts is the public
- * package of the same client and may replace the import one for one.
+ * AssumeRole through the SDK's STS client, from the declared @aws-sdk/client-sts: not the transitive
+ * @aws-sdk/nested-clients copy, which the SDK may drop or reshape in any release, and which a production install
+ * (`npm install --omit=dev`) is not promised to hoist where `require` finds it.
  */
 export function stsAssumeRole(settings: StsSettings = {}): AssumeRole {
   const region = settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';

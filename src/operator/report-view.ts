@@ -5,14 +5,14 @@ import { formatIssue, type ValidationIssue } from '../manifest/issues';
 import type { Attribution, ReportView, ResourceOutcome, ResourceView, RunStatus } from '../notify/report-view';
 
 function outcomeOf(r: ReportResource, drifted: boolean): ResourceOutcome {
+  // A blocked result carries why (a failed dependency, or a conflict it would be built on): blocked, not failed.
+  if (r.outcome === 'blocked') return 'blocked';
   if (r.error || r.outcome === 'failed') return 'failed';
   switch (r.outcome) {
     case 'created':
     case 'configured':
     case 'deleted':
       return drifted ? 'reverted' : 'applied';
-    case 'blocked':
-      return 'blocked';
     case 'skipped':
     case 'unchanged':
       return r.skippedReason ? 'refused' : 'skipped';
@@ -66,6 +66,7 @@ export function toReportView(report: Report, ctx: ViewContext): ReportView {
     const c = actionCount(report.summary, action);
     counts[action] = action === 'conflict' ? report.summary.byAction.conflict : c.count;
     if (c.withPrune > 0) counts[`${action} with --prune`] = c.withPrune;
+    if (c.blocked > 0) counts[`${action} blocked`] = c.blocked;
     if (action !== 'conflict' && c.otherwiseSkipped > 0) counts[`${action} skipped`] = c.otherwiseSkipped;
   }
   counts.drifted = report.summary.drifted;

@@ -1,10 +1,10 @@
 /**
  * Issue 13's verbs through run(argv), the real SDK and the emulator as "AWS" (AWS_ENDPOINT_URL, no --local, so
  * nothing seeds the account): the preflight stops plan and apply before any write when clusters or namespaces are
- * missing; `plan --out FILE` / `apply FILE` applies exactly what was reviewed and refuses (exit 4) when AWS or the
+ * missing, or the target groups and roles the manifests name by ARN (a caller that may not read roles is warned); `plan --out FILE` / `apply FILE` applies exactly what was reviewed and refuses (exit 4) when AWS or the
  * manifests moved; `destroy` deletes what the stack owns, keeps what is protected and leaves what is not its own.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -14,7 +14,10 @@ import {
   ListVirtualNodesCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-app-mesh';
-import { ListServicesCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
+import { stringify } from 'yaml';
 import { type AwsClients, LOCAL_CREDENTIALS, createAwsClients } from '../../src/aws/clients';
 import * as apply from '../../src/cli/commands/apply';
 import * as destroy from '../../src/cli/commands/destroy';
@@ -27,6 +30,9 @@ import { captureIo, type CapturedIo } from './helpers';
 
 const MANIFESTS = resolve(__dirname, '../../manifests');
 const ENV = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'] as const;
+
+/** An access key whose iam:GetRole the emulator denies (a CI role without IAM reads). */
+const NO_IAM_READ = 'no-iam-read';
 
 let emulator: Emulator;
 let clients: AwsClients;
@@ -51,7 +57,7 @@ async function seed(): Promise<void> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, iam: { getRoleDeniedFor: [NO_IAM_READ] } });
   for (const k of ENV) saved[k] = process.env[k];
   process.env['AWS_ENDPOINT_URL'] = emulator.endpoint;
   process.env['AWS_REGION'] = emulator.region;
@@ -205,4 +211,131 @@ it('destroy on a terminal asks for the stack name, typed out: anything else chan
   );
   const gone = await clients.ecs.send(new ListServicesCommand({ cluster: 'shop' }));
   expect(gone.serviceArns ?? []).toEqual([]);
+});
+
+describe('preflight of what the manifests name by ARN', () => {
+  const ROLE = (name: string): string => `arn:aws:iam::111122223333:role/${name}`;
+  const MISSING_TG = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/billing-web/0a1b2c3d4e5f6071';
+
+  beforeEach(async () => {
+    // The cluster exists: only the ARN-named resources are missing. The set is one service of its own.
+    await clients.ecs.send(new CreateClusterCommand({ clusterName: 'shop' }));
+    rmSync(join(cwd, 'manifests'), { recursive: true, force: true });
+    mkdirSync(join(cwd, 'manifests'));
+  });
+
+  function writeService(targetGroupArn: string): void {
+    const doc = {
+      apiVersion: 'meshward.dev/v1alpha1',
+      kind: 'EcsService',
+      metadata: { name: 'billing' },
+      spec: {
+        cluster: 'shop',
+        launchType: 'FARGATE',
+        desiredCount: 1,
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d4e5f60001'] } },
+        loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: 8080 }],
+        taskDefinition: {
+          family: 'shop-billing',
+          cpu: '256',
+          memory: '512',
+          networkMode: 'awsvpc',
+          requiresCompatibilities: ['FARGATE'],
+          executionRoleArn: ROLE('shop-task-execution'),
+          taskRoleArn: ROLE('shop-billing'),
+          containerDefinitions: [
+            {
+              name: 'app',
+              image: 'public.ecr.aws/nginx/nginx:1.27',
+              essential: true,
+              portMappings: [{ containerPort: 8080 }],
+            },
+          ],
+        },
+      },
+    };
+    writeFileSync(join(cwd, 'manifests', 'billing.yaml'), stringify(doc));
+  }
+
+  async function written(): Promise<{ services: number; families: number }> {
+    const services = await clients.ecs.send(new ListServicesCommand({ cluster: 'shop' }));
+    const families = await clients.ecs.send(new ListTaskDefinitionsCommand({}));
+    return { services: services.serviceArns?.length ?? 0, families: families.taskDefinitionArns?.length ?? 0 };
+  }
+
+  async function seedAccount(): Promise<string> {
+    const elb = clients.elbv2;
+    const iam = clients.iam;
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    const tg = await elb.send(
+      new CreateTargetGroupCommand({
+        Name: 'billing-web',
+        Protocol: 'HTTP',
+        Port: 8080,
+        VpcId: 'vpc-0a1b2c3d',
+        TargetType: 'ip',
+      }),
+    );
+    for (const name of ['shop-task-execution', 'shop-billing']) {
+      await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }));
+    }
+    const arn = tg.TargetGroups?.[0]?.TargetGroupArn;
+    if (!arn) throw new Error('no target group ARN');
+    return arn;
+  }
+
+  it('plan and apply stop before any write naming the missing target group and roles, and where they are named', async () => {
+    writeService(MISSING_TG);
+    const p = capture();
+    expect(await plan.run(['manifests'], p.io)).toBe(1);
+    const said = p.out() + p.err();
+    expect(said).toContain(
+      `ELB target group "${MISSING_TG}" does not exist (named by EcsService/shop/billing at /spec/loadBalancers/0/targetGroupArn)`,
+    );
+    expect(said).toContain(
+      `IAM role "${ROLE('shop-billing')}" does not exist (named by EcsService/shop/billing at /spec/taskDefinition/taskRoleArn)`,
+    );
+    expect(said).toContain(`IAM role "${ROLE('shop-task-execution')}" does not exist`);
+
+    const a = capture();
+    expect(await apply.run(['manifests', '--auto-approve'], a.io)).toBe(1);
+    expect(a.out() + a.err()).toContain(`ELB target group "${MISSING_TG}" does not exist`);
+    expect(await written()).toEqual({ services: 0, families: 0 });
+  });
+
+  it('passes once the target group and the roles exist, and the apply creates the service', async () => {
+    const arn = await seedAccount();
+    writeService(arn);
+    const p = capture();
+    expect(await plan.run(['manifests'], p.io)).toBe(0);
+    expect(p.out()).not.toContain('PREFLIGHT');
+    expect(await apply.run(['manifests', '--auto-approve'], capture().io)).toBe(0);
+    expect((await written()).services).toBe(1);
+  });
+
+  it('a caller denied iam:GetRole is warned that the roles were not checked, and the plan goes on', async () => {
+    const arn = await seedAccount();
+    writeService(arn);
+    process.env['AWS_ACCESS_KEY_ID'] = NO_IAM_READ;
+    try {
+      const p = capture();
+      expect(await plan.run(['manifests', '-o', 'json'], p.io)).toBe(0);
+      const report = JSON.parse(p.out()) as { errors: unknown[]; warnings?: { code: string; message: string }[] };
+      expect(report.errors).toEqual([]);
+      expect(report.warnings?.map((w) => w.code)).toEqual(['PREFLIGHT_UNCHECKED', 'PREFLIGHT_UNCHECKED']);
+      expect(report.warnings?.[0]?.message).toContain(`IAM role "${ROLE('shop-billing')}" not checked: AccessDenied`);
+
+      const text = capture();
+      expect(await plan.run(['manifests'], text.io)).toBe(0);
+      expect(text.out()).toContain('warning PREFLIGHT_UNCHECKED: IAM role');
+      // A missing target group still fails: only the unreadable is a warning.
+      writeService(MISSING_TG);
+      expect(await plan.run(['manifests'], capture().io)).toBe(1);
+    } finally {
+      process.env['AWS_ACCESS_KEY_ID'] = LOCAL_CREDENTIALS.accessKeyId;
+    }
+  });
 });

@@ -253,3 +253,21 @@ describe('renderJson', () => {
     expect(out).not.toContain('hooks.slack.com');
   });
 });
+
+describe('warnings (what a run could not check)', () => {
+  const warning = { code: 'PREFLIGHT_UNCHECKED', message: 'IAM role "arn:aws:iam::111122223333:role/x" not checked' };
+
+  it('are shown in text, Markdown and JSON, and change no exit code', () => {
+    const plain = buildReport({ stack: STACK, generatedAt: NOW, changes: [] });
+    const warned = buildReport({ stack: STACK, generatedAt: NOW, changes: [], warnings: [warning] });
+    expect(warned.exitCode).toBe(plain.exitCode);
+    expect(renderText(warned)).toContain(`warning PREFLIGHT_UNCHECKED: ${warning.message}`);
+    expect(renderMarkdown(warned)).toContain('**PREFLIGHT_UNCHECKED**: IAM role');
+    expect((JSON.parse(renderJson(warned)) as { warnings: unknown }).warnings).toEqual([warning]);
+  });
+
+  it('leave a report without them as it was (no empty list in the JSON)', () => {
+    const plain = buildReport({ stack: STACK, generatedAt: NOW, changes: [], warnings: [] });
+    expect('warnings' in (JSON.parse(renderJson(plain)) as object)).toBe(false);
+  });
+});

@@ -15,6 +15,10 @@ import {
 } from '../../scripts/gen-docs';
 import { ANY_DOCUMENT_FILE, APPMESH_MODEL_FILE, readModel, repoRoot, type JsonSchema } from '../../scripts/gen-schemas';
 import { KIND_NAMES } from '../../scripts/gen-schemas';
+import { defaultRegistry } from '../../src/kinds/registry';
+
+/** Every registered kind: the generated ones and those that bring their own schema (Cloud Map, VPC Lattice). */
+const ALL_KINDS = defaultRegistry.names();
 
 const ROOT = repoRoot();
 const PAGE = readFileSync(join(ROOT, REFERENCE_FILE), 'utf8');
@@ -72,14 +76,27 @@ describe('docs/manifest-reference.md', () => {
     expect(LINES.length).toBeLessThan(3000);
   });
 
-  it.each([...KIND_NAMES])('has a section for %s with an example, the envelope and the spec', (kind) => {
+  it.each([...ALL_KINDS])('has a section for %s with an example, the envelope and the spec', (kind) => {
     const text = section(kind);
     expect(text).toContain('```yaml\n');
     expect(text).toContain(`\nkind: ${kind}\n`);
     expect(row(text, 'apiVersion').constraints).toContain('meshward.dev/v1alpha1');
     expect(row(text, 'kind').constraints).toContain(`\`${kind}\``);
+    expect(row(text, 'spec').type).toBe('object');
+    if (!(KIND_NAMES as readonly string[]).includes(kind)) return;
     expect(row(text, 'metadata.name').required).toBe('yes');
     expect(row(text, 'spec').required).toBe(kind === 'Mesh' ? 'no' : 'yes');
+  });
+
+  it('shows the fields of a schema written inline (CloudMapNamespace) at every depth', () => {
+    const text = section('CloudMapNamespace');
+    expect(row(text, 'spec.type')).toMatchObject({ type: 'string', required: 'yes' });
+    expect(row(text, 'spec.properties.dnsProperties.soa.ttl')).toMatchObject({
+      type: 'integer',
+      required: 'yes',
+      constraints: 'min 0; max 2147483647',
+    });
+    expect(row(text, 'metadata.annotations["meshward.dev/adopt"]').constraints).toBe('one of `true`, `false`');
   });
 
   it('says which metadata fields each kind requires', () => {
@@ -151,7 +168,7 @@ describe('docs/manifest-reference.md', () => {
     const schemas = loadSchemas(ROOT);
     const defs = (schemas[ANY_DOCUMENT_FILE]?.['definitions'] ?? {}) as Record<string, JsonSchema>;
     let walked = 0;
-    for (const kind of KIND_NAMES) {
+    for (const kind of ALL_KINDS) {
       const spec = `${kind}Document`;
       const docProps = defs[spec]?.['properties'] as Record<string, JsonSchema> | undefined;
       const specRef = docProps?.['spec'];
@@ -188,11 +205,14 @@ describe('docs/manifest-reference.md', () => {
     expect(awsLinks).toBeGreaterThan(100);
   });
 
-  it('shows the example documents exactly as written in manifests/', () => {
+  it('shows the example documents exactly as written in manifests/ (and examples/ for the other kinds)', () => {
     const examples = loadExamples(ROOT);
-    expect(new Set(examples.map((e) => e.kind))).toEqual(new Set(KIND_NAMES));
+    expect(new Set(examples.map((e) => e.kind))).toEqual(new Set(ALL_KINDS));
+    // The App Mesh kinds keep their examples from the reference topology.
+    for (const e of examples)
+      if ((KIND_NAMES as readonly string[]).includes(e.kind)) expect(e.file).toMatch(/^manifests\//);
     const blocks = [...PAGE.matchAll(/Example, from \[`([^`]+)`\][^\n]*\n\n[^\n]*\n```yaml\n([\s\S]*?)\n```/g)];
-    expect(blocks).toHaveLength(KIND_NAMES.length);
+    expect(blocks).toHaveLength(ALL_KINDS.length);
     for (const block of blocks) {
       const [, file, text] = block;
       expect(readFileSync(join(ROOT, file ?? ''), 'utf8')).toContain(text);
@@ -230,6 +250,16 @@ function allPaths(defs: Record<string, JsonSchema>, schema: JsonSchema, path: st
   const items = schema['items'];
   if (items && typeof items === 'object' && !Array.isArray(items) && refOf(items) !== undefined) {
     return allPaths(defs, items, `${path}[]`, seen).map((p, i) => (i === 0 ? path : p));
+  }
+  // An object written inline (a kind's own schema): its fields too.
+  const inline = schema['properties'];
+  if (inline && typeof inline === 'object' && !Array.isArray(inline)) {
+    return [
+      path,
+      ...Object.entries(inline as Record<string, JsonSchema>).flatMap(([key, sub]) =>
+        allPaths(defs, sub, `${path}.${key}`, seen),
+      ),
+    ];
   }
   return [path];
 }

@@ -404,3 +404,117 @@ describe('HTTP namespaces and DiscoverInstances', () => {
     expect(hosts).toEqual(['data-127.0.0.1']);
   });
 });
+
+/**
+ * Update{Http,PrivateDns,PublicDns}Namespace. Sources: the AWS Cloud Map API reference, UpdateHttpNamespace
+ * (https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdateHttpNamespace.html: request `{Id, Namespace:
+ * {Description}, UpdaterRequestId}`, "UpdaterRequestId ... allows failed UpdateHttpNamespace requests to be retried
+ * without the risk of running the operation twice", response `{OperationId}`, "To get the status of the operation,
+ * see GetOperation"); the AWS CLI example for update-private-dns-namespace
+ * (https://docs.aws.amazon.com/cli/latest/reference/servicediscovery/update-private-dns-namespace.html: the
+ * description alone, answered with an OperationId checked with get-operation); and the model
+ * (aws-models/servicediscovery-2017-03-14.json: HttpNamespaceChange {Description}, Private/PublicDnsNamespaceChange
+ * {Description, Properties.DnsProperties.SOA.TTL}: nothing else of a namespace can change; OperationType
+ * UPDATE_NAMESPACE).
+ */
+describe('namespace updates', () => {
+  async function created(op: Promise<{ OperationId?: string }>): Promise<string> {
+    const { Operation } = await client.send(new sd.GetOperationCommand({ OperationId: (await op).OperationId }));
+    return Operation?.Targets?.NAMESPACE ?? '';
+  }
+  const get = async (id: string) => (await client.send(new sd.GetNamespaceCommand({ Id: id }))).Namespace;
+
+  it('updates an HTTP namespace description through an UPDATE_NAMESPACE operation, by id or ARN', async () => {
+    const id = await created(client.send(new sd.CreateHttpNamespaceCommand({ Name: 'shop.api', Description: 'v1' })));
+    clock += 5000;
+    const { OperationId } = await client.send(
+      new sd.UpdateHttpNamespaceCommand({ Id: id, Namespace: { Description: 'v2' } }),
+    );
+    expect(OperationId).toMatch(/^[a-z0-9]{32}-[a-z0-9]{8}$/);
+    const { Operation } = await client.send(new sd.GetOperationCommand({ OperationId }));
+    expect(Operation).toMatchObject({ Type: 'UPDATE_NAMESPACE', Status: 'SUCCESS', Targets: { NAMESPACE: id } });
+    expect(Operation?.CreateDate).toEqual(new Date(T0 + 5000));
+    expect(await get(id)).toMatchObject({ Name: 'shop.api', Type: 'HTTP', Description: 'v2' });
+    const arn = (await get(id))?.Arn;
+    await client.send(new sd.UpdateHttpNamespaceCommand({ Id: arn, Namespace: { Description: 'v3' } }));
+    expect((await get(id))?.Description).toBe('v3');
+    // The change shape holds nothing but the description: the name and type stay.
+    const listed = await client.send(new sd.ListNamespacesCommand({}));
+    expect(listed.Namespaces?.map((n) => [n.Name, n.Type, n.Description])).toEqual([['shop.api', 'HTTP', 'v3']]);
+  });
+
+  it('updates the description and SOA TTL of private and public DNS namespaces, leaving the rest', async () => {
+    const priv = await namespace('local', { Description: 'old', Properties: { DnsProperties: { SOA: { TTL: 60 } } } });
+    const zone = (await get(priv))?.Properties?.DnsProperties?.HostedZoneId;
+    await client.send(
+      new sd.UpdatePrivateDnsNamespaceCommand({
+        Id: priv,
+        Namespace: { Description: 'new', Properties: { DnsProperties: { SOA: { TTL: 300 } } } },
+      }),
+    );
+    expect(await get(priv)).toMatchObject({
+      Name: 'local',
+      Type: 'DNS_PRIVATE',
+      Description: 'new',
+      Properties: { DnsProperties: { HostedZoneId: zone, SOA: { TTL: 300 } } },
+    });
+    // The description alone (the CLI reference's example): the TTL stays.
+    await client.send(new sd.UpdatePrivateDnsNamespaceCommand({ Id: priv, Namespace: { Description: 'newer' } }));
+    expect(await get(priv)).toMatchObject({
+      Description: 'newer',
+      Properties: { DnsProperties: { SOA: { TTL: 300 } } },
+    });
+
+    const pub = await created(client.send(new sd.CreatePublicDnsNamespaceCommand({ Name: 'example.com' })));
+    expect((await get(pub))?.Type).toBe('DNS_PUBLIC');
+    await client.send(
+      new sd.UpdatePublicDnsNamespaceCommand({
+        Id: pub,
+        Namespace: { Properties: { DnsProperties: { SOA: { TTL: 120 } } } },
+      }),
+    );
+    expect((await get(pub))?.Properties?.DnsProperties?.SOA?.TTL).toBe(120);
+  });
+
+  it('answers a retry with the same UpdaterRequestId with the same operation and does not run it twice', async () => {
+    const id = await created(client.send(new sd.CreateHttpNamespaceCommand({ Name: 'shop.api', Description: 'v1' })));
+    const first = await client.send(
+      new sd.UpdateHttpNamespaceCommand({ Id: id, UpdaterRequestId: 'u1', Namespace: { Description: 'v2' } }),
+    );
+    // Someone changes it in between: a retry of the first request must not put v2 back.
+    await client.send(new sd.UpdateHttpNamespaceCommand({ Id: id, Namespace: { Description: 'by hand' } }));
+    const retry = await client.send(
+      new sd.UpdateHttpNamespaceCommand({ Id: id, UpdaterRequestId: 'u1', Namespace: { Description: 'v2' } }),
+    );
+    expect(retry.OperationId).toBe(first.OperationId);
+    expect((await get(id))?.Description).toBe('by hand');
+    const reuse = await failure(
+      client.send(
+        new sd.UpdateHttpNamespaceCommand({ Id: id, UpdaterRequestId: 'u1', Namespace: { Description: 'v9' } }),
+      ),
+    );
+    expect(reuse.name).toBe('DuplicateRequest');
+    expect((await get(id))?.Description).toBe('by hand');
+  });
+
+  it('answers NamespaceNotFound, InvalidInput for a model-invalid change, and changes nothing', async () => {
+    expect(
+      (
+        await failure(
+          client.send(new sd.UpdateHttpNamespaceCommand({ Id: 'ns-nope', Namespace: { Description: 'x' } })),
+        )
+      ).name,
+    ).toBe('NamespaceNotFound');
+    const id = await created(client.send(new sd.CreateHttpNamespaceCommand({ Name: 'shop.api', Description: 'v1' })));
+    const long = await failure(
+      client.send(new sd.UpdateHttpNamespaceCommand({ Id: id, Namespace: { Description: 'x'.repeat(1025) } })),
+    );
+    expect(long.name).toBe('InvalidInput');
+    // An HTTP namespace has no DNS properties to update (unverified wording; the type check is an assumption).
+    const wrongType = await failure(
+      client.send(new sd.UpdatePrivateDnsNamespaceCommand({ Id: id, Namespace: { Description: 'v2' } })),
+    );
+    expect(wrongType.name).toBe('InvalidInput');
+    expect((await get(id))?.Description).toBe('v1');
+  });
+});

@@ -5,7 +5,7 @@
  * [\w+=,.@-]; DurationSeconds 900-43200, default 3600; AccessDenied when the trust policy does not allow it).
  */
 import { AppMeshClient, CreateMeshCommand } from '@aws-sdk/client-app-mesh';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { startEmulator, type Emulator } from '../../src/emulator/server';
 import { assumedRoleProvider, stsAssumeRole } from '../../src/operator/credentials';
 

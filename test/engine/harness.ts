@@ -33,9 +33,9 @@ export async function referenceDocs(): Promise<ManifestDocument[]> {
   return v.documents.map((d) => d.doc);
 }
 
-/** `emulatorOptions`: emulator settings of this file's emulator (a clock, a lagging Tagging API). */
-export async function startHarness(emulatorOptions: EmulatorOptions = {}): Promise<Harness> {
-  const emulator = await startEmulator({ ...emulatorOptions, port: 0 });
+/** `options`: the emulator's (a test clock, ECS deployment timing...). */
+export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
+  const emulator = await startEmulator({ ...options, port: 0 });
   const settings = {
     endpoint: emulator.endpoint,
     region: emulator.region,

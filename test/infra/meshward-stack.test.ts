@@ -248,9 +248,40 @@ describe('MeshwardStack', () => {
       'CloudMapUnscoped',
       'EcsUnscoped',
       'LatticeList',
+      'PreflightLoadBalancers',
+      'TagReads',
     ]);
     // With everything configured, no reason may claim otherwise.
     expect(acks.some((a) => a.reason.includes('none configured'))).toBe(false);
+  });
+
+  it("grants the preflight's reads: ELB describes, GetRole of the configured roles only, bulk tag reads", () => {
+    // The calls src/engine/preflight.ts makes (its SDK packages load lazily, so it names them through a loader).
+    const source = readFileSync(join(__dirname, '..', '..', 'src', 'engine', 'preflight.ts'), 'utf8');
+    const used = [
+      ...[...source.matchAll(/elbSdk\(\)\.([A-Za-z]+)Command/g)].map((m) => `elasticloadbalancing:${m[1] ?? ''}`),
+      ...[...source.matchAll(/\{ ([A-Za-z]+)Command \} = iamSdk\(\)/g)].map((m) => `iam:${m[1] ?? ''}`),
+    ].sort();
+    expect(used).toEqual([
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeRules',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'iam:GetRole',
+    ]);
+    const granted = (sid: string): Statement | undefined => allStatements().find((s) => s.Sid === sid);
+    const actions = (s: Statement | undefined): string[] => [s?.Action ?? []].flat();
+    expect([...actions(granted('PreflightLoadBalancers')), ...actions(granted('PreflightRoles'))].sort()).toEqual(used);
+    // GetRole on the roles the stack was given, nothing else; writes to IAM stay limited to PassRole.
+    expect(granted('PreflightRoles')?.Resource).toEqual([
+      'arn:aws:iam::123456789012:role/shop-task',
+      'arn:aws:iam::123456789012:role/shop-exec',
+    ]);
+    expect(actions(granted('TagReads'))).toEqual(['tag:GetResources']);
+    const iamActions = allStatements()
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => actions(s))
+      .filter((a) => a.startsWith('iam:'));
+    expect(iamActions.sort()).toEqual(['iam:GetRole', 'iam:PassRole']);
   });
 
   it('warns at synth, and says so in its reasons, when no meshes or clusters are configured', () => {
@@ -267,6 +298,8 @@ describe('MeshwardStack', () => {
     const policy = open.node.findAll().find((c) => c.node.id === 'ReconcilerPolicy');
     const reasons = JSON.stringify(policy?.node.metadata ?? []);
     expect(reasons).toContain("in any of the account's meshes (none configured");
+    // Without passRoleArns the preflight may read any role of the account, and its reason says so.
+    expect(reasons).toContain('PreflightRoles: Any role of this account (no passRoleArns configured)');
     // Every finding of the wide stack is acknowledged too, with those reasons.
     expect(new AwsSolutionsChecks().validateScope(open).violations.map((v) => v.ruleName)).toEqual([]);
     // Still no write to anything untagged, scoped or not.

@@ -1,4 +1,5 @@
 import type { ResourceChange } from '../../src/core/model';
+import { buildPlan } from '../../src/core/plan';
 import { buildReport } from '../../src/core/report';
 import { failedView, invalidView, toReportView } from '../../src/operator/report-view';
 import { outcomeDetail, outcomeDetailType } from '../../src/operator/outcome-event';
@@ -92,5 +93,71 @@ describe('toReportView', () => {
     });
     expect(invalid.issues).toEqual(['a.yaml:3:5 /spec bad']);
     expect(outcomeDetailType(failedView({ stack: 'prod', mode: 'detect', at, error: 'x' }))).toBe('Reconcile Failed');
+  });
+
+  it("says which resource holds a conflict's dependents back, in detect and in enforce mode", () => {
+    const mesh: ResourceChange = {
+      ...change('Mesh/shop', 'none', 'conflict'),
+      kind: 'Mesh',
+      ref: { kind: 'Mesh', name: 'shop' },
+      // A person's mesh: in AWS, without the ownership tags.
+      actual: {
+        id: 'Mesh/shop',
+        ref: { kind: 'Mesh', name: 'shop' },
+        arn: 'arn:mesh',
+        spec: {},
+        tags: {},
+        ownership: {},
+      },
+    };
+    const node: ResourceChange = {
+      ...change('VirtualNode/shop/a', 'new', 'create'),
+      desired: {
+        id: 'VirtualNode/shop/a',
+        ref: { kind: 'VirtualNode', name: 'a', mesh: 'shop' },
+        spec: {},
+        tags: {},
+        annotations: {},
+        dependsOn: ['Mesh/shop'],
+        digest: 'd',
+        manifest: {
+          apiVersion: 'meshward.dev/v1alpha1',
+          kind: 'VirtualNode',
+          metadata: { name: 'a', mesh: 'shop' },
+          spec: {},
+        },
+      },
+    };
+    const plan = buildPlan([mesh, node], { prune: false, desiredCount: 2 });
+    const detect = toReportView(buildReport({ stack: 'prod', mode: 'detect', generatedAt: at, plan }), {
+      mode: 'detect',
+    });
+    expect(detect.status).toBe('refused');
+    expect(detect.counts).toMatchObject({ create: 0, 'create blocked': 1, conflict: 1 });
+    expect(detect.resources.find((r) => r.id === 'VirtualNode/shop/a')).toMatchObject({
+      outcome: 'refused',
+      reason: 'blocked by Mesh/shop: not managed by this stack',
+    });
+    const enforce = toReportView(
+      buildReport({
+        stack: 'prod',
+        mode: 'enforce',
+        generatedAt: at,
+        plan,
+        results: [
+          {
+            id: 'VirtualNode/shop/a',
+            action: 'create',
+            outcome: 'blocked',
+            error: { code: 'CONFLICT', message: 'blocked by Mesh/shop: not managed by this stack' },
+          },
+        ],
+      }),
+      { mode: 'enforce' },
+    );
+    expect(enforce.resources.find((r) => r.id === 'VirtualNode/shop/a')).toMatchObject({
+      outcome: 'blocked',
+      error: 'CONFLICT: blocked by Mesh/shop: not managed by this stack',
+    });
   });
 });

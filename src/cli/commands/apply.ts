@@ -3,6 +3,7 @@
  * manifests. Shows the plan, asks (unless --auto-approve), applies stage by stage with progress, and reports per
  * resource what happened. Exit 0 applied (or nothing to do), 1 failed, 4 refused by a guard.
  */
+import { type ProgressDisplay, createProgressDisplay } from '../progress-display';
 import { createInterface } from 'node:readline/promises';
 import { LOCK_HELP, LOCK_OPTIONS, parseLockTimeout, withCliLock } from '../lock-flags';
 import { EXIT, UsageError, outputFormat, parseCommandArgs, processIO, reportFailure, writeLine } from '../output';
@@ -18,7 +19,6 @@ import {
   parseCount,
   prepare,
   reportUnready,
-  progressTo,
   renderReport,
   runReconcile,
 } from './plan';
@@ -109,19 +109,23 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     const ready = await prepare(values, positionals, io);
     if (!ready.run) return reportUnready(io, ready, values.prune ?? false);
     prepared = ready.run;
+    const display = progressDisplayFor(io);
     const common = {
       prune: values.prune ?? false,
       ...(maxDeletes !== undefined ? { maxDeletes } : {}),
       force: values.force ?? false,
       preflight: true,
-      progress: progressTo(io),
+      progress: display.message,
+      progressItem: display.item,
     };
     if (!values['auto-approve']) {
       const preview = await runReconcile(prepared, ready.documents, { ...common, mode: 'plan' });
       const previewCode =
         preview.report.errors.length > 0 ? EXIT.error : preview.plan?.refused ? EXIT.refused : undefined;
       const nothingToDo = (preview.plan?.stages.length ?? 0) === 0;
-      const code = previewCode ?? (nothingToDo ? EXIT.ok : undefined);
+      // Nothing to write is not "in sync" when conflicts hold everything back: the preview says refused then.
+      const code =
+        previewCode ?? (nothingToDo ? (preview.report.exitCode === EXIT.refused ? EXIT.refused : EXIT.ok) : undefined);
       const shown = renderReport(preview.report, 'text', io, code ?? EXIT.ok);
       // Before the prompt the exit code is not known yet (it depends on the answer): the preview states none then.
       writeLine(io.stdout, code !== undefined ? shown : shown.replace(STATED_EXIT, ''));
@@ -144,12 +148,23 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   }
 }
 
+/**
+ * Progress on stderr (stdout stays the report, clean for pipes): `--wait`'s one line per service is redrawn in
+ * place when stderr is a terminal, appended line by line otherwise (CI logs).
+ */
+function progressDisplayFor(io: CliIO): ProgressDisplay {
+  return createProgressDisplay(io.stderr);
+}
+
 /** The exit code of an apply (or destroy) run: a failure, a guard, or success. */
 export function appliedExitCode(outcome: ReconcileOutcome): number {
   const report = outcome.report;
-  return report.errors.length > 0 || outcome.results.some((r) => r.outcome === 'failed' || r.outcome === 'blocked')
+  // Held back by the ownership guard (a conflict, or built on one): a refusal, as the report's own exit code says.
+  const refusedByOwner = (r: (typeof outcome.results)[number]): boolean => r.error?.code === 'CONFLICT';
+  const broken = outcome.results.some((r) => (r.outcome === 'failed' || r.outcome === 'blocked') && !refusedByOwner(r));
+  return report.errors.length > 0 || broken
     ? EXIT.error
-    : report.guards.length > 0
+    : report.guards.length > 0 || outcome.results.some(refusedByOwner)
       ? EXIT.refused
       : EXIT.ok;
 }
@@ -173,6 +188,7 @@ async function applyPlanFile(
   if (!ready.run) return reportUnready(io, ready, file.options.prune);
   // Every describe fresh (tags included, which do not move App Mesh versions): the comparison must see everything.
   const run = { ...ready.run, refresh: true };
+  const display = progressDisplayFor(io);
   try {
     const outcome = await withCliLock(run.session.store, 'meshward apply', flags.lockTimeoutMs, () =>
       runReconcile(run, ready.documents, {
@@ -182,7 +198,8 @@ async function applyPlanFile(
         force: file.options.force,
         preflight: true,
         wait: flags.wait,
-        progress: progressTo(io),
+        progress: display.message,
+        progressItem: display.item,
         // Compared on the observation this apply acts on, so nothing can move between the check and the writes.
         checkPlan: (now) => planMoved(file, fileName, now),
       }),

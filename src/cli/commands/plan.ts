@@ -224,8 +224,9 @@ export const USAGE = `Usage: meshward plan [PATH...] [-o text|json|markdown] [--
                      [--out FILE]
 
 Show what "meshward apply" would change in AWS, field by field (value in AWS now -> value after apply). Reads AWS,
-writes nothing there. PATH defaults to manifests/. Before planning it checks that the infrastructure the manifests
-assume and meshward does not create exists (ECS clusters, Cloud Map namespaces they do not declare): exit 1 if not.
+writes nothing there. PATH defaults to manifests/. Before planning it checks that what the manifests assume and
+meshward does not create exists (ECS clusters, Cloud Map namespaces they do not declare, the ELB target groups and
+IAM roles they name by ARN; roles where readable): exit 1 if not.
 
 Options:
   -o, --output FORMAT    text (default), json or markdown (a pull-request comment)

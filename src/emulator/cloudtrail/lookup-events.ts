@@ -44,6 +44,35 @@ function matches(write: ServedWrite, key: string, value: string): boolean {
   }
 }
 
+/**
+ * Positions of the writes naming each resource ARN, kept per log array and extended as writes are appended: the
+ * ResourceName lookup (drift attribution asks it once per drifted resource) reads only the writes of that resource
+ * instead of parsing every write's resources on every call, which grew with the square of the account's size.
+ */
+interface ResourceIndex {
+  indexed: number;
+  byName: Map<string, number[]>;
+}
+const resourceIndexes = new WeakMap<readonly ServedWrite[], ResourceIndex>();
+
+function writesNaming(writes: readonly ServedWrite[], name: string): ServedWrite[] {
+  let index = resourceIndexes.get(writes);
+  if (!index) {
+    index = { indexed: 0, byName: new Map() };
+    resourceIndexes.set(writes, index);
+  }
+  for (; index.indexed < writes.length; index.indexed++) {
+    const write = writes[index.indexed];
+    if (!write) continue;
+    for (const r of new Set(lookupResources(write).map((x) => x.ResourceName))) {
+      const at = index.byName.get(r) ?? [];
+      at.push(index.indexed);
+      index.byName.set(r, at);
+    }
+  }
+  return (index.byName.get(name) ?? []).flatMap((i) => (writes[i] ? [writes[i]] : []));
+}
+
 export function lookupEvents(env: EmulatorEnv, input: JsonObject, ctx: CallContext): JsonObject {
   const attributes = objectList(input, 'LookupAttributes');
   if (attributes.length > 1) {
@@ -68,8 +97,9 @@ export function lookupEvents(env: EmulatorEnv, input: JsonObject, ctx: CallConte
   const oldest = ctx.now - RETENTION_MS;
   const key = attribute ? (optString(attribute, 'AttributeKey') ?? '') : undefined;
   const value = attribute ? (optString(attribute, 'AttributeValue') ?? '') : undefined;
-  const selected = env
-    .servedWrites()
+  const writes = env.servedWrites();
+  const candidates = key === 'ResourceName' && value !== undefined ? writesNaming(writes, value) : writes;
+  const selected = candidates
     .filter((w) => w.eventTime >= oldest)
     .filter((w) => start === undefined || w.eventTime >= start)
     .filter((w) => end === undefined || w.eventTime <= end)

@@ -81,6 +81,7 @@ export function createEcsServiceWithOptions(options: Partial<EcsEmulatorOptions>
       deps.latticeTargets = resolved.latticeTargets(env);
       connectLatticeTargets(events, deps.latticeTargets);
     }
+    events.setAdvancer((now, region) => advance(state, now, deps, region));
     return {
       modelFile: 'ecs-2014-11-13.json',
       operations: new Set(Object.keys(HANDLERS)),

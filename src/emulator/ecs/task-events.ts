@@ -57,6 +57,13 @@ export interface EcsEventBus {
   emit(event: EcsEmulatorEvent): void;
   /** Used by the ECS emulator: how runningTasks() is answered. */
   setRunningTasksSource(source: () => EcsTaskEvent[]): void;
+  /**
+   * Moves ECS's lazy clock (rollouts, the lifecycle clock) forward to `now`, as every ECS call does first: another
+   * service calls it before answering, so what ECS did by then (weights it moved) shows whichever API is asked.
+   */
+  advance(now: number, region: string): void;
+  /** Used by the ECS emulator: what advance() does. */
+  setAdvancer(advancer: (now: number, region: string) => void): void;
 }
 
 const buses = new WeakMap<EmulatorEnv, EcsEventBus>();
@@ -66,6 +73,7 @@ export function ecsEventBusFor(env: EmulatorEnv): EcsEventBus {
   if (found) return found;
   const listeners = new Set<EcsEventListener>();
   let source: () => EcsTaskEvent[] = () => [];
+  let advancer: (now: number, region: string) => void = () => undefined;
   const bus: EcsEventBus = {
     subscribe(listener) {
       listeners.add(listener);
@@ -77,6 +85,10 @@ export function ecsEventBusFor(env: EmulatorEnv): EcsEventBus {
     },
     setRunningTasksSource(s) {
       source = s;
+    },
+    advance: (now, region) => advancer(now, region),
+    setAdvancer(a) {
+      advancer = a;
     },
   };
   buses.set(env, bus);

@@ -2,6 +2,8 @@
  * The VPC Lattice service (rest-json, 2022-11-30) behind the emulator's core: the route table comes from the
  * model's URIs (rest-json.ts), validation from its shapes; this module maps operations to handlers.
  */
+import { ecsEventBusFor } from '../ecs/task-events';
+import { shiftLatticeWeights } from './ecs-traffic';
 import type {
   AwsApiError,
   CallContext,
@@ -225,6 +227,11 @@ export function latticeServiceFactory(options: LatticeOptions = {}): ServiceFact
   return (env) => {
     const store = latticeStoreFor(env);
     store.options = resolved;
+    // ECS moves the weights of the rules a deployment's advancedConfiguration names (ecs-traffic.ts).
+    const ecs = ecsEventBusFor(env);
+    ecs.subscribe((e) => {
+      if (e.type === 'TRAFFIC_SHIFTED') shiftLatticeWeights(store.state, e);
+    });
     const impl: ServiceImplementation = {
       modelFile: 'vpc-lattice-2022-11-30.json',
       operations: new Set(LATTICE_OPERATIONS),
@@ -233,6 +240,8 @@ export function latticeServiceFactory(options: LatticeOptions = {}): ServiceFact
         if (!handler) throw new Error(`VPC Lattice operation ${operation} has no handler`);
         const anchoredIssues = anchoredPatternIssues(operation, input);
         if (anchoredIssues.length > 0) throw latticeValidationError(operation, anchoredIssues);
+        // What ECS did by now (a deployment step that moved weights) shows here too, whichever service is asked.
+        ecs.advance(ctx.now, ctx.region);
         settle(store.state, ctx.now);
         // Handlers check everything before they change anything, so a failing call leaves the state as it was
         // (a copy per write would cost O(state) on every call of a 1,000-resource benchmark).

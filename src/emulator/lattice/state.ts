@@ -61,6 +61,11 @@ export interface LatticeState {
   /** Target group id -> ECS service ARNs that register tasks into it. */
   ecsAttachments: Record<string, string[]>;
   tokens: Record<string, TokenRecord>;
+  /**
+   * `serviceDeploymentArn|ruleId` -> the target group id an ECS deployment shifts traffic to (ecs-traffic.ts);
+   * absent in snapshots from before it existed.
+   */
+  ecsGreenTargetGroups?: Record<string, string>;
 }
 
 export function emptyLatticeState(): LatticeState {

@@ -21,6 +21,11 @@ export function createPrivateDnsNamespace(state: CloudMapState, input: JsonObjec
   return createNamespace(state, input, ctx, 'DNS_PRIVATE');
 }
 
+/** CreatePublicDnsNamespace: a namespace with a public hosted zone (no VPC). */
+export function createPublicDnsNamespace(state: CloudMapState, input: JsonObject, ctx: CallContext): JsonObject {
+  return createNamespace(state, input, ctx, 'DNS_PUBLIC');
+}
+
 /** CreateHttpNamespace: an API-only namespace (no hosted zone, no VPC); instances are found with DiscoverInstances. */
 export function createHttpNamespace(state: CloudMapState, input: JsonObject, ctx: CallContext): JsonObject {
   return createNamespace(state, input, ctx, 'HTTP');
@@ -73,6 +78,67 @@ function createNamespace(
   state.namespaces[id] = record;
   // Namespace creation is asynchronous in AWS; here the operation has already succeeded when GetOperation asks.
   recordOperation(state, operationId, 'CREATE_NAMESPACE', { NAMESPACE: id }, ctx.now);
+  return { OperationId: operationId };
+}
+
+const UPDATE_OPERATION: Record<NamespaceRecord['Type'], string> = {
+  HTTP: 'UpdateHttpNamespace',
+  DNS_PRIVATE: 'UpdatePrivateDnsNamespace',
+  DNS_PUBLIC: 'UpdatePublicDnsNamespace',
+};
+
+export const updateHttpNamespace = (state: CloudMapState, input: JsonObject, ctx: CallContext): JsonObject =>
+  updateNamespace(state, input, ctx, 'HTTP');
+export const updatePrivateDnsNamespace = (state: CloudMapState, input: JsonObject, ctx: CallContext): JsonObject =>
+  updateNamespace(state, input, ctx, 'DNS_PRIVATE');
+export const updatePublicDnsNamespace = (state: CloudMapState, input: JsonObject, ctx: CallContext): JsonObject =>
+  updateNamespace(state, input, ctx, 'DNS_PUBLIC');
+
+/**
+ * Update{Http,PrivateDns,PublicDns}Namespace: only what the model's *NamespaceChange shapes hold can change (the
+ * description; for DNS namespaces the SOA record's TTL), never the name, type or VPC. Asynchronous in AWS: the
+ * answer is an OperationId whose GetOperation reports UPDATE_NAMESPACE (already SUCCESS here). `UpdaterRequestId`
+ * makes a retry safe: the same request again gets the same operation and changes nothing twice; the same id with
+ * another request is DuplicateRequest, as for CreatorRequestId. A namespace of another type is InvalidInput (the
+ * likely answer: each call's change shape fits only its own type; unverified, see README).
+ */
+function updateNamespace(
+  state: CloudMapState,
+  input: JsonObject,
+  ctx: CallContext,
+  type: NamespaceRecord['Type'],
+): JsonObject {
+  const ns = requireNamespace(state, optString(input, 'Id') ?? '');
+  const token = optString(input, 'UpdaterRequestId');
+  const request = canonicalJson({ ...input, Id: ns.Id, UpdaterRequestId: undefined });
+  const requests = (state.updateRequests ??= {});
+  if (token !== undefined) {
+    const earlier = requests[token];
+    if (earlier) {
+      if (earlier.request === request) return { OperationId: earlier.operationId };
+      throw new AwsApiErrorWithFields('DuplicateRequest', 400, 'The operation is already in progress.', {
+        DuplicateOperationId: earlier.operationId,
+      });
+    }
+  }
+  if (ns.Type !== type) {
+    throw cloudMapErrors.invalidInput(
+      `Namespace ${ns.Id} is of type ${ns.Type}; ${UPDATE_OPERATION[type]} updates only ${type} namespaces (use ${UPDATE_OPERATION[ns.Type]}).`,
+    );
+  }
+  const change = optObject(input, 'Namespace') ?? {};
+  const description = optString(change, 'Description');
+  const soa = optObject(optObject(optObject(change, 'Properties') ?? {}, 'DnsProperties') ?? {}, 'SOA');
+  const ttl = soa ? optNumber(soa, 'TTL') : undefined;
+  if (description !== undefined) {
+    // An empty description is no description: GetNamespace and ListNamespaces then leave the member out.
+    if (description === '') delete ns.Description;
+    else ns.Description = description;
+  }
+  if (ttl !== undefined) ns.SoaTtl = ttl;
+  const operationId = newOperationId(state);
+  if (token !== undefined) requests[token] = { request, operationId };
+  recordOperation(state, operationId, 'UPDATE_NAMESPACE', { NAMESPACE: ns.Id }, ctx.now);
   return { OperationId: operationId };
 }
 

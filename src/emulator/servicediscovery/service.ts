@@ -5,10 +5,14 @@ import { deregisterInstance, discoverInstances, getInstance, listInstances, regi
 import {
   createHttpNamespace,
   createPrivateDnsNamespace,
+  createPublicDnsNamespace,
   deleteNamespace,
   getNamespace,
   getOperation,
   listNamespaces,
+  updateHttpNamespace,
+  updatePrivateDnsNamespace,
+  updatePublicDnsNamespace,
 } from './namespaces';
 import { createService, deleteService, getService, listServices, updateService } from './services';
 import { cloudMapStoreFor, emptyCloudMapState, type CloudMapState, type CloudMapTag } from './state';
@@ -19,6 +23,10 @@ type Handler = (state: CloudMapState, input: JsonObject, ctx: CallContext) => un
 const HANDLERS: Record<string, Handler> = {
   CreatePrivateDnsNamespace: createPrivateDnsNamespace,
   CreateHttpNamespace: createHttpNamespace,
+  CreatePublicDnsNamespace: createPublicDnsNamespace,
+  UpdateHttpNamespace: updateHttpNamespace,
+  UpdatePrivateDnsNamespace: updatePrivateDnsNamespace,
+  UpdatePublicDnsNamespace: updatePublicDnsNamespace,
   DiscoverInstances: (s, i) => discoverInstances(s, i),
   GetNamespace: (s, i) => getNamespace(s, i),
   ListNamespaces: (s, i) => listNamespaces(s, i),

@@ -69,6 +69,11 @@ export interface CloudMapState {
   namespaces: Record<string, NamespaceRecord>;
   services: Record<string, ServiceRecord>;
   operations: Record<string, OperationRecord>;
+  /**
+   * Update*Namespace requests by UpdaterRequestId: a retry of the same request gets the same operation back and
+   * changes nothing again (absent in older snapshots).
+   */
+  updateRequests?: Record<string, { request: string; operationId: string }>;
   sequence: number;
 }
 

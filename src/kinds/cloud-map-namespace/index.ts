@@ -27,7 +27,6 @@ import { declaredTags } from '../../core/ownership';
 import { pointerTouches } from '../../core/pointer';
 import { API_VERSION, type ManifestDocument, type ResourceRef, resourceId } from '../../core/types';
 import type { Kind, KindContext, ObserveScope, WriteResult } from '../kind';
-import { bulkCovers, tagsNow } from '../shared/bulk-tags';
 import { getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
 import { documentSchema } from './schema';
 import { crudCalls } from '../shared/write-calls';
@@ -58,12 +57,45 @@ function normalize(spec: unknown): unknown {
 
 const toList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
-/** The Tagging API type of a Cloud Map namespace (`arn:aws:servicediscovery:...:namespace/ns-...`). */
-const TAGGING_TYPE = 'servicediscovery:namespace';
-
 async function tagsOf(ctx: KindContext, arn: string): Promise<Record<string, string>> {
   const out = await ctx.clients.cloudMap.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
   return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+interface CachedTags {
+  tags: Record<string, string>;
+  readAt: number;
+  /** The namespace's CreateDate (ISO): a namespace deleted and created again under the same ARN reads again. */
+  createdAt: string;
+}
+
+function isCachedTags(v: unknown): v is CachedTags {
+  return isRecord(v) && isRecord(v['tags']) && typeof v['readAt'] === 'number' && typeof v['createdAt'] === 'string';
+}
+
+function createdAtOf(ns: NamespaceSummary): string {
+  return ns.CreateDate ? new Date(ns.CreateDate).toISOString() : '';
+}
+
+/**
+ * A namespace's tags: not in ListNamespaces, and a namespace has no version. Like App Mesh's and Lattice's, they are
+ * cached (in the state's describe cache) and read again once older than `cacheMaxAgeMillis`, so a warm run spends
+ * only the list; the engine's fresh ownership read before a write goes around the cache.
+ */
+async function cachedTagsOf(ctx: KindContext, ns: NamespaceSummary & { Arn: string }): Promise<Record<string, string>> {
+  const hit = ctx.cache[ns.Arn]?.data;
+  if (isCachedTags(hit) && hit.createdAt === createdAtOf(ns) && Date.now() - hit.readAt <= ctx.cacheMaxAgeMillis) {
+    return { ...hit.tags };
+  }
+  const tags = await tagsOf(ctx, ns.Arn);
+  rememberTags(ctx, ns.Arn, tags, createdAtOf(ns));
+  return tags;
+}
+
+function rememberTags(ctx: KindContext, arn: string, tags: Record<string, string>, createdAt: string): void {
+  if (createdAt === '') return;
+  const data: CachedTags = { tags: { ...tags }, readAt: Date.now(), createdAt };
+  ctx.cache[arn] = { version: 0, data };
 }
 
 async function listNamespaces(ctx: KindContext): Promise<NamespaceSummary[]> {
@@ -112,7 +144,6 @@ function idOfArn(arn: string): string {
 export const cloudMapNamespaceKind: Kind = {
   kind: KIND,
   apiFamily: 'servicediscovery',
-  taggingResourceType: TAGGING_TYPE,
   // Cloud Map changes neither the type nor the VPC of a namespace.
   immutablePaths: ['/spec/type', '/spec/vpc'],
   documentSchema,
@@ -173,11 +204,7 @@ export const cloudMapNamespaceKind: Kind = {
     const out: ActualResource[] = [];
     for (const ns of await listNamespaces(ctx)) {
       if (!ns.Name || !ns.Arn || (!scope.all && !wanted.has(ns.Name))) continue;
-      const arn = ns.Arn;
-      // From the run's bulk tag read when it covers namespaces; a namespace it did not return is read itself.
-      const tags = bulkCovers(ctx, TAGGING_TYPE)
-        ? await tagsNow(ctx, TAGGING_TYPE, arn, undefined, () => tagsOf(ctx, arn))
-        : await tagsOf(ctx, arn);
+      const tags = await cachedTagsOf(ctx, { ...ns, Arn: ns.Arn });
       const ref: ResourceRef = { kind: KIND, name: ns.Name };
       out.push({
         id: resourceId(ref),
@@ -220,6 +247,9 @@ export const cloudMapNamespaceKind: Kind = {
           );
     await settle(ctx, out.OperationId, `create namespace ${desired.ref.name}`);
     const found = (await listNamespaces(ctx)).find((n) => n.Name === desired.ref.name);
+    // The tags it was created with are its tags: the next observe needs no read.
+    if (found?.Arn)
+      rememberTags(ctx, found.Arn, Object.fromEntries(tags.map((t) => [t.Key, t.Value])), createdAtOf(found));
     return { arn: found?.Arn ?? '' };
   },
 
@@ -258,6 +288,7 @@ export const cloudMapNamespaceKind: Kind = {
             );
       await settle(ctx, out.OperationId, `update namespace ${desired.ref.name}`);
     }
+    delete ctx.cache[actual.arn];
     const changes = tagChanges({ ...declaredTags(desired), ...ownershipTags(ctx.stack) }, actual.tags);
     if (Object.keys(changes.set).length > 0) {
       await ctx.clients.cloudMap.send(new TagResourceCommand({ ResourceARN: actual.arn, Tags: toList(changes.set) }));
@@ -269,6 +300,7 @@ export const cloudMapNamespaceKind: Kind = {
   },
 
   async delete(ctx: KindContext, actual: ActualResource): Promise<void> {
+    delete ctx.cache[actual.arn];
     try {
       const out = await ctx.clients.cloudMap.send(new DeleteNamespaceCommand({ Id: idOfArn(actual.arn) }));
       await settle(ctx, out.OperationId, `delete namespace ${actual.ref.name}`);

@@ -73,10 +73,19 @@ export const documentSchema = {
           },
         },
       },
-      // A private DNS namespace lives in a VPC; an HTTP one has neither VPC nor DNS properties.
+      // A private DNS namespace lives in a VPC; an HTTP one has neither VPC nor DNS properties. The members are
+      // named again where they are required, so the schema also compiles under Ajv's strict mode (strictRequired),
+      // as the generated ones do (meshward.schema.json embeds it).
       if: { properties: { type: { const: 'DNS_PRIVATE' } } },
-      then: { required: ['type', 'vpc'] },
-      else: { not: { anyOf: [{ required: ['vpc'] }, { required: ['properties'] }] } },
+      then: { properties: { vpc: {} }, required: ['vpc'] },
+      else: {
+        not: {
+          anyOf: [
+            { properties: { vpc: {} }, required: ['vpc'] },
+            { properties: { properties: {} }, required: ['properties'] },
+          ],
+        },
+      },
     },
   },
 };

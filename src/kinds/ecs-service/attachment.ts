@@ -5,7 +5,14 @@
  * The core calls every registered attachment at fixed points and knows none of them; src/kinds/README.md has the
  * contract in prose.
  */
-import type { InfrastructureNeed, KindContext, SemanticChecker, SpecReference, ConvertContext } from '../kind';
+import type {
+  InfrastructureNeed,
+  KindContext,
+  Prerequisite,
+  SemanticChecker,
+  SpecReference,
+  ConvertContext,
+} from '../kind';
 import type { FieldChange, ResourceChange } from '../../core/model';
 import type { ManifestDocument, ResourceRef } from '../../core/types';
 
@@ -57,6 +64,11 @@ export interface EcsAttachment {
    * deployment), in the form manifests use (a namespace ARN as its name). Every attachment, every service.
    */
   readBack?(ctx: KindContext, service: Record<string, unknown>, c: EcsComparable): Promise<EcsComparable>;
+  /**
+   * After every kind observed: replace ARNs in the observed `c` (in place) by the manifest's names of resources
+   * observed this run (`idOfArn` answers their ids): a Lattice rule named in advancedConfiguration.
+   */
+  resolveArns?(c: EcsComparable, idOfArn: (arn: string) => string | undefined): void;
   /** After CreateService / UpdateService: learn from the answer (ECS answers the namespace ARN for the name sent). */
   afterWrite?(ctx: KindContext, desired: EcsComparable, service: Record<string, unknown>): void;
   /** Pointers into the compared spec (`/service/...`) under which a member the manifest leaves out is AWS's. */
@@ -69,6 +81,8 @@ export interface EcsAttachment {
   redeploysUsers?(change: ResourceChange, desired: EcsComparable): string | undefined;
   /** Account infrastructure the member assumes. */
   infrastructure?(doc: ManifestDocument): InfrastructureNeed[];
+  /** ARNs outside meshward the member names (kind.prerequisites), pointers under `/spec/<member>`. */
+  prerequisites?(doc: ManifestDocument): Prerequisite[];
   /** Whether an exported service belongs to the export's scope (`--mesh shop`). */
   inExport?(member: Record<string, unknown>, scopes: Readonly<Record<string, readonly string[]>>): boolean;
 }

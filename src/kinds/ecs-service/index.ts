@@ -35,6 +35,7 @@ import type { ConvertContext, Kind, KindContext, KindIdentity, ObserveScope, Wri
 import { clone, deepEqual, getPath, getString, isRecord, stripEmpty } from '../shared/spec-utils';
 import type { EcsAttachment, EcsComparable } from './attachment';
 import { ECS_ATTACHMENTS } from './attachments';
+import { corePrerequisites } from './prerequisites';
 import {
   CLOUD_MAP_CLEANUP_PREFIX,
   cloudMapCleanup,
@@ -53,6 +54,7 @@ import {
   stripTaskDefinitionDefaults,
 } from './normalize';
 import { waitForServiceDeployment } from './wait';
+import { deploymentHolds, deploymentSignal } from './deployment-state';
 import { crudCalls } from '../shared/write-calls';
 import { changeServiceConnectTimeout } from './console-change';
 
@@ -207,6 +209,10 @@ const identity: KindIdentity = {
     { type: 'ecs-cluster', name: str(getPath(doc.spec, 'cluster')) ?? 'default' },
     ...attachmentsOf(doc.spec).flatMap((a) => a.infrastructure?.(doc) ?? []),
   ],
+  prerequisites: (doc) => [
+    ...corePrerequisites(doc),
+    ...attachmentsOf(doc.spec).flatMap((a) => a.prerequisites?.(doc) ?? []),
+  ],
   inExport: (_ref, doc, scopes) =>
     attachmentsOf(doc.spec).some((a) => {
       const member = doc.spec[a.member];
@@ -305,6 +311,8 @@ export async function observedService(ctx: KindContext, cluster: string, svc: Se
   for (const attachment of ECS_ATTACHMENTS) {
     if (attachment.readBack) spec = await attachment.readBack(ctx, raw, spec);
   }
+  const moving = deploymentSignal(raw, `${KIND}/${cluster}/${svc.serviceName ?? ''}`);
+  if (moving) ctx.signal?.(moving);
   if (isRecord(spec.service)) spec.service = pruneToModel(spec.service, 'EcsServiceSpec');
   const registryArn = getString(svc.serviceRegistries?.[0], 'registryArn');
   if (registryArn) {
@@ -680,6 +688,11 @@ export const ecsServiceKind: Kind = {
   create,
   update,
   delete: remove,
+  heldBy: deploymentHolds,
+  resolveArns(actual, idOfArn) {
+    const c = asComparable(actual.spec);
+    for (const attachment of ECS_ATTACHMENTS) attachment.resolveArns?.(c, idOfArn);
+  },
   classifyError: classifyAwsError,
   cleanup: (ctx) => cloudMapCleanup(ctx, (arn) => usersOf(ctx, arn).size > 0),
   async readTags(ctx, actual) {

@@ -12,9 +12,10 @@ import {
   type RuleMatch,
   UpdateRuleCommand,
 } from '@aws-sdk/client-vpc-lattice';
-import type { Kind } from '../kind';
+import type { ActualResource } from '../../core/model';
+import type { ControllerSignal, Kind } from '../kind';
 import { normalizeAction } from '../shared/lattice-defaults';
-import { actionFromApi, actionToApi, checkAction, forwardReferences } from '../shared/lattice-forward';
+import { actionFromApi, actionToApi, checkAction, forwardReferences, heldWeights } from '../shared/lattice-forward';
 import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime, latticeTopology } from '../shared/lattice-kind';
 import { pointerTouches } from '../../core/pointer';
 import { asArray, clone, getPath, getString, isRecord } from '../shared/spec-utils';
@@ -54,10 +55,15 @@ function describeMatch(spec: unknown): string[] {
   }
   const method = getString(http, 'method');
   if (method) lines.push(`method ${method}`);
+  const priority = getPath(spec, 'priority');
+  if (typeof priority === 'number') lines.push(`priority ${priority}`);
   return lines;
 }
 
 export const latticeRuleKind: Kind = createLatticeKind({
+  // The weights an ECS blue/green, linear or canary deployment moves on this rule (advancedConfiguration).
+  heldBy: (actual: ActualResource, signals: readonly ControllerSignal[]) =>
+    heldWeights(actual, signals, '/spec/action'),
   kind: KIND,
   writeCalls: [...crudCalls('Rule'), 'BatchUpdateRule'],
   parentKind: 'LatticeListener',
@@ -67,7 +73,7 @@ export const latticeRuleKind: Kind = createLatticeKind({
     { field: 'name', slot: 'name' },
   ],
   exportFile: 'lattice-rules.yaml',
-  topology: latticeTopology('route', describeMatch),
+  topology: latticeTopology('route', 'rule', describeMatch),
   specReferences: (_ref, spec) => forwardReferences(isRecord(spec) ? spec['action'] : undefined, '/spec/action'),
   check(checker) {
     const doc = checker.loaded.doc;

@@ -9,7 +9,7 @@ import {
   ListServiceNetworkServiceAssociationsCommand,
 } from '@aws-sdk/client-vpc-lattice';
 import type { Kind } from '../kind';
-import { allPages, arnOrFail, createLatticeKind, statusOrGone } from '../shared/lattice-kind';
+import { READ_STATUS, READ_TIME, allPages, arnOrFail, createLatticeKind, statusOrGone } from '../shared/lattice-kind';
 import { crudCalls } from '../shared/write-calls';
 
 const KIND = 'LatticeServiceNetworkServiceAssociation';
@@ -23,6 +23,8 @@ export const latticeServiceNetworkServiceAssociationKind: Kind = createLatticeKi
     { field: 'service', slot: 'name', target: 'LatticeService' },
   ],
   exportFile: 'lattice-service-associations.yaml',
+  // The association is the arrow network -> service in the picture.
+  topology: { role: 'service', groupBy: 'lattice', asEdge: 'contains' },
   scopeKey: (ref) => (ref.parent ? [['serviceNetwork', ref.parent]] : []),
   inExport: (ref, _doc, scopes) => (scopes['serviceNetwork'] ?? []).includes(ref.parent ?? ''),
   normalize: () => ({}),
@@ -46,13 +48,21 @@ export const latticeServiceNetworkServiceAssociationKind: Kind = createLatticeKi
               awsId: i.id ?? '',
               // No lastUpdatedAt on the item, but nothing in it changes: createdAt keys the cached tags.
               ...(i.createdAt ? { lastUpdatedAt: new Date(i.createdAt).toISOString() } : {}),
-              summary: {},
+              summary: { listed: true },
             })),
           nextToken: out.nextToken,
         };
       });
     },
-    read: async () => ({}),
+    // Listed: the item is all of it, no call. Read back after a create: one Get, for the createdAt that keys the
+    // cache (the create's answer has none) and the status (the same Get is the wait for ACTIVE).
+    async read(ctx, item) {
+      if (item.summary['listed'] === true) return {};
+      const out = await ctx.clients.lattice.send(
+        new GetServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: item.arn }),
+      );
+      return { [READ_TIME]: out.createdAt, [READ_STATUS]: out.status };
+    },
     async create(ctx, desired, tags, clientToken) {
       const out = await ctx.clients.lattice.send(
         new CreateServiceNetworkServiceAssociationCommand({

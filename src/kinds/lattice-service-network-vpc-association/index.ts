@@ -11,7 +11,15 @@ import {
   UpdateServiceNetworkVpcAssociationCommand,
 } from '@aws-sdk/client-vpc-lattice';
 import type { Kind } from '../kind';
-import { allPages, arnOrFail, READ_TIME, createLatticeKind, isoTime, statusOrGone } from '../shared/lattice-kind';
+import {
+  allPages,
+  arnOrFail,
+  READ_STATUS,
+  READ_TIME,
+  createLatticeKind,
+  isoTime,
+  statusOrGone,
+} from '../shared/lattice-kind';
 import { asArray, isRecord } from '../shared/spec-utils';
 import { crudCalls } from '../shared/write-calls';
 
@@ -72,6 +80,7 @@ export const latticeServiceNetworkVpcAssociationKind: Kind = createLatticeKind({
       return {
         vpcIdentifier: out.vpcId,
         [READ_TIME]: out.lastUpdatedAt,
+        [READ_STATUS]: out.status,
         securityGroupIds: out.securityGroupIds,
         ...(raw['privateDnsEnabled'] !== undefined ? { privateDnsEnabled: raw['privateDnsEnabled'] } : {}),
         ...(raw['dnsOptions'] !== undefined ? { dnsOptions: raw['dnsOptions'] } : {}),

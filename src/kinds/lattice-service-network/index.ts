@@ -18,7 +18,7 @@ export const latticeServiceNetworkKind: Kind = createLatticeKind({
   writeCalls: crudCalls('ServiceNetwork'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-service-networks.yaml',
-  topology: latticeTopology('entry'),
+  topology: latticeTopology('entry', 'service network'),
   scopeKey: (ref) => [['serviceNetwork', ref.name]],
   inExport: (ref, _doc, scopes) => (scopes['serviceNetwork'] ?? []).includes(ref.name),
   idsOfCall: (p) => (p['name'] ? [`${KIND}/${p['name']}`] : []),

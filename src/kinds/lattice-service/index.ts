@@ -8,6 +8,7 @@ import {
 import type { Kind } from '../kind';
 import { DEFAULT_AUTH_TYPE, DEFAULT_IDLE_TIMEOUT_SECONDS } from '../shared/lattice-defaults';
 import {
+  READ_STATUS,
   READ_TIME,
   createLatticeKind,
   latticeServices,
@@ -25,7 +26,7 @@ export const latticeServiceKind: Kind = createLatticeKind({
   writeCalls: crudCalls('Service'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-services.yaml',
-  topology: latticeTopology('service'),
+  topology: latticeTopology('service', 'service'),
   idsOfCall: (p) => (p['name'] ? [`${KIND}/${p['name']}`] : []),
   normalize(spec) {
     const s = isRecord(spec) ? { ...spec } : {};
@@ -60,6 +61,7 @@ export const latticeServiceKind: Kind = createLatticeKind({
         customDomainName: out.customDomainName,
         idleTimeoutSeconds: raw['idleTimeoutSeconds'],
         [READ_TIME]: out.lastUpdatedAt,
+        [READ_STATUS]: out.status,
       };
     },
     async create(ctx, desired, tags, clientToken) {

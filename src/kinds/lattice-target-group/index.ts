@@ -15,6 +15,7 @@ import { MeshwardError } from '../../core/errors';
 import type { Kind } from '../kind';
 import { normalizeHealthCheck } from '../shared/lattice-defaults';
 import {
+  READ_STATUS,
   READ_TIME,
   createLatticeKind,
   isoTime,
@@ -66,7 +67,7 @@ export const latticeTargetGroupKind: Kind = createLatticeKind({
   writeCalls: crudCalls('TargetGroup'),
   fields: [{ field: 'name', slot: 'name' }],
   exportFile: 'lattice-target-groups.yaml',
-  topology: latticeTopology('workload'),
+  topology: latticeTopology('workload', 'target group'),
   idsOfCall: (p) => (p['name'] ? [`${KIND}/${p['name']}`] : []),
   normalize,
   strip,
@@ -96,6 +97,7 @@ export const latticeTargetGroupKind: Kind = createLatticeKind({
       return {
         type: out.type,
         [READ_TIME]: out.lastUpdatedAt,
+        [READ_STATUS]: out.status,
         ...(out.config ? { config: JSON.parse(JSON.stringify(out.config)) as unknown } : {}),
       };
     },

@@ -107,6 +107,7 @@ export interface AppMeshKindConfig {
   lists: readonly UnorderedList[];
   dependencies(doc: ManifestDocument): ResourceRef[];
   ops: AppMeshOps;
+  consoleChange?: Kind['consoleChange'];
 }
 
 /** What the describe cache keeps per ARN and version: the raw spec, all tags, and when they were read. */
@@ -370,6 +371,7 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
     kind,
     apiFamily: 'appmesh',
     taggingResourceType: APP_MESH_TAGGING_TYPE,
+    ...(config.consoleChange ? { consoleChange: config.consoleChange } : {}),
     ...(config.parentKind ? { parentKind: config.parentKind } : {}),
     immutablePaths: [],
 

@@ -2,9 +2,17 @@
  * Forward actions name target groups by name in manifests and by id in AWS: the conversions, the references they
  * make, and the checks every listener and rule shares (weights not all zero, the protocols agree).
  */
+import type { ActualResource, ControllerHold } from '../../core/model';
 import type { ResourceRef } from '../../core/types';
-import type { KindContext, SemanticChecker, SpecReference } from '../kind';
+import {
+  type ControllerSignal,
+  type KindContext,
+  type SemanticChecker,
+  type SpecReference,
+  TRAFFIC_WEIGHTS_TOPIC,
+} from '../kind';
 import { targetGroupArn, targetGroupName } from './lattice-kind';
+import { WEIGHT_ALONE, WEIGHT_WITH_SEVERAL } from './lattice-defaults';
 import { asArray, clone, getPath, getString, isRecord } from './spec-utils';
 
 export const TARGET_GROUP_KIND = 'LatticeTargetGroup';
@@ -18,13 +26,24 @@ export function forwardNames(action: unknown, base: string): { pointer: string; 
 }
 
 export function forwardReferences(action: unknown, base: string): SpecReference[] {
-  return forwardNames(action, base).map(({ pointer, name }) => ({
-    pointer,
-    target: { kind: TARGET_GROUP_KIND, name },
-    // Lattice refuses to delete a target group a listener or rule forwards to (ConflictException).
-    holds: true,
-    relation: 'weighted',
-  }));
+  const groups = asArray(getPath(action, 'forward', 'targetGroups'));
+  return groups.flatMap((g, i) => {
+    const name = getString(g, 'targetGroupIdentifier');
+    if (!name) return [];
+    // The weight as Lattice applies it (a lone group's missing weight is 100, else 1): the graph labels the edge.
+    const written = getPath(g, 'weight');
+    const weight = typeof written === 'number' ? written : groups.length === 1 ? WEIGHT_ALONE : WEIGHT_WITH_SEVERAL;
+    return [
+      {
+        pointer: `${base}/forward/targetGroups/${i}/targetGroupIdentifier`,
+        target: { kind: TARGET_GROUP_KIND, name },
+        // Lattice refuses to delete a target group a listener or rule forwards to (ConflictException).
+        holds: true,
+        relation: 'weighted' as const,
+        label: String(weight),
+      },
+    ];
+  });
 }
 
 async function mapAction(action: unknown, f: (id: string) => Promise<string>): Promise<unknown> {
@@ -82,4 +101,34 @@ export function checkAction(
       );
     }
   });
+}
+
+/**
+ * The weights another controller moves on a forward action (TRAFFIC_WEIGHTS_TOPIC signals about this resource):
+ * an ECS deployment with `advancedConfiguration` shifts traffic between its two target groups on the rules it
+ * names. Only those target groups' weights are held; the list of target groups, the match and the priority stay
+ * the manifest's. `base` is the action's pointer in the compared spec (`/spec/action`, `/spec/defaultAction`).
+ */
+export function heldWeights(
+  actual: ActualResource,
+  signals: readonly ControllerSignal[],
+  base: string,
+): ControllerHold[] {
+  const groups = asArray(getPath(actual.spec, ...base.split('/').slice(2), 'forward', 'targetGroups'));
+  const out: ControllerHold[] = [];
+  for (const signal of signals) {
+    if (signal.topic !== TRAFFIC_WEIGHTS_TOPIC || signal.arn !== actual.arn) continue;
+    const names = new Set<string>();
+    for (const tg of asArray(signal.detail['targetGroups'])) {
+      for (const key of ['arn', 'name']) {
+        const v = getString(tg, key);
+        if (v) names.add(v).add(v.slice(v.lastIndexOf('/') + 1));
+      }
+    }
+    const pointers = groups.flatMap((g, i) =>
+      names.has(getString(g, 'targetGroupIdentifier') ?? '') ? [`${base}/forward/targetGroups/${i}/weight`] : [],
+    );
+    if (pointers.length > 0) out.push({ pointers, reason: signal.reason, inProgress: signal.inProgress });
+  }
+  return out;
 }

@@ -123,6 +123,9 @@ export interface LatticeKindConfig {
   /** The CloudTrail eventNames that change this kind (`crudCalls('Rule')`). */
   writeCalls: readonly string[];
   ops: LatticeOps;
+  consoleChange?: Kind['consoleChange'];
+  /** The fields another controller moves (ECS's deployment weights on a listener or rule). */
+  heldBy?: Kind['heldBy'];
 }
 
 interface CachedLattice {
@@ -174,64 +177,103 @@ export async function allPages<T>(
   throw new MeshwardError('AWS_TERMINAL', 'VPC Lattice list did not end after 10000 pages');
 }
 
-const targetGroupLists = new WeakMap<KindContext, Promise<TargetGroupSummary[]>>();
+interface Listed<T> {
+  promise: Promise<T[]>;
+  /** The context's create count when the list was made: older than a create, it may miss what was created. */
+  generation: number;
+}
+
+const creates = new WeakMap<KindContext, number>();
+const targetGroupLists = new WeakMap<KindContext, Listed<TargetGroupSummary>>();
+const serviceLists = new WeakMap<KindContext, Listed<ServiceSummary>>();
+const networkLists = new WeakMap<KindContext, Listed<ServiceNetworkSummary>>();
+
+function generationOf(ctx: KindContext): number {
+  return creates.get(ctx) ?? 0;
+}
+
+/**
+ * A Region list, made once per reconcile and shared by the kinds. `fresh` (observes) lists again when a create
+ * came after it; lookups by name or id take an older list and list again only when it misses (`lookup`), so a
+ * create does not cost every later read-back a new list.
+ */
+function memo<T>(
+  store: WeakMap<KindContext, Listed<T>>,
+  ctx: KindContext,
+  load: () => Promise<T[]>,
+  fresh = true,
+): Promise<T[]> {
+  const hit = store.get(ctx);
+  if (hit && (!fresh || hit.generation === generationOf(ctx))) return hit.promise;
+  const promise = load();
+  store.set(ctx, { promise, generation: generationOf(ctx) });
+  promise.catch(() => {
+    if (store.get(ctx)?.promise === promise) store.delete(ctx);
+  });
+  return promise;
+}
+
+async function lookup<T>(
+  store: WeakMap<KindContext, Listed<T>>,
+  ctx: KindContext,
+  load: () => Promise<T[]>,
+  match: (item: T) => boolean,
+): Promise<T | undefined> {
+  const found = (await memo(store, ctx, load, false)).find(match);
+  if (found) return found;
+  // The list made since the last create (the one just searched, another lookup's, or a new one): a miss there is
+  // a true miss.
+  return (await memo(store, ctx, load)).find(match);
+}
+
+const listTargetGroups = (ctx: KindContext) => (): Promise<TargetGroupSummary[]> =>
+  allPages(async (nextToken) => {
+    const out = await ctx.clients.lattice.send(new ListTargetGroupsCommand({ nextToken, maxResults: 100 }));
+    return { items: out.items ?? [], nextToken: out.nextToken };
+  });
+
+const listServices = (ctx: KindContext) => (): Promise<ServiceSummary[]> =>
+  allPages(async (nextToken) => {
+    const out = await ctx.clients.lattice.send(new ListServicesCommand({ nextToken, maxResults: 100 }));
+    return { items: out.items ?? [], nextToken: out.nextToken };
+  });
+
+const listNetworks = (ctx: KindContext) => (): Promise<ServiceNetworkSummary[]> =>
+  allPages(async (nextToken) => {
+    const out = await ctx.clients.lattice.send(new ListServiceNetworksCommand({ nextToken, maxResults: 100 }));
+    return { items: out.items ?? [], nextToken: out.nextToken };
+  });
 
 /** Every target group of the Region, listed once per reconcile (the target group kind and the forwards share it). */
 export function targetGroups(ctx: KindContext): Promise<TargetGroupSummary[]> {
-  let hit = targetGroupLists.get(ctx);
-  if (!hit) {
-    hit = allPages(async (nextToken) => {
-      const out = await ctx.clients.lattice.send(new ListTargetGroupsCommand({ nextToken, maxResults: 100 }));
-      return { items: out.items ?? [], nextToken: out.nextToken };
-    });
-    targetGroupLists.set(ctx, hit);
-    hit.catch(() => targetGroupLists.delete(ctx));
-  }
-  return hit;
+  return memo(targetGroupLists, ctx, listTargetGroups(ctx));
 }
 
-/** After a create or delete of a target group: the next lookup lists again. */
+/** After a delete of a target group: the next lookup lists again. */
 export function forgetTargetGroups(ctx: KindContext): void {
   targetGroupLists.delete(ctx);
 }
 
-function memo<T>(store: WeakMap<KindContext, Promise<T[]>>, ctx: KindContext, load: () => Promise<T[]>): Promise<T[]> {
-  let hit = store.get(ctx);
-  if (!hit) {
-    hit = load();
-    store.set(ctx, hit);
-    hit.catch(() => store.delete(ctx));
-  }
-  return hit;
-}
-
-const serviceLists = new WeakMap<KindContext, Promise<ServiceSummary[]>>();
-const networkLists = new WeakMap<KindContext, Promise<ServiceNetworkSummary[]>>();
-
 /** Every Lattice service of the Region, listed once per reconcile (the service kind and policies share it). */
 export function latticeServices(ctx: KindContext): Promise<ServiceSummary[]> {
-  return memo(serviceLists, ctx, () =>
-    allPages(async (nextToken) => {
-      const out = await ctx.clients.lattice.send(new ListServicesCommand({ nextToken, maxResults: 100 }));
-      return { items: out.items ?? [], nextToken: out.nextToken };
-    }),
-  );
+  return memo(serviceLists, ctx, listServices(ctx));
 }
 
 /** Every service network of the Region, listed once per reconcile. */
 export function latticeNetworks(ctx: KindContext): Promise<ServiceNetworkSummary[]> {
-  return memo(networkLists, ctx, () =>
-    allPages(async (nextToken) => {
-      const out = await ctx.clients.lattice.send(new ListServiceNetworksCommand({ nextToken, maxResults: 100 }));
-      return { items: out.items ?? [], nextToken: out.nextToken };
-    }),
-  );
+  return memo(networkLists, ctx, listNetworks(ctx));
 }
 
+/** After a delete: every list is made again. */
 export function forgetLatticeLists(ctx: KindContext): void {
   serviceLists.delete(ctx);
   networkLists.delete(ctx);
   targetGroupLists.delete(ctx);
+}
+
+/** After a create: observes list again; lookups list again only when the older list misses. */
+function noteCreate(ctx: KindContext): void {
+  creates.set(ctx, generationOf(ctx) + 1);
 }
 
 /** Every service and service network of the Region, as policy and access-log owners (export lists them all). */
@@ -246,14 +288,22 @@ export async function resourceArnByName(ctx: KindContext, type: string, name: st
   const kind = type === 'service' ? 'LatticeService' : 'LatticeServiceNetwork';
   const known = ctx.arnOf(`${kind}/${name}`);
   if (known) return known;
-  const list = type === 'service' ? await latticeServices(ctx) : await latticeNetworks(ctx);
-  return list.find((i) => i.name === name)?.arn;
+  const found =
+    type === 'service'
+      ? await lookup(serviceLists, ctx, listServices(ctx), (i) => i.name === name)
+      : await lookup(networkLists, ctx, listNetworks(ctx), (i) => i.name === name);
+  return found?.arn;
 }
+
+/** Target groups created this run, id -> name: a listener's or rule's read-back names them without a list. */
+const createdTargetGroups = new WeakMap<KindContext, Map<string, string>>();
 
 /** A forward's target group id (or ARN) as its name; an unknown one stays as AWS answered it. */
 export async function targetGroupName(ctx: KindContext, idOrArn: string): Promise<string> {
   const id = idOrArn.slice(idOrArn.lastIndexOf('/') + 1);
-  const found = (await targetGroups(ctx)).find((t) => t.id === id);
+  const created = createdTargetGroups.get(ctx)?.get(id);
+  if (created !== undefined) return created;
+  const found = await lookup(targetGroupLists, ctx, listTargetGroups(ctx), (t) => t.id === id);
   return found?.name ?? idOrArn;
 }
 
@@ -262,11 +312,8 @@ export async function targetGroupArn(ctx: KindContext, name: string): Promise<st
   if (/^(tg-[0-9a-z]{17}|arn:)/.test(name)) return name;
   const known = ctx.arnOf(`LatticeTargetGroup/${name}`);
   if (known) return known;
-  const found = (await targetGroups(ctx)).find((t) => t.name === name);
+  const found = await lookup(targetGroupLists, ctx, listTargetGroups(ctx), (t) => t.name === name);
   if (found?.arn) return found.arn;
-  forgetTargetGroups(ctx);
-  const again = (await targetGroups(ctx)).find((t) => t.name === name);
-  if (again?.arn) return again.arn;
   throw new MeshwardError('AWS_RETRYABLE', `VPC Lattice target group "${name}" does not exist (yet)`);
 }
 
@@ -319,8 +366,13 @@ async function settle(
   }
 }
 
-export function latticeTopology(role: TopologyRole, details?: (spec: unknown) => string[]): TopologyStyle {
-  return { role, groupBy: 'lattice', ...(details ? { details } : {}) };
+/** Drawn in the Lattice frame, under Lattice's own word for it (`listener`, not the role's `router`). */
+export function latticeTopology(
+  role: TopologyRole,
+  noun: string,
+  details?: (spec: unknown) => string[],
+): TopologyStyle {
+  return { role, noun, groupBy: 'lattice', ...(details ? { details } : {}) };
 }
 
 export function createLatticeKind(config: LatticeKindConfig): Kind {
@@ -403,10 +455,25 @@ export function createLatticeKind(config: LatticeKindConfig): Kind {
     }
   };
 
+  /** After a write: one Get, undefined when it failed (only the cache is missed: the next observe reads it). */
+  const readBack = async (ctx: KindContext, desired: DesiredResource, arn: string): Promise<unknown> => {
+    try {
+      return await ops.read(ctx, { ref: desired.ref, arn, awsId: idOf(arn), summary: {} });
+    } catch {
+      return undefined;
+    }
+  };
+
   /**
-   * After a write: read the resource back (one Get) so the next observe finds it in the cache under the
-   * lastUpdatedAt its list item will carry; without it every plan after an apply would read everything again.
+   * Caches a read-back under the lastUpdatedAt its list item will carry, so the next observe finds it; without it
+   * every plan after an apply would read everything again.
    */
+  const cacheReadBack = (ctx: KindContext, arn: string, raw: unknown, tags: Record<string, string>): void => {
+    const at = timeOf(raw);
+    if (at === undefined) return;
+    ctx.cache[arn] = { version: 0, data: { spec: withoutTime(raw), tags, readAt: Date.now(), lastUpdatedAt: at } };
+  };
+
   const remember = async (
     ctx: KindContext,
     desired: DesiredResource,
@@ -414,17 +481,12 @@ export function createLatticeKind(config: LatticeKindConfig): Kind {
     tags: Record<string, string>,
   ): Promise<void> => {
     if (config.untagged) return;
-    try {
-      const raw = await ops.read(ctx, { ref: desired.ref, arn, awsId: idOf(arn), summary: {} });
-      const at = timeOf(raw);
-      if (at === undefined) return;
-      ctx.cache[arn] = { version: 0, data: { spec: withoutTime(raw), tags, readAt: Date.now(), lastUpdatedAt: at } };
-    } catch {
-      // Only the cache is missed: the next observe reads it.
-    }
+    cacheReadBack(ctx, arn, await readBack(ctx, desired, arn), tags);
   };
 
   const kindObject: Kind = {
+    ...(config.consoleChange ? { consoleChange: config.consoleChange } : {}),
+    ...(config.heldBy ? { heldBy: config.heldBy } : {}),
     kind,
     apiFamily: 'vpc-lattice',
     ...(config.untagged ? {} : { taggingResourceType: LATTICE_TAGGING_TYPE }),
@@ -522,8 +584,27 @@ export function createLatticeKind(config: LatticeKindConfig): Kind {
       const tags = { ...declaredTags(desired), ...ownershipTags(ctx.stack) };
       const token = clientToken(ctx.stack, desired.id, desired.digest, `create:${ctx.createGeneration(desired.id)}`);
       const out = await ops.create(ctx, desired, tags, token);
+      if (kind === 'LatticeTargetGroup') {
+        const names = createdTargetGroups.get(ctx) ?? new Map<string, string>();
+        names.set(out.awsId || idOf(out.arn), desired.ref.name);
+        createdTargetGroups.set(ctx, names);
+      }
+      if (ops.status && !config.untagged) {
+        // An asynchronous kind's Get shows its status beside its lastUpdatedAt: when the first read-back is already
+        // ACTIVE, it is both the wait and the cache entry (one Get per create, not two).
+        const raw = await readBack(ctx, desired, out.arn);
+        if (statusOf(raw) !== 'ACTIVE') {
+          await settle(ctx, ops, out.arn, `create ${desired.id}`, 'ACTIVE');
+          noteCreate(ctx);
+          await remember(ctx, desired, out.arn, tags);
+          return { arn: out.arn };
+        }
+        noteCreate(ctx);
+        cacheReadBack(ctx, out.arn, raw, tags);
+        return { arn: out.arn };
+      }
       await settle(ctx, ops, out.arn, `create ${desired.id}`, 'ACTIVE');
-      forgetLatticeLists(ctx);
+      noteCreate(ctx);
       await remember(ctx, desired, out.arn, tags);
       return { arn: out.arn };
     },
@@ -571,9 +652,17 @@ function timeOf(raw: unknown): string | undefined {
   return v instanceof Date || typeof v === 'string' ? isoTime(v) : undefined;
 }
 
+/** Asynchronous kinds' reads add the Get's `status` under this key; it is not part of the spec either. */
+export const READ_STATUS = '@status';
+
+function statusOf(raw: unknown): string | undefined {
+  const v = isRecord(raw) ? raw[READ_STATUS] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
 function withoutTime(raw: unknown): unknown {
-  if (!isRecord(raw) || !(READ_TIME in raw)) return raw;
-  const { [READ_TIME]: _drop, ...rest } = raw;
+  if (!isRecord(raw) || (!(READ_TIME in raw) && !(READ_STATUS in raw))) return raw;
+  const { [READ_TIME]: _drop, [READ_STATUS]: _status, ...rest } = raw;
   return rest;
 }
 

@@ -1487,11 +1487,17 @@ export const LATTICE_DOCUMENT_SCHEMAS: Record<string, object> = {
         },
         "oneOf": [
           {
+            "properties": {
+              "service": {}
+            },
             "required": [
               "service"
             ]
           },
           {
+            "properties": {
+              "serviceNetwork": {}
+            },
             "required": [
               "serviceNetwork"
             ]
@@ -1621,11 +1627,17 @@ export const LATTICE_DOCUMENT_SCHEMAS: Record<string, object> = {
         },
         "oneOf": [
           {
+            "properties": {
+              "service": {}
+            },
             "required": [
               "service"
             ]
           },
           {
+            "properties": {
+              "serviceNetwork": {}
+            },
             "required": [
               "serviceNetwork"
             ]

@@ -58,73 +58,69 @@ function checkOutlierDetection(checker: SemanticChecker): void {
   });
 }
 
-export const virtualNodeKind: Kind = Object.assign(
-  createAppMeshKind({
-    kind: 'VirtualNode',
-    parentKind: 'Mesh',
-    nameParam: 'virtualNodeName',
-    exportFile: 'virtual-nodes.yaml',
-    topology: appMeshTopology('workload'),
-    specReferences: nodeReferences,
-    check(checker) {
-      checkListenerSettings(checker);
-      checkOutlierDetection(checker);
+export const virtualNodeKind: Kind = createAppMeshKind({
+  consoleChange: changeVirtualNodeTimeout,
+  kind: 'VirtualNode',
+  parentKind: 'Mesh',
+  nameParam: 'virtualNodeName',
+  exportFile: 'virtual-nodes.yaml',
+  topology: appMeshTopology('workload'),
+  specReferences: nodeReferences,
+  check(checker) {
+    checkListenerSettings(checker);
+    checkOutlierDetection(checker);
+  },
+  infrastructure(doc) {
+    const ns = getString(doc.spec, 'serviceDiscovery', 'awsCloudMap', 'namespaceName');
+    return ns ? [{ type: 'cloud-map-namespace', name: ns }] : [];
+  },
+  defaults: [listenerHealthCheckPortDefault],
+  lists: [{ path: '/backends', key: (b) => getString(b, 'virtualService', 'virtualServiceName') ?? '' }],
+  // Backends may name virtual services that do not exist yet (App Mesh allows it), so they are not dependencies:
+  // that keeps call cycles between services (A -> B -> A) plannable.
+  dependencies: meshRef,
+  ops: {
+    async list(client, parent, nextToken) {
+      const out = await client.send(
+        new ListVirtualNodesCommand({ meshName: parentMesh(parent), limit: 100, nextToken }),
+      );
+      const items: AppMeshListItem[] = (out.virtualNodes ?? []).map((r) => ({
+        ref: { kind: 'VirtualNode', name: r.virtualNodeName ?? '', mesh: r.meshName ?? '' },
+        arn: r.arn ?? '',
+        version: r.version ?? 0,
+        ...(r.lastUpdatedAt ? { lastUpdatedAt: r.lastUpdatedAt } : {}),
+      }));
+      return out.nextToken ? { items, nextToken: out.nextToken } : { items };
     },
-    infrastructure(doc) {
-      const ns = getString(doc.spec, 'serviceDiscovery', 'awsCloudMap', 'namespaceName');
-      return ns ? [{ type: 'cloud-map-namespace', name: ns }] : [];
+    async describe(client, ref) {
+      const out = await client.send(new DescribeVirtualNodeCommand({ meshName: ref.mesh, virtualNodeName: ref.name }));
+      return out.virtualNode ?? {};
     },
-    defaults: [listenerHealthCheckPortDefault],
-    lists: [{ path: '/backends', key: (b) => getString(b, 'virtualService', 'virtualServiceName') ?? '' }],
-    // Backends may name virtual services that do not exist yet (App Mesh allows it), so they are not dependencies:
-    // that keeps call cycles between services (A -> B -> A) plannable.
-    dependencies: meshRef,
-    ops: {
-      async list(client, parent, nextToken) {
-        const out = await client.send(
-          new ListVirtualNodesCommand({ meshName: parentMesh(parent), limit: 100, nextToken }),
-        );
-        const items: AppMeshListItem[] = (out.virtualNodes ?? []).map((r) => ({
-          ref: { kind: 'VirtualNode', name: r.virtualNodeName ?? '', mesh: r.meshName ?? '' },
-          arn: r.arn ?? '',
-          version: r.version ?? 0,
-          ...(r.lastUpdatedAt ? { lastUpdatedAt: r.lastUpdatedAt } : {}),
-        }));
-        return out.nextToken ? { items, nextToken: out.nextToken } : { items };
-      },
-      async describe(client, ref) {
-        const out = await client.send(
-          new DescribeVirtualNodeCommand({ meshName: ref.mesh, virtualNodeName: ref.name }),
-        );
-        return out.virtualNode ?? {};
-      },
-      async create(client, ref, spec, tags, clientToken) {
-        const out = await client.send(
-          new CreateVirtualNodeCommand({
-            meshName: ref.mesh,
-            virtualNodeName: ref.name,
-            spec: spec as VirtualNodeSpec,
-            tags,
-            clientToken,
-          }),
-        );
-        return out.virtualNode ?? {};
-      },
-      async update(client, ref, spec, clientToken) {
-        const out = await client.send(
-          new UpdateVirtualNodeCommand({
-            meshName: ref.mesh,
-            virtualNodeName: ref.name,
-            spec: spec as VirtualNodeSpec,
-            clientToken,
-          }),
-        );
-        return out.virtualNode ?? {};
-      },
-      async delete(client, ref) {
-        await client.send(new DeleteVirtualNodeCommand({ meshName: ref.mesh, virtualNodeName: ref.name }));
-      },
+    async create(client, ref, spec, tags, clientToken) {
+      const out = await client.send(
+        new CreateVirtualNodeCommand({
+          meshName: ref.mesh,
+          virtualNodeName: ref.name,
+          spec: spec as VirtualNodeSpec,
+          tags,
+          clientToken,
+        }),
+      );
+      return out.virtualNode ?? {};
     },
-  }),
-  { consoleChange: changeVirtualNodeTimeout },
-);
+    async update(client, ref, spec, clientToken) {
+      const out = await client.send(
+        new UpdateVirtualNodeCommand({
+          meshName: ref.mesh,
+          virtualNodeName: ref.name,
+          spec: spec as VirtualNodeSpec,
+          clientToken,
+        }),
+      );
+      return out.virtualNode ?? {};
+    },
+    async delete(client, ref) {
+      await client.send(new DeleteVirtualNodeCommand({ meshName: ref.mesh, virtualNodeName: ref.name }));
+    },
+  },
+});

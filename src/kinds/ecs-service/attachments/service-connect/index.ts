@@ -8,6 +8,7 @@
 import type { ResourceRef } from '../../../../core/types';
 import { pointerTouches } from '../../../../core/pointer';
 import type { SpecReference } from '../../../kind';
+import { prerequisitesOf } from '../../../shared/prerequisite';
 import { asArray, clone, getPath, getString, isRecord } from '../../../shared/spec-utils';
 import type { EcsAttachment, EcsComparable } from '../../attachment';
 import { namespaceName, rememberNamespaceName } from '../../cloud-map';
@@ -160,6 +161,14 @@ export const serviceConnectAttachment: EcsAttachment = {
     if (added.length === 0) return undefined;
     return `new Service Connect endpoint ${added.join(', ')} in ${namespace}: only tasks started after it exists resolve it`;
   },
+
+  // The TLS role ECS Service Connect assumes to reach AWS Private CA.
+  prerequisites: (doc) =>
+    prerequisitesOf(
+      asArray(getPath(doc.spec, MEMBER, 'services')).map(
+        (service, i) => [getPath(service, 'tls', 'roleArn'), `/spec/${MEMBER}/services/${i}/tls/roleArn`] as const,
+      ),
+    ),
 
   infrastructure(doc) {
     const namespace = namespaceOf(doc.spec[MEMBER]);
