@@ -48,10 +48,14 @@ function appMeshTotal(c: SetCounts): number {
 /**
  * Warm no-op: the state cache holds every resource's spec by version, so only the lists that reveal versions are
  * needed (there is no list of everything in a mesh: a list per kind per mesh, per router, per gateway), plus the
- * batched DescribeServices, whose answer carries the task definition ARN (immutable: cached) and the tags.
+ * batched DescribeServices, whose answer carries the task definition ARN (immutable: cached) and the tags, plus the
+ * App Mesh resources' tags as AWS has them now — tags move no version — at their cheapest: the Resource Groups
+ * Tagging API's GetResources on the stack tag, 100 resources a page (`withOwnershipRead: false` leaves that read
+ * out: the model before issue 14, which trusted cached tags for an hour).
  */
-export function warmNoOpMinimum(c: SetCounts): CallCounts {
+export function warmNoOpMinimum(c: SetCounts, withOwnershipRead = true): CallCounts {
   const calls: CallCounts = {};
+  if (withOwnershipRead) add(calls, 'tagging.GetResources', pages(c.appMeshResources));
   add(calls, 'appmesh.ListMeshes', pages(c.meshes.length));
   for (const m of c.meshes) {
     add(calls, 'appmesh.ListVirtualNodes', pages(m.virtualNodes));
@@ -67,8 +71,8 @@ export function warmNoOpMinimum(c: SetCounts): CallCounts {
 }
 
 /**
- * Cold no-op: the warm lists, plus one Describe and one ListTagsForResource per App Mesh resource (Describe does not
- * return tags), one DescribeTaskDefinition per running task definition, and the Cloud Map names of the services'
+ * Cold no-op: the warm lists and the bulk tag read, plus one Describe per App Mesh resource (Describe does not return
+ * tags; the bulk read has them), one DescribeTaskDefinition per running task definition, and the Cloud Map names of the services'
  * registries — cheapest as one ListNamespaces plus one ListServices page per namespace, not a GetService per ARN.
  */
 export function coldNoOpMinimum(c: SetCounts): CallCounts {
@@ -83,7 +87,6 @@ export function coldNoOpMinimum(c: SetCounts): CallCounts {
     'appmesh.DescribeGatewayRoute': c.byKind.GatewayRoute,
   };
   for (const [k, n] of Object.entries(describe)) add(calls, k, n);
-  add(calls, 'appmesh.ListTagsForResource', appMeshTotal(c));
   add(calls, 'ecs.DescribeTaskDefinition', c.ecsServices);
   const withRegistries = c.meshes.filter((m) => m.cloudMapServices > 0);
   if (withRegistries.length > 0) {
@@ -144,16 +147,18 @@ const DESCRIBE_OP: Record<string, string> = {
 };
 
 /**
- * Drift on a warm cache: the warm lists, plus a Describe and a ListTagsForResource for each App Mesh resource whose
- * version moved (a new version invalidates everything cached for it). The writes that revert the drift (one
+ * Drift on a warm cache: the warm lists and the bulk tag read, plus a Describe for each App Mesh resource whose
+ * version moved (a new version invalidates everything cached for it), and before each reverting write the fresh
+ * per-resource ownership read DESIGN.md requires (ListTagsForResource of its service: the bulk read may lag a
+ * person's change, so it cannot stand in for it). The writes that revert the drift (one
  * Update per resource) are counted apart, as `writes`.
  */
 export function driftMinimum(c: SetCounts, drifted: readonly DriftedResource[]): { reads: CallCounts; writes: number } {
   const reads = warmNoOpMinimum(c);
   for (const d of drifted) {
+    add(reads, d.appMesh ? 'appmesh.ListTagsForResource' : 'ecs.ListTagsForResource', 1);
     if (!d.appMesh) continue;
     add(reads, DESCRIBE_OP[d.kind] ?? `appmesh.Describe${d.kind}`, 1);
-    add(reads, 'appmesh.ListTagsForResource', 1);
   }
   return { reads, writes: drifted.length };
 }
@@ -171,6 +176,18 @@ export function describeEverythingReads(c: SetCounts): CallCounts {
   add(calls, 'ecs.DescribeTaskDefinition', c.ecsServices);
   add(calls, 'servicediscovery.GetService', c.registeredEcsServices);
   return calls;
+}
+
+/** Runs of a 15-minute schedule in an hour. */
+export const RUNS_PER_HOUR = 4;
+
+/**
+ * An hour on a 15-minute schedule with nothing to do: four warm no-ops, and no periodic work beyond them (no
+ * describe expires: versions tell changed specs, the bulk read tells tags).
+ */
+export function hourMinimum(c: SetCounts): CallCounts {
+  const one = warmNoOpMinimum(c);
+  return Object.fromEntries(Object.entries(one).map(([k, n]) => [k, n * RUNS_PER_HOUR]));
 }
 
 /** The emulator's AWS-like token buckets the first apply's writes drain (src/emulator/faults.ts, AWS-FACTS.md). */

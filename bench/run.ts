@@ -175,6 +175,7 @@ const SCENARIO_LABEL: Record<ScenarioName, string> = {
   'warm-noop': '(c) no-op, warm cache',
   'cold-noop': '(d) no-op, cold cache',
   drift: '(e) 1% drift',
+  hour: '(f) an hour, 15-min schedule',
 };
 
 function fmt(n: number | undefined, digits = 0): string {

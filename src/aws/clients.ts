@@ -4,6 +4,7 @@
  */
 import { AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
@@ -41,6 +42,8 @@ export interface AwsClients {
   ecs: ECSClient;
   cloudMap: ServiceDiscoveryClient;
   lattice: VPCLatticeClient;
+  /** Resource Groups Tagging API: the stack's ownership tags in bulk, once per run (engine/bulk-tags.ts). */
+  tagging: ResourceGroupsTaggingAPIClient;
   /**
    * ELBv2 and IAM, read by the preflight only (target groups and roles the manifests name): built on first use, so
    * a command that never preflights does not load them.
@@ -120,10 +123,12 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
   const ecs = new ECSClient(common);
   const cloudMap = new ServiceDiscoveryClient(common);
   const lattice = new VPCLatticeClient(common);
+  const tagging = new ResourceGroupsTaggingAPIClient(common);
   instrument(appMesh, 'appmesh', limiter, calls);
   instrument(ecs, 'ecs', limiter, calls);
   instrument(cloudMap, 'servicediscovery', limiter, calls);
   instrument(lattice, 'vpc-lattice', limiter, calls);
+  instrument(tagging, 'tagging', limiter, calls);
   // The preflight's few reads: the SDK's own retries, no meshward bucket (they are not part of a reconcile's budget).
   let elbv2: ElasticLoadBalancingV2Client | undefined;
   let iam: IAMClient | undefined;
@@ -133,6 +138,7 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
     ecs,
     cloudMap,
     lattice,
+    tagging,
     get elbv2() {
       if (!elbv2) {
         elbv2 = new (loadElbv2().ElasticLoadBalancingV2Client)(common);
@@ -155,6 +161,7 @@ export function createAwsClients(settings: AwsSettings = {}): AwsClients {
       ecs.destroy();
       cloudMap.destroy();
       lattice.destroy();
+      tagging.destroy();
       elbv2?.destroy();
       iam?.destroy();
     },

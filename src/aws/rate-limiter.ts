@@ -46,7 +46,7 @@ export class TokenBucket {
   }
 }
 
-export type ApiFamily = 'appmesh' | 'ecs' | 'servicediscovery' | 'vpc-lattice';
+export type ApiFamily = 'appmesh' | 'ecs' | 'servicediscovery' | 'vpc-lattice' | 'tagging';
 
 /** family -> bucket name -> limit. Operations map to bucket names through `bucketFor`. */
 export type RateLimits = Record<ApiFamily, Record<string, BucketLimit>>;
@@ -72,6 +72,9 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   servicediscovery: { read: { rate: 20, burst: 20 }, write: { rate: 5, burst: 5 } },
   // VPC Lattice publishes no request-rate quotas for its control plane: as conservative as Cloud Map's.
   'vpc-lattice': { read: { rate: 20, burst: 20 }, write: { rate: 5, burst: 5 } },
+  // The Resource Groups Tagging API publishes no GetResources rate in its reference (unverified): a run makes one
+  // page per 100 owned resources, so a low rate costs nothing measurable.
+  tagging: { read: { rate: 5, burst: 10 }, write: { rate: 5, burst: 5 } },
 };
 
 const ECS_BUCKETS: Record<string, string> = {
@@ -119,6 +122,7 @@ export function mergeRateLimits(overrides: Partial<Record<ApiFamily, Record<stri
     ecs: { ...DEFAULT_RATE_LIMITS.ecs, ...overrides.ecs },
     servicediscovery: { ...DEFAULT_RATE_LIMITS.servicediscovery, ...overrides.servicediscovery },
     'vpc-lattice': { ...DEFAULT_RATE_LIMITS['vpc-lattice'], ...overrides['vpc-lattice'] },
+    tagging: { ...DEFAULT_RATE_LIMITS.tagging, ...overrides.tagging },
   };
 }
 

@@ -1,3 +1,5 @@
+import type { ServiceModel } from './model';
+
 /**
  * The contract between the emulator's HTTP core (routing, validation against the API models, faults, stats,
  * persistence) and the per-service implementations (appmesh, ecs, servicediscovery, cloudtrail, events).
@@ -44,8 +46,10 @@ export interface CallContext {
  * The handler returns the output shape as plain JSON (timestamps as epoch seconds), or throws AwsApiError.
  */
 export interface ServiceImplementation {
-  /** Model file name under aws-models/, e.g. 'appmesh-2019-01-25.json'. */
+  /** Model file name under aws-models/, e.g. 'appmesh-2019-01-25.json'; unused when `model` is given. */
   readonly modelFile: string;
+  /** The model in code, for a service whose model is not vendored (the Tagging API, tagging/model.ts). */
+  readonly model?: ServiceModel;
   /** Operations this implementation serves; others answer with the protocol's unknown-operation error. */
   readonly operations: ReadonlySet<string>;
   handle(operation: string, input: Record<string, unknown>, ctx: CallContext): Promise<unknown> | unknown;
@@ -66,6 +70,19 @@ export interface ServiceImplementation {
    * `output` undefined. Empty or absent: the core looks for an `arn` in the output, then `input.resourceArn`.
    */
   writeResources?(operation: string, input: Record<string, unknown>, output: unknown, ctx: CallContext): string[];
+  /**
+   * Optional: every resource of the service that has tags now, with all its tags (what the Resource Groups Tagging
+   * API's GetResources sees of it). Resources being deleted or gone are not listed.
+   */
+  taggedResources?(): TaggedResource[];
+}
+
+/** One resource as the Tagging API sees it. */
+export interface TaggedResource {
+  /** The service id ('appmesh', 'ecs', 'servicediscovery', 'vpc-lattice'). */
+  service: string;
+  arn: string;
+  tags: Record<string, string>;
 }
 
 /** What validationError sees of each issue (validate-input.ts's ValidationIssue). */
@@ -103,6 +120,8 @@ export interface EmulatorEnv {
   accountId: string;
   /** Every write the emulator has served so far, oldest first (CloudTrail LookupEvents reads this). */
   servedWrites(): readonly ServedWrite[];
+  /** The tagged resources of every other service (TaggedResource), for the Tagging API. */
+  taggedResources(): TaggedResource[];
 }
 
 /**
@@ -113,5 +132,6 @@ export interface EmulatorEnv {
  *   src/emulator/cloudtrail/service.ts       createCloudTrailService
  *   src/emulator/events/service.ts           createEventsService
  *   src/emulator/lattice/service.ts          latticeServiceFactory(options)
+ *   src/emulator/tagging/service.ts          taggingServiceFactory(options)
  */
 export type ServiceFactory = (env: EmulatorEnv) => ServiceImplementation;

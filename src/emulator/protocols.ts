@@ -98,6 +98,20 @@ export const PROFILES: Readonly<Record<string, ProtocolProfile>> = {
     unknownOperation: { type: 'UnknownOperationException', status: 404 },
     recordsWrites: true,
   },
+  // Resource Groups Tagging API (json 1.1): InvalidParameterException, ThrottledException and InternalServiceException
+  // are the model's error shapes (each with a `Message` member).
+  tagging: {
+    service: 'tagging',
+    protocol: 'json',
+    eventSource: 'tagging.amazonaws.com',
+    validation: { type: 'InvalidParameterException', status: 400 },
+    serialization: coral.serialization,
+    throttling: { type: 'ThrottledException', status: 400, message: 'Rate exceeded' },
+    internal: { type: 'InternalServiceException', status: 500 },
+    unavailable: coral.unavailable,
+    unknownOperation: coral.unknownOperation,
+    recordsWrites: false,
+  },
   cloudtrail: {
     service: 'cloudtrail',
     protocol: 'json',

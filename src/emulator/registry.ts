@@ -12,10 +12,12 @@ import { createServiceDiscoveryService } from './servicediscovery/service';
 import { latticeTargetRegistryFor } from './lattice/ecs-targets';
 import { latticeServiceFactory } from './lattice/service';
 import type { LatticeOptions } from './lattice/options';
+import { taggingServiceFactory, type TaggingOptions } from './tagging/service';
 
 export interface RegistryOptions {
   appMesh?: AppMeshOptions;
   lattice?: LatticeOptions;
+  tagging?: TaggingOptions;
   ecs?: Partial<EcsEmulatorOptions>;
 }
 
@@ -31,5 +33,7 @@ export function defaultServiceFactories(options: RegistryOptions = {}): ServiceF
     createCloudTrailService,
     createEventsService,
     latticeServiceFactory(options.lattice),
+    // The Resource Groups Tagging API reads the tags the services above keep (EmulatorEnv.taggedResources).
+    taggingServiceFactory(options.tagging),
   ];
 }

@@ -12,6 +12,7 @@ import {
   type ServedWrite,
   type ServiceFactory,
   type ServiceImplementation,
+  type TaggedResource,
 } from './contracts';
 import { FaultInjector, type FaultConfig } from './faults';
 import { DEFAULT_MAX_BODY_BYTES, parseJson, readBody } from './http-body';
@@ -22,6 +23,7 @@ import type { EcsEmulatorOptions } from './ecs/options';
 import { defaultServiceFactories } from './registry';
 import type { AppMeshOptions } from './appmesh/service';
 import type { LatticeOptions } from './lattice/options';
+import type { TaggingOptions } from './tagging/service';
 import { accessKeyIdFrom, identityArnFor } from './request-identity';
 import { answerSts, isStsRequest, type StsOptions } from './sts';
 import { type Elbv2Seed, Elbv2Service } from './elbv2';
@@ -59,6 +61,8 @@ export interface EmulatorOptions {
   appMesh?: AppMeshOptions;
   /** VPC Lattice quotas, asynchronous transitions and unverified defaults (lattice/options.ts). */
   lattice?: LatticeOptions;
+  /** Resource Groups Tagging API: covered services, staleness of its view (tagging/service.ts, README "Tagging API"). */
+  tagging?: TaggingOptions;
   /** ECS control-plane timing and unverified behaviours (ecs/options.ts): `deploymentTiming: 'timed'`... */
   ecs?: Partial<EcsEmulatorOptions>;
   /** Replace the served services (tests of the core); default: registry.ts. */
@@ -121,15 +125,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const recordFailedWrites = options.recordFailedWrites ?? true;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let writes: ServedWrite[] = [];
-  const env = { region, accountId, servedWrites: (): readonly ServedWrite[] => writes };
-
   const entries = new Map<string, ServiceEntry>();
+  const env = {
+    region,
+    accountId,
+    servedWrites: (): readonly ServedWrite[] => writes,
+    taggedResources: (): TaggedResource[] => [...entries.values()].flatMap((e) => e.impl.taggedResources?.() ?? []),
+  };
+
   const byTarget = new Map<string, ServiceEntry>();
   let restJson: ServiceEntry[] = [];
   for (const factory of options.services ??
-    defaultServiceFactories({ appMesh: options.appMesh, lattice: options.lattice, ecs: options.ecs })) {
+    defaultServiceFactories({
+      appMesh: options.appMesh,
+      lattice: options.lattice,
+      ecs: options.ecs,
+      tagging: options.tagging,
+    })) {
     const impl = factory(env);
-    const model = loadModel(impl.modelFile);
+    const model = impl.model ?? loadModel(impl.modelFile);
     const id = model.metadata.endpointPrefix;
     const profile = PROFILES[id];
     if (!profile) throw new Error(`no protocol profile for service ${id}`);

@@ -63,8 +63,10 @@ async function freshTags(
   if (kind.readTags) return kind.readTags(ctx, actual);
   const scopes: Record<string, string[]> = {};
   for (const [key, value] of kind.scopeKeys(actual.ref)) scopes[key] = [...(scopes[key] ?? []), value];
+  // Without this run's bulk tag read: it may lag a person's change (engine/bulk-tags.ts), and this read decides.
+  const { stackTags: _bulk, ...unbulked } = ctx;
   const found = await kind.observe(
-    { ...ctx, cacheMaxAgeMillis: 0 },
+    { ...unbulked, cacheMaxAgeMillis: 0 },
     {
       scopes,
       ids: new Set([actual.id]),

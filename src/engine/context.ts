@@ -48,6 +48,8 @@ export function deletedMarker(id: string): string {
 export interface EngineContext extends KindContext {
   /** Records an ARN learnt by observe or a write, for later lookups (APPMESH_RESOURCE_ARN). */
   rememberArn(id: string, arn: string): void;
+  /** When the state store last saw meshward apply the resource with this ARN (ISO), if it did. */
+  appliedAtOf(arn: string): string | undefined;
   /** The resource id of an ARN written or observed before (the state store remembers applied ARNs). */
   idOfArn(arn: string): string | undefined;
   /** Re-observes left to this run (observe.ts); shared by every kind. */
@@ -56,7 +58,11 @@ export interface EngineContext extends KindContext {
 
 export function createEngineContext(options: EngineContextOptions): EngineContext {
   const arns = new Map<string, string>();
-  for (const [id, record] of Object.entries(options.state.applied)) if (record.arn) arns.set(id, record.arn);
+  const appliedAt = new Map<string, string>();
+  for (const [id, record] of Object.entries(options.state.applied)) {
+    if (record.arn) arns.set(id, record.arn);
+    if (record.arn && record.appliedAt) appliedAt.set(record.arn, record.appliedAt);
+  }
   const now = options.now ?? (() => new Date());
   // What the state store remembers of the resource's last write: its last apply, else its last delete by us.
   const stateGeneration = (id: string): string => {
@@ -69,6 +75,7 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     cache: options.state.versionCache,
     cacheMaxAgeMillis: options.cacheMaxAgeMillis ?? DEFAULT_CACHE_MAX_AGE_MILLIS,
     arnOf: (id) => arns.get(id),
+    appliedAtOf: (arn) => appliedAt.get(arn),
     idOfArn: (arn) => {
       for (const [id, known] of arns) if (known === arn) return id;
       return undefined;

@@ -8,6 +8,7 @@ import { resourceId } from '../core/types';
 import { MeshwardError } from '../core/errors';
 import type { ControllerSignal, Kind, ObserveScope } from '../kinds/kind';
 import { type KindRegistry, defaultRegistry } from '../kinds/registry';
+import { readStackTags, taggingTypesInScope } from './bulk-tags';
 import type { EngineContext } from './context';
 
 export interface ScopeInput {
@@ -53,6 +54,10 @@ export async function observe(
   registry: KindRegistry = defaultRegistry,
 ): Promise<ActualResource[]> {
   const byKind = new Map<string, ActualResource[]>();
+  // Ownership tags in bulk, once per run, before any kind reads (bulk-tags.ts); kinds it covers read no tags.
+  const bulk = await readStackTags(ctx, taggingTypesInScope(input, registry));
+  if (bulk) ctx.stackTags = bulk;
+  else delete ctx.stackTags;
   const signals = collectSignals(ctx);
   const base = {
     scopes: input.scopes ?? {},
@@ -72,6 +77,12 @@ export async function observe(
     for (const [name, found] of results) byKind.set(name, found);
   }
   const all = [...byKind.values()].flat();
+  if (bulk) {
+    const uncovered = bulk.settle();
+    if (uncovered.length > 0) {
+      ctx.progress(`the Tagging API returned no ${uncovered.join(', ')} resources: their tags are read per resource`);
+    }
+  }
   applyHolds(ctx, all, signals.done(), registry);
   rememberHeld(ctx, all);
   ctx.progress(`observed ${all.length} resource${all.length === 1 ? '' : 's'}`);

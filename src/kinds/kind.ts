@@ -32,10 +32,18 @@ export interface KindContext {
   /** Describe cache (StackState.versionCache), shared by all kinds and updated in place. */
   cache: StackState['versionCache'];
   /**
-   * How old a cached describe may be. Spec changes always move App Mesh's version (and are seen at once); tag
-   * changes do not, so a tag edited in the console is seen within this long.
+   * How old a cached describe may be, for a kind this run's bulk tag read did not cover. Spec changes always move
+   * App Mesh's version (and are seen at once); tag changes do not, so without the bulk read a tag edited in the
+   * console is seen within this long. A kind the bulk read covered takes its tags from it and keeps its describes
+   * for as long as their version holds; 0 still means describe everything (a full refresh).
    */
   cacheMaxAgeMillis: number;
+  /**
+   * This run's bulk read of the resources tagged with this stack (Resource Groups Tagging API GetResources, once
+   * per run, before observe: `engine/bulk-tags.ts`); absent when there was none (an event-scoped run, a read that
+   * failed, a fresh read before a write). Use it through `kinds/shared/bulk-tags.ts tagsNow`.
+   */
+  stackTags?: StackTagIndex;
   /** ARN of a resource observed or written earlier in this reconcile, by resource id. */
   arnOf(id: string): string | undefined;
   /**
@@ -77,6 +85,19 @@ export interface KindContext {
    * kinds have observed. Optional: contexts built outside the engine drop signals.
    */
   signal?(signal: ControllerSignal): void;
+}
+
+/** What a bulk tag read of the stack returned (engine/bulk-tags.ts builds it). */
+export interface StackTagIndex {
+  /** Whether the read asked for, and the Tagging API is taken to cover, resources of this type (`Kind.taggingResourceType`). */
+  covers(resourceType: string): boolean;
+  /** All tags of a resource the read returned as tagged with this stack; undefined when it did not return it. */
+  tagsOf(arn: string): Readonly<Record<string, string>> | undefined;
+  /**
+   * A kind's own tag read found this stack's tags on a resource the bulk read did not return (the Tagging API lags,
+   * or does not cover the type): the engine stops asking it for a type it never answers.
+   */
+  missed(resourceType: string, arn: string): void;
 }
 
 /**
@@ -312,6 +333,13 @@ export interface ConsoleUser {
 export interface Kind extends KindIdentity {
   readonly kind: KindName;
   readonly apiFamily: ApiFamily;
+  /**
+   * The Resource Groups Tagging API's `service[:resourceType]` of this kind's resources (`appmesh`,
+   * `servicediscovery:namespace`), when the kind reads its tags with a call of their own: the engine reads the
+   * stack's tags of every such type in bulk once per run and the kind takes them from `ctx.stackTags`. Absent for
+   * kinds whose describe carries the tags (ECS services) or that have none (a Lattice auth policy).
+   */
+  readonly taggingResourceType?: string;
   /** Kind whose observed resources this kind's observe needs (routes are listed per router). */
   readonly parentKind?: KindName;
   /** JSON pointers into the normalized spec that AWS cannot update in place: a change means delete + create. */

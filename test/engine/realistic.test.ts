@@ -40,8 +40,10 @@ it('applies, then plans no changes with a warm and a cold cache, spending only l
   const warm = await h.run('plan', docs);
   expect(warm.changes.filter((c) => c.action !== 'unchanged').map((c) => [c.id, c.changes])).toEqual([]);
   const calls = Object.keys(warm.report.apiCalls ?? {});
-  expect(calls.filter((op) => !/:List|ecs:DescribeServices$/.test(op))).toEqual([]);
+  // Lists, one DescribeServices batch and the run's one bulk ownership read (GetResources pages of 100).
+  expect(calls.filter((op) => !/:List|ecs:DescribeServices$|tagging:GetResources$/.test(op))).toEqual([]);
   expect(warm.report.apiCalls?.['ecs:DescribeServices']).toBe(1);
+  expect(warm.report.apiCalls?.['tagging:GetResources']).toBe(1);
 
   const cold = await h.run('plan', docs, { cacheMaxAgeMillis: 0 });
   expect(changedIds(cold)).toEqual([]);

@@ -101,20 +101,23 @@ describe('drift', () => {
     expect(changedIds(await h.run('plan'))).toEqual([]);
   });
 
-  it('sees a tag edited in the console once the cached describe is older than allowed', async () => {
+  it('sees a tag edited in the console on the next run, through the bulk tag read, with the describe cache warm', async () => {
     const first = await h.run('apply');
     const arn = first.state.applied['VirtualNode/shop/front']?.arn ?? '';
     await h
       .consoleClients()
       .appMesh.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'team', value: 'someone-else' }] }));
-    // Tags do not move App Mesh's version: within the cache age the warm cache does not look.
-    expect(changedIds(await h.run('drift'))).toEqual([]);
-    const refreshed = await h.run('drift', h.docs, { cacheMaxAgeMillis: 0 });
-    const front = refreshed.changes.find((c) => c.id === 'VirtualNode/shop/front');
+    // Tags move no App Mesh version, but the run's GetResources returns them: no describe, no hourly wait.
+    h.emulator.stats.reset();
+    const drift = await h.run('drift');
+    const front = drift.changes.find((c) => c.id === 'VirtualNode/shop/front');
     expect([front?.cause, front?.changes]).toEqual([
       'drift',
       [{ path: '/tags/team', before: 'someone-else', after: 'storefront' }],
     ]);
+    expect(h.emulator.stats.calls('DescribeVirtualNode', 'appmesh')).toBe(0);
+    expect(h.emulator.stats.calls('ListTagsForResource', 'appmesh')).toBe(0);
+    expect(h.emulator.stats.calls('GetResources', 'tagging')).toBe(1);
   });
 
   it('tells a pending change from drift', async () => {

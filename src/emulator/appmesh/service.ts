@@ -77,6 +77,15 @@ export function appMeshServiceFactory(options: AppMeshOptions = {}): ServiceFact
         if (!handler) throw new Error(`App Mesh operation ${operation} has no handler`);
         return handler(input, ctx);
       },
+      taggedResources: () =>
+        store
+          .all()
+          .filter((r) => r.status !== 'DELETED' && r.tags.length > 0)
+          .map((r) => ({
+            service: 'appmesh',
+            arn: r.metadata.arn,
+            tags: Object.fromEntries(r.tags.map((t) => [t.key, t.value])),
+          })),
       snapshot: () => store.snapshot(),
       restore: (state) => store.restore(state),
       reset: () => store.reset(),

@@ -106,6 +106,11 @@ export class AppMeshStore {
     return [...(this.scopeIndex.get(`k\u0000${kind}`)?.values() ?? [])].filter((r) => r.parentName === parentName);
   }
 
+  /** Every stored resource, in creation order (the Tagging API's view). */
+  all(): StoredResource[] {
+    return [...this.resources.values()];
+  }
+
   /** Everything that lives in a mesh (the mesh itself excluded). */
   members(meshName: string): StoredResource[] {
     return [...(this.meshIndex.get(meshName)?.values() ?? [])];

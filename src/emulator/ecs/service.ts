@@ -92,6 +92,22 @@ export function createEcsServiceWithOptions(options: Partial<EcsEmulatorOptions>
         return handler(state, input, ctx, deps);
       },
       validationError: ecsValidationError,
+      taggedResources: () => {
+        const tagged = (arn: unknown, tags: readonly { key: string; value: string }[]) =>
+          typeof arn === 'string' && tags.length > 0
+            ? [{ service: 'ecs', arn, tags: Object.fromEntries(tags.map((t) => [t.key, t.value])) }]
+            : [];
+        return [
+          ...Object.values(state.clusters).flatMap((c) => tagged(c.clusterArn, c.tags)),
+          // An INACTIVE service is gone (its name may be reused); DRAINING ones still exist.
+          ...Object.values(state.services)
+            .filter((s) => s.status !== 'INACTIVE')
+            .flatMap((s) => tagged(s.serviceArn, s.tags)),
+          ...Object.values(state.taskDefinitions)
+            .flat()
+            .flatMap((td) => tagged(td.taskDefinition['taskDefinitionArn'], td.tags)),
+        ];
+      },
       snapshot: () => JSON.parse(JSON.stringify(state)) as unknown,
       restore(snapshot) {
         if (!isEcsState(snapshot)) throw new Error('ECS emulator state is not in the expected format');

@@ -249,6 +249,10 @@ export function latticeServiceFactory(options: LatticeOptions = {}): ServiceFact
       },
       validationError: latticeValidationError,
       writeResources: latticeWriteResources,
+      taggedResources: () =>
+        Object.values(store.state.resources)
+          .filter((r) => r.status !== 'DELETE_IN_PROGRESS' && Object.keys(r.tags).length > 0)
+          .map((r) => ({ service: 'vpc-lattice', arn: r.arn, tags: { ...r.tags } })),
       snapshot: () => structuredClone(store.state),
       restore: (state) => {
         if (!isLatticeState(state)) throw new Error('VPC Lattice snapshot is not formatVersion 1');

@@ -89,6 +89,14 @@ export const createServiceDiscoveryService: ServiceFactory = (env): ServiceImple
       if (!handler) throw cloudMapErrors.invalidInput(`Unsupported operation ${operation}`);
       return handler(store.state, input, ctx);
     },
+    taggedResources: () =>
+      [...Object.values(store.state.namespaces), ...Object.values(store.state.services)]
+        .filter((r) => r.tags.length > 0)
+        .map((r) => ({
+          service: 'servicediscovery',
+          arn: r.Arn,
+          tags: Object.fromEntries(r.tags.map((t) => [t.Key, t.Value])),
+        })),
     snapshot: () => JSON.parse(JSON.stringify(store.state)) as unknown,
     restore(state) {
       if (!isCloudMapState(state)) throw new Error('Cloud Map emulator state is not in the expected format');

@@ -1,6 +1,7 @@
 /**
  * The seven App Mesh kinds share one life cycle: list per parent (pages followed), describe only what changed
- * since the cached version, tags read once per version, create with ownership tags, update spec and tags apart.
+ * since the cached version, tags from the run's bulk tag read (else read once per version and hourly), create with
+ * ownership tags, update spec and tags apart.
  * Each kind supplies its SDK calls (`AppMeshOps`) and its normalization as data.
  */
 import {
@@ -14,6 +15,7 @@ import { mapLimit } from '../../aws/concurrency';
 import { classifyAwsError, isNotFound, toMeshwardError } from '../../aws/errors';
 import { fromTagList, ownershipOf, ownershipTags, tagChanges, toTagList, userTags } from '../../aws/ownership';
 import { declaredTags } from '../../core/ownership';
+import { bulkCovers, tagsNow } from './bulk-tags';
 import type { TopologyRole } from '../../core/topology';
 import type { ActualResource, DesiredResource } from '../../core/model';
 import { API_VERSION, type KindName, type ManifestDocument, type ResourceRef, resourceId } from '../../core/types';
@@ -149,6 +151,13 @@ const APP_MESH_EVENT_SOURCE = 'appmesh.amazonaws.com';
 function lowerFirst(value: string): string {
   return value.charAt(0).toLowerCase() + value.slice(1);
 }
+
+/**
+ * The Tagging API type of every App Mesh kind: the whole service. Every App Mesh ARN's resource part starts with
+ * `mesh/` (`mesh/shop/virtualNode/a`), so `appmesh:mesh` would be the same set; the service alone holds whatever
+ * resource type AWS derives for members.
+ */
+export const APP_MESH_TAGGING_TYPE = 'appmesh';
 
 /**
  * Identity, scope and references of an App Mesh kind: a mesh is its own scope; every other kind lives in
@@ -302,17 +311,34 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
 
   const read = async (ctx: KindContext, item: AppMeshListItem): Promise<ActualResource | undefined> => {
     const hit = ctx.cache[item.arn];
+    // With the run's bulk tag read, tags are current every run and a spec is current while its version and
+    // lastUpdatedAt hold (every spec change moves both): no expiry, except 0, a full refresh. Without it, the
+    // cached tags are re-read hourly, since tag changes move no version.
+    const bulk = bulkCovers(ctx, APP_MESH_TAGGING_TYPE);
+    const fresh = (c: CachedAppMesh): boolean =>
+      bulk ? ctx.cacheMaxAgeMillis > 0 : Date.now() - (c.readAt ?? 0) <= ctx.cacheMaxAgeMillis;
     const usable = (c: CachedAppMesh): boolean =>
-      Date.now() - (c.readAt ?? 0) <= ctx.cacheMaxAgeMillis &&
-      c.lastUpdatedAt !== undefined &&
-      c.lastUpdatedAt === isoTime(item.lastUpdatedAt);
+      fresh(c) && c.lastUpdatedAt !== undefined && c.lastUpdatedAt === isoTime(item.lastUpdatedAt);
+    const readTagsNow = (cached: Record<string, string> | undefined): Promise<Record<string, string>> =>
+      bulk
+        ? tagsNow(ctx, APP_MESH_TAGGING_TYPE, item.arn, cached, () => listTags(ctx.clients.appMesh, item.arn))
+        : listTags(ctx.clients.appMesh, item.arn);
     if (hit && hit.version === item.version && isCachedAppMesh(hit.data) && usable(hit.data)) {
-      return toActual(item, hit.data);
+      if (!bulk) return toActual(item, hit.data);
+      try {
+        const tags = await readTagsNow(hit.data.tags);
+        const cached: CachedAppMesh = { ...hit.data, tags };
+        ctx.cache[item.arn] = { version: hit.version, data: cached };
+        return toActual(item, cached);
+      } catch (err) {
+        if (isNotFound(err)) return undefined; // deleted since the list
+        throw toMeshwardError(err, `read the tags of ${resourceId(item.ref)}`);
+      }
     }
     try {
       const data = await ops.describe(ctx.clients.appMesh, item.ref);
       const version = data.metadata?.version ?? item.version;
-      const tags = await listTags(ctx.clients.appMesh, item.arn);
+      const tags = await readTagsNow(undefined);
       const lastUpdatedAt = isoTime(data.metadata?.lastUpdatedAt ?? item.lastUpdatedAt);
       const cached: CachedAppMesh = {
         spec: data.spec ?? {},
@@ -344,6 +370,7 @@ export function createAppMeshKind(config: AppMeshKindConfig): Kind {
     ...appMeshIdentity(config),
     kind,
     apiFamily: 'appmesh',
+    taggingResourceType: APP_MESH_TAGGING_TYPE,
     ...(config.consoleChange ? { consoleChange: config.consoleChange } : {}),
     ...(config.parentKind ? { parentKind: config.parentKind } : {}),
     immutablePaths: [],

@@ -38,6 +38,7 @@ import type {
   TopologyStyle,
   WriteResult,
 } from '../kind';
+import { bulkCovers, tagsNow } from './bulk-tags';
 import { LATTICE_DOCUMENT_SCHEMAS } from './lattice-schemas';
 import { isRecord, stripEmpty } from './spec-utils';
 
@@ -142,6 +143,9 @@ function str(record: unknown, key: string): string | undefined {
   const v = isRecord(record) ? record[key] : undefined;
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
+
+/** The Tagging API type of every tagged Lattice kind: the whole service (one filter for all of them). */
+export const LATTICE_TAGGING_TYPE = 'vpc-lattice';
 
 export function isoTime(value: Date | string | undefined): string | undefined {
   return value === undefined ? undefined : new Date(value).toISOString();
@@ -408,20 +412,39 @@ export function createLatticeKind(config: LatticeKindConfig): Kind {
 
   const read = async (ctx: KindContext, item: LatticeItem): Promise<ActualResource | undefined> => {
     const hit = ctx.cache[item.arn];
-    const ownerTags = config.untagged ? cachedTags(ctx, str(item.summary, 'ownerArn')) : undefined;
+    const ownerArn = str(item.summary, 'ownerArn');
+    // An untagged resource is owned with its owner: the bulk read's view of the owner when it has one.
+    const ownerTags = config.untagged
+      ? ((ownerArn ? ctx.stackTags?.tagsOf(ownerArn) : undefined) ?? cachedTags(ctx, ownerArn))
+      : undefined;
+    // With the run's bulk tag read, tags are current every run and the spec is current while lastUpdatedAt holds:
+    // no expiry (0 is still a full refresh). Without it, tags are re-read once older than cacheMaxAgeMillis.
+    const bulk = !config.untagged && bulkCovers(ctx, LATTICE_TAGGING_TYPE);
+    const readTagsNow = (cached: Record<string, string> | undefined): Promise<Record<string, string>> =>
+      bulk
+        ? tagsNow(ctx, LATTICE_TAGGING_TYPE, item.arn, cached, () => listTags(ctx, item.arn))
+        : listTags(ctx, item.arn);
     if (
       hit &&
       isCached(hit.data) &&
       item.lastUpdatedAt !== undefined &&
       hit.data.lastUpdatedAt === item.lastUpdatedAt &&
-      Date.now() - hit.data.readAt <= ctx.cacheMaxAgeMillis
+      (bulk ? ctx.cacheMaxAgeMillis > 0 : Date.now() - hit.data.readAt <= ctx.cacheMaxAgeMillis)
     ) {
-      return toActual(item, hit.data, ownerTags);
+      if (!bulk) return toActual(item, hit.data, ownerTags);
+      try {
+        const cached: CachedLattice = { ...hit.data, tags: await readTagsNow(hit.data.tags) };
+        ctx.cache[item.arn] = { version: 0, data: cached };
+        return toActual(item, cached, ownerTags);
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw toMeshwardError(err, `read the tags of ${resourceId(item.ref)}`);
+      }
     }
     try {
       const raw = await ops.read(ctx, item);
       const spec = withoutTime(raw);
-      const tags = config.untagged ? {} : await listTags(ctx, item.arn);
+      const tags = config.untagged ? {} : await readTagsNow(undefined);
       const cached: CachedLattice = { spec, tags, readAt: Date.now() };
       if (item.lastUpdatedAt) cached.lastUpdatedAt = item.lastUpdatedAt;
       ctx.cache[item.arn] = { version: 0, data: cached };
@@ -466,6 +489,7 @@ export function createLatticeKind(config: LatticeKindConfig): Kind {
     ...(config.heldBy ? { heldBy: config.heldBy } : {}),
     kind,
     apiFamily: 'vpc-lattice',
+    ...(config.untagged ? {} : { taggingResourceType: LATTICE_TAGGING_TYPE }),
     ...(config.parentKind ? { parentKind: config.parentKind } : {}),
     immutablePaths: config.immutablePaths ?? [],
     documentSchema: schema,
