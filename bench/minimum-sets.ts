@@ -118,10 +118,13 @@ function ecsBatches(c: LatticeCounts): number {
  * has no lastUpdatedAt but nothing in an association can change, so its createdAt keys the cache); per service
  * ListListeners; per listener ListRules. ListAccessLogSubscriptions per service or network that has a subscription in
  * the manifests or the state. An auth policy has neither list nor timestamp: one GetAuthPolicy each, every run. ECS:
- * DescribeServices batches (the vpcLatticeConfigurations are in its PRIMARY deployment).
+ * DescribeServices batches (the vpcLatticeConfigurations are in its PRIMARY deployment). Tags: one bulk read of the
+ * stack's taggable resources (GetResources, pages of 100), no per-resource tag read.
  */
 export function latticeWarmNoOpMinimum(c: LatticeCounts): CallCounts {
   const calls: CallCounts = {};
+  // Ownership as AWS has it now: the Tagging API's GetResources on the stack tag, 100 resources a page.
+  add(calls, 'tagging.GetResources', pages(taggable(c)));
   add(calls, 'vpc-lattice.ListServiceNetworks', pages(c.networks.length));
   add(calls, 'vpc-lattice.ListServices', pages(c.byKind.LatticeService));
   add(calls, 'vpc-lattice.ListTargetGroups', pages(c.byKind.LatticeTargetGroup));
