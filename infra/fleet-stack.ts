@@ -26,7 +26,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '../src/operator/config';
 import { WATCHED_SOURCES, WRITE_EVENT_NAMES } from '../src/operator/events';
 import { acknowledgeWildcardResources, type ReasonedStatement, scopedStatement } from './nag';
-import { manifestBucket, reconcilerFunction, reconcilerIdentity } from './operator-base';
+import { RUNTIME_ENVIRONMENT, manifestBucket, reconcilerFunction, reconcilerIdentity } from './operator-base';
 
 export interface FleetStackEntry {
   /** The meshward stack name: the message group, the manifest prefix `meshward/<name>`, the ownership tag. */
@@ -155,6 +155,7 @@ export class MeshwardFleetStack extends Stack {
       timeout,
       // No reserved concurrency: the queue serializes per stack; the mapping's maximum concurrency bounds the rest.
       environment: {
+        ...RUNTIME_ENVIRONMENT,
         [ENV.fleet]: fleetJson,
         [ENV.manifests]: `s3://${this.bucket.bucketName}/meshward`,
         [ENV.mode]: props.mode ?? 'detect',

@@ -33,7 +33,7 @@ import { ENV } from '../src/operator/config';
 import { WATCHED_SOURCES, WRITE_EVENT_NAMES } from '../src/operator/events';
 import { keyUnder } from '../src/operator/s3-uri';
 import { acknowledgeWildcardResources, type ReasonedStatement, scopedStatement } from './nag';
-import { manifestBucket, reconcilerFunction, reconcilerIdentity } from './operator-base';
+import { RUNTIME_ENVIRONMENT, manifestBucket, reconcilerFunction, reconcilerIdentity } from './operator-base';
 import {
   APPMESH_ACTIONS,
   CLOUD_MAP_ACTIONS,
@@ -154,6 +154,7 @@ export class MeshwardStack extends Stack {
       maxEventAge: Duration.hours(1),
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       environment: {
+        ...RUNTIME_ENVIRONMENT,
         [ENV.stack]: stackName,
         [ENV.manifests]: `s3://${this.bucket.bucketName}/${manifestPrefix}`.replace(/\/$/, ''),
         [ENV.state]: `s3://${this.bucket.bucketName}/${statePrefix}`,
