@@ -145,13 +145,12 @@ export function latticeWarmNoOpMinimum(c: LatticeCounts): CallCounts {
 
 /**
  * Cold no-op: the warm calls, one Get per resource whose list item does not hold its spec (everything but service
- * associations and auth policies, whose GetAuthPolicy the warm run already makes), one ListTagsForResource per
- * taggable resource, one DescribeTaskDefinition per ECS service.
+ * associations and auth policies, whose GetAuthPolicy the warm run already makes), one DescribeTaskDefinition per
+ * ECS service. No per-resource tag read: the warm run's bulk GetResources already holds every owned resource's tags.
  */
 export function latticeColdNoOpMinimum(c: LatticeCounts): CallCounts {
   const calls = latticeWarmNoOpMinimum(c);
   for (const [kind, op] of Object.entries(LATTICE_GET)) add(calls, op, c.byKind[kind as keyof LatticeCounts['byKind']]);
-  add(calls, 'vpc-lattice.ListTagsForResource', taggable(c));
   add(calls, 'ecs.DescribeTaskDefinition', c.ecsServices);
   return calls;
 }
