@@ -168,6 +168,30 @@ describe('Resource Groups Tagging API GetResources', () => {
     expect(last.PaginationToken ?? '').toBe('');
   });
 
+  // The emulator's choice, not a documented AWS fact: later pages are cut from the set the first page saw, so a
+  // tag change between pages neither repeats nor skips a resource (and a paged query costs one scan in all).
+  it('pages one result set: a resource untagged between pages is neither skipped nor repeated', async () => {
+    const arns: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const m = await mesh.send(new am.CreateMeshCommand({ meshName: `p${i}`, tags: tagged('a') }));
+      arns.push(m.mesh?.metadata?.arn ?? '');
+    }
+    const first = await tags.send(new tg.GetResourcesCommand({ TagFilters: [{ Key: STACK }], ResourcesPerPage: 3 }));
+    const seen = (first.ResourceTagMappingList ?? []).map((r) => r.ResourceARN);
+    // A resource on the first page loses its tags: with a fresh scan per page, the second page would shift by one.
+    await mesh.send(new am.UntagResourceCommand({ resourceArn: seen[0], tagKeys: [STACK] }));
+    const second = await tags.send(
+      new tg.GetResourcesCommand({
+        TagFilters: [{ Key: STACK }],
+        ResourcesPerPage: 3,
+        PaginationToken: first.PaginationToken,
+      }),
+    );
+    const all = [...seen, ...(second.ResourceTagMappingList ?? []).map((r) => r.ResourceARN)];
+    expect([...all].sort()).toEqual([...arns].sort());
+    expect(second.PaginationToken ?? '').toBe('');
+  });
+
   it('keeps a resource and its tags on one page under TagsPerPage', async () => {
     for (let i = 0; i < 5; i += 1) {
       const many = Array.from({ length: 40 }, (_, k) => ({ key: `k${k}`, value: 'v' }));

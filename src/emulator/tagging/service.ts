@@ -107,6 +107,8 @@ interface PageToken {
   offset: number;
   issuedAt: number;
   query: string;
+  /** The result set the first page was cut from (kept by the emulator while the token is valid). */
+  snapshot?: number;
 }
 
 function encodeToken(token: PageToken): string {
@@ -119,7 +121,12 @@ function decodeToken(text: string): PageToken | undefined {
     if (typeof value !== 'object' || value === null) return undefined;
     const v = value as Record<string, unknown>;
     if (typeof v.offset !== 'number' || typeof v.issuedAt !== 'number' || typeof v.query !== 'string') return undefined;
-    return { offset: v.offset, issuedAt: v.issuedAt, query: v.query };
+    return {
+      offset: v.offset,
+      issuedAt: v.issuedAt,
+      query: v.query,
+      ...(typeof v.snapshot === 'number' ? { snapshot: v.snapshot } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -131,6 +138,11 @@ export function taggingServiceFactory(options: TaggingOptions = {}): ServiceFact
   const defaultPage = options.defaultResourcesPerPage ?? 100;
   return (env) => {
     let view: { at: number; items: TaggedResource[] } | undefined;
+    // The matching resources of a paged query, cut once at its first page: later pages are slices of the same set
+    // (no resource skipped or repeated when tags change between pages), and a query of N resources costs O(N) in
+    // all, not O(N) per page. Dropped when their tokens expire.
+    const snapshots = new Map<number, { issuedAt: number; matching: TaggedResource[] }>();
+    let nextSnapshot = 1;
     const current = (now: number): TaggedResource[] => {
       if (!view || now - view.at >= lagMs || lagMs <= 0) {
         const items = env
@@ -157,12 +169,13 @@ export function taggingServiceFactory(options: TaggingOptions = {}): ServiceFact
       if (input.ExcludeCompliantResources === true && input.IncludeComplianceDetails !== true) {
         throw invalid('ExcludeCompliantResources can be used only when IncludeComplianceDetails is true.');
       }
-      const all = current(now);
       if (query.arns !== undefined) {
         // "If a resource specified by this parameter doesn't exist, it doesn't generate an error."
         const wanted = new Set(query.arns);
         return {
-          ResourceTagMappingList: all.filter((r) => wanted.has(r.arn)).map(mapping),
+          ResourceTagMappingList: current(now)
+            .filter((r) => wanted.has(r.arn))
+            .map(mapping),
           PaginationToken: '',
         };
       }
@@ -171,6 +184,7 @@ export function taggingServiceFactory(options: TaggingOptions = {}): ServiceFact
         .digest('hex')
         .slice(0, 16);
       let offset = 0;
+      let snapshotId: number | undefined;
       const tokenText = typeof input.PaginationToken === 'string' ? input.PaginationToken : '';
       if (tokenText !== '') {
         const token = decodeToken(tokenText);
@@ -183,12 +197,22 @@ export function taggingServiceFactory(options: TaggingOptions = {}): ServiceFact
           );
         }
         offset = token.offset;
+        snapshotId = token.snapshot;
       }
+      for (const [id, snap] of snapshots) if (now - snap.issuedAt > PAGINATION_TOKEN_LIFETIME_MS) snapshots.delete(id);
+      const kept = snapshotId === undefined ? undefined : snapshots.get(snapshotId);
       // With a TagFilter only tagged resources can match; without one AWS lists every tagged (or once tagged)
       // resource, and the emulator only knows the ones tagged now.
-      const matching = all.filter(
-        (r) => Object.keys(r.tags).length > 0 && matchesTags(r.tags, query.filters) && matchesType(r.arn, query.types),
-      );
+      const matching =
+        kept?.matching ??
+        current(now).filter(
+          (r) =>
+            Object.keys(r.tags).length > 0 && matchesTags(r.tags, query.filters) && matchesType(r.arn, query.types),
+        );
+      if (!kept) {
+        snapshotId = nextSnapshot++;
+        snapshots.set(snapshotId, { issuedAt: now, matching });
+      }
       let end = Math.min(matching.length, offset + perPage);
       if (tagsPerPage !== undefined) {
         // A resource is never split across pages; one without tags counts as one tag.
@@ -201,7 +225,9 @@ export function taggingServiceFactory(options: TaggingOptions = {}): ServiceFact
           }
         }
       }
-      const next = end < matching.length ? encodeToken({ offset: end, issuedAt: now, query: key }) : '';
+      const next =
+        end < matching.length ? encodeToken({ offset: end, issuedAt: now, query: key, snapshot: snapshotId }) : '';
+      if (next === '' && snapshotId !== undefined) snapshots.delete(snapshotId);
       return { ResourceTagMappingList: matching.slice(offset, end).map(mapping), PaginationToken: next };
     };
 
@@ -218,6 +244,7 @@ export function taggingServiceFactory(options: TaggingOptions = {}): ServiceFact
       restore: () => undefined,
       reset: () => {
         view = undefined;
+        snapshots.clear();
       },
     };
     return impl;
