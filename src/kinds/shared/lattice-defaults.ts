@@ -14,19 +14,25 @@ export function defaultListenerPort(protocol: string | undefined): number {
 export const WEIGHT_ALONE = 100;
 export const WEIGHT_WITH_SEVERAL = 1;
 
-/** A forward action with every weight written: a lone target group's missing weight is 100, else 1. */
+/**
+ * The weight Lattice applies to one of `groups` forward target groups: as written, else 1; a lone group's is 100
+ * whatever is written (weights are relative: alone, a weight means nothing but "all of it").
+ */
+export function appliedWeight(written: unknown, groups: number): number {
+  if (groups === 1) return WEIGHT_ALONE;
+  return typeof written === 'number' ? written : WEIGHT_WITH_SEVERAL;
+}
+
+/** A forward action with every weight written as Lattice applies it (appliedWeight). */
 export function normalizeAction(action: unknown): unknown {
   if (!isRecord(action)) return action;
   const forward = action['forward'];
   if (!isRecord(forward)) return clone(action);
   const groups = asArray(forward['targetGroups']).filter(isRecord);
-  const fill = groups.length === 1 ? WEIGHT_ALONE : WEIGHT_WITH_SEVERAL;
   const out = groups
-    .map((g): Record<string, unknown> => ({ ...g, weight: typeof g['weight'] === 'number' ? g['weight'] : fill }))
+    .map((g): Record<string, unknown> => ({ ...g, weight: appliedWeight(g['weight'], groups.length) }))
     // Order has no meaning to Lattice's weighted pick.
     .sort((a, b) => String(a['targetGroupIdentifier']).localeCompare(String(b['targetGroupIdentifier'])));
-  // Weights are relative: a single target group's weight means nothing but "all of it".
-  if (out.length === 1 && out[0]) out[0].weight = WEIGHT_ALONE;
   return { forward: { ...forward, targetGroups: out } };
 }
 

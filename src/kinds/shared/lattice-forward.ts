@@ -12,27 +12,18 @@ import {
   TRAFFIC_WEIGHTS_TOPIC,
 } from '../kind';
 import { targetGroupArn, targetGroupName } from './lattice-kind';
-import { WEIGHT_ALONE, WEIGHT_WITH_SEVERAL } from './lattice-defaults';
+import { appliedWeight } from './lattice-defaults';
 import { asArray, clone, getPath, getString, isRecord } from './spec-utils';
 
 export const TARGET_GROUP_KIND = 'LatticeTargetGroup';
 
-/** The target group names of an action, with their pointers (under `base`). */
-export function forwardNames(action: unknown, base: string): { pointer: string; name: string }[] {
-  return asArray(getPath(action, 'forward', 'targetGroups')).flatMap((g, i) => {
-    const name = getString(g, 'targetGroupIdentifier');
-    return name ? [{ pointer: `${base}/forward/targetGroups/${i}/targetGroupIdentifier`, name }] : [];
-  });
-}
-
+/** The target groups an action forwards to, by name: references that hold them, labelled with their weight. */
 export function forwardReferences(action: unknown, base: string): SpecReference[] {
   const groups = asArray(getPath(action, 'forward', 'targetGroups'));
+  const records = groups.filter(isRecord).length;
   return groups.flatMap((g, i) => {
     const name = getString(g, 'targetGroupIdentifier');
     if (!name) return [];
-    // The weight as Lattice applies it (a lone group's missing weight is 100, else 1): the graph labels the edge.
-    const written = getPath(g, 'weight');
-    const weight = typeof written === 'number' ? written : groups.length === 1 ? WEIGHT_ALONE : WEIGHT_WITH_SEVERAL;
     return [
       {
         pointer: `${base}/forward/targetGroups/${i}/targetGroupIdentifier`,
@@ -40,7 +31,8 @@ export function forwardReferences(action: unknown, base: string): SpecReference[
         // Lattice refuses to delete a target group a listener or rule forwards to (ConflictException).
         holds: true,
         relation: 'weighted' as const,
-        label: String(weight),
+        // The graph labels the edge with the weight Lattice applies, as the normalizer fills it.
+        label: String(appliedWeight(getPath(g, 'weight'), records)),
       },
     ];
   });
