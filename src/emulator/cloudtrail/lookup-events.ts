@@ -64,7 +64,8 @@ function writesNaming(writes: readonly ServedWrite[], name: string): ServedWrite
   for (; index.indexed < writes.length; index.indexed++) {
     const write = writes[index.indexed];
     if (!write) continue;
-    for (const r of new Set(lookupResources(write).map((x) => x.ResourceName))) {
+    // The names lookupResources answers as ResourceName: the ARNs the write touched (no type parsing needed).
+    for (const r of new Set(write.resources.flatMap((x) => (x.ARN === undefined ? [] : [x.ARN])))) {
       const at = index.byName.get(r) ?? [];
       at.push(index.indexed);
       index.byName.set(r, at);
