@@ -21,9 +21,10 @@ export interface EmulatorProcess {
 
 const STARTUP_TIMEOUT_MS = 60_000;
 
-export async function spawnEmulator(): Promise<EmulatorProcess> {
+/** `s3`: also serve S3 (the Lambda reads its manifests and state there). */
+export async function spawnEmulator(options: { s3?: boolean } = {}): Promise<EmulatorProcess> {
   const script = path.join(__dirname, 'emulator-process.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(options.s3 ? ['--s3'] : [])], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });

@@ -1,12 +1,12 @@
 /**
  * The benchmark's emulator, in a process of its own so that the reconcile's peak RSS and CPU time are meshward's
  * alone. Prints `{"endpoint": ...}` on its first stdout line; faults, latency and rate limits are set through the
- * HTTP control plane (/_emulator/faults); exits, printing its own peak RSS, when stdin closes.
+ * HTTP control plane (/_emulator/faults); `--s3` serves S3 too; exits, printing its own peak RSS, when stdin closes.
  */
 import { startEmulator } from '../src/emulator/server';
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator({ port: 0, host: '127.0.0.1' });
+  const emulator = await startEmulator({ port: 0, host: '127.0.0.1', s3: process.argv.includes('--s3') });
   process.stdout.write(`${JSON.stringify({ endpoint: emulator.endpoint })}\n`);
   const stop = async (): Promise<void> => {
     await emulator.stop();

@@ -5,7 +5,7 @@
  * process of its own and runs the five scenarios (bench/scenarios.ts). This file collects the results, prints them
  * with the minimum-call model's figures, and writes bench/results.json and bench/results.md. Not part of `npm test`.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +16,8 @@ import { generateServiceConnectSet } from './generate-service-connect';
 import { clientPacedFloor, firstApplyFloor, isWrite } from './minimum';
 import type { ScenarioName, SizeOptions, SizeResult } from './scenarios';
 import type { SetFamily, SetResult, SetSizeOptions } from './scenarios-sets';
+import { measureShipped, type ShippedResult } from './shipped';
+import { buildLambda } from '../lambda/build';
 
 export interface BenchArgs {
   sizes: number[];
@@ -30,6 +32,8 @@ export interface BenchArgs {
   lattice: number;
   /** Skip the App Mesh sizes, keeping the previous results.json's App Mesh figures. */
   appMesh: boolean;
+  /** App Mesh set size measured as shipped (compiled CLI, bundled Lambda; 0: none, keeping the previous figures). */
+  shipped: number;
 }
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -43,6 +47,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     serviceConnect: 100,
     lattice: 1000,
     appMesh: true,
+    shipped: 1000,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] ?? '';
@@ -88,11 +93,15 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--no-app-mesh':
         args.appMesh = false;
         break;
+      case '--shipped':
+        args.shipped = Math.floor(positive(value(), '--shipped'));
+        break;
       case '--help':
       case '-h':
         process.stdout.write(
           'npm run bench -- [--sizes 10,100,1000] [--latency MS] [--no-rate-limits] [--seed N] [--plan-repeats N] [--out DIR]\n' +
-            '                 [--service-connect N (ECS services, 0: none)] [--lattice N (Lattice resources, 0: none)] [--no-app-mesh]\n',
+            '                 [--service-connect N (ECS services, 0: none)] [--lattice N (Lattice resources, 0: none)] [--no-app-mesh]\n' +
+            '                 [--shipped N (App Mesh resources run by the compiled CLI and the Lambda bundle, 0: none)]\n',
         );
         process.exit(0);
         break;
@@ -285,6 +294,34 @@ export function renderMarkdown(results: readonly SizeResult[], meta: Record<stri
   return `${lines.join('\n')}\n`;
 }
 
+/** The goal the shipped runs are held to (issue 14): a 1,000-resource run's peak RSS under 200 MiB. */
+export const SHIPPED_PEAK_GOAL_MIB = 200;
+
+/** Peak RSS of the compiled CLI and the bundled Lambda, one process per run (bench/shipped.ts). */
+export function renderShippedMarkdown(shipped: ShippedResult | undefined): string {
+  if (!shipped || shipped.runs.length === 0) return '';
+  const lines: string[] = [
+    '',
+    `## Peak RSS as shipped: ${fmt(shipped.resources)} resources, one process per run`,
+    '',
+    `The compiled CLI (dist/, a fresh \`node\` process per command) and the bundled Lambda handler (one container, ` +
+      `the first apply then an hour of 15-minute scheduled runs), each on a fresh local AWS at ${shipped.latencyMs} ms ` +
+      `per call, rate limits ${shipped.rateLimits ? 'on' : 'off'} (bench/shipped.ts). Goal: under ` +
+      `${SHIPPED_PEAK_GOAL_MIB} MiB. The table above is the benchmark worker's: every scenario in one tsx process.`,
+    '',
+    '| runtime | run | exit | wall | peak RSS | under the goal |',
+    '|---|---|---:|---:|---:|---|',
+  ];
+  for (const r of shipped.runs) {
+    lines.push(
+      `| ${r.runtime === 'cli' ? 'CLI' : 'Lambda (one container)'} | ${r.step} | ${r.exitCode ?? '—'} | ` +
+        `${(r.wallMs / 1000).toFixed(2)} s | ${r.peakRssMiB === undefined ? '—' : `${r.peakRssMiB} MiB`} | ` +
+        `${r.peakRssMiB !== undefined && r.peakRssMiB < SHIPPED_PEAK_GOAL_MIB ? 'yes' : 'NO'} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 const SET_LABEL: Record<SetFamily, string> = { 'service-connect': 'Service Connect', lattice: 'VPC Lattice' };
 
 /** The Service Connect and Lattice sets' section of results.md (appended after the App Mesh one). */
@@ -409,6 +446,21 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${family} ${size} done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
+  let shipped: ShippedResult | undefined;
+  if (args.shipped > 0) {
+    const t0 = performance.now();
+    process.stdout.write(`shipped ${args.shipped}: building dist/ and the Lambda bundle...\n`);
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
+    await buildLambda();
+    shipped = await measureShipped({
+      size: args.shipped,
+      seed: args.seed,
+      latencyMs: args.latencyMs,
+      rateLimits: args.rateLimits,
+      progress: (line) => process.stdout.write(`  ${line}\n`),
+    });
+    process.stdout.write(`shipped ${args.shipped} done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
   const elapsed = `${((performance.now() - started) / 1000).toFixed(1)} s`;
   // --no-app-mesh: the App Mesh figures stay those of the previous run, with that run's metadata.
   let appMeshMeta: Record<string, string> = { ...meta, 'total bench time': elapsed };
@@ -420,9 +472,14 @@ async function main(): Promise<void> {
     appMeshMeta = previous?.meta ? previousMeta(previous.meta) : appMeshMeta;
     setsMeta = { ...meta, 'total bench time': elapsed };
   }
+  // --shipped 0: the shipped figures stay those of the previous run.
+  shipped ??= (await readPrevious(path.join(args.out, 'results.json')))?.shipped;
   const fleet = handWritten(await readFile(path.join(args.out, 'results.md'), 'utf8').catch(() => ''));
   const markdown =
-    renderMarkdown(appMeshResults, appMeshMeta) + (fleet ? `\n${fleet}` : '') + renderSetsMarkdown(sets, setsMeta);
+    renderMarkdown(appMeshResults, appMeshMeta) +
+    renderShippedMarkdown(shipped) +
+    (fleet ? `\n${fleet}` : '') +
+    renderSetsMarkdown(sets, setsMeta);
   await mkdir(args.out, { recursive: true });
   await writeFile(
     path.join(args.out, 'results.json'),
@@ -432,6 +489,7 @@ async function main(): Promise<void> {
         results: appMeshResults,
         ...(setsMeta ? { setsMeta } : {}),
         sets,
+        ...(shipped ? { shipped } : {}),
       },
       null,
       2,
@@ -439,7 +497,10 @@ async function main(): Promise<void> {
   );
   await writeFile(path.join(args.out, 'results.md'), markdown);
   process.stdout.write(`\n${markdown}\nwrote ${path.join(args.out, 'results.json')} and results.md (${elapsed})\n`);
-  const failed = results.some((r) => !r.converged) || sets.some((r) => !r.converged);
+  const failed =
+    results.some((r) => !r.converged) ||
+    sets.some((r) => !r.converged) ||
+    (args.shipped > 0 && (shipped?.runs ?? []).some((r) => r.exitCode !== 0 && r.exitCode !== 2));
   if (failed) process.exitCode = 1;
 }
 
@@ -454,6 +515,7 @@ export function handWritten(markdown: string): string {
 interface PreviousResults {
   meta?: Record<string, string>;
   results?: SizeResult[];
+  shipped?: ShippedResult;
 }
 
 async function readPrevious(file: string): Promise<PreviousResults | undefined> {

@@ -10,6 +10,7 @@ import { ENV, loadConfig, loadFleetConfig } from '../src/operator/config';
 import { createOperatorDeps } from '../src/operator/deps';
 import { createFleetDeps, handleSqsBatch, isSqsEvent, type FleetDeps } from '../src/operator/fleet';
 import { handleEvent, reportCrash, type OperatorDeps, type RunResult } from '../src/operator/run';
+import { collectGarbage } from './collect-garbage';
 
 let deps: OperatorDeps | undefined;
 let fleet: FleetDeps | undefined;
@@ -41,6 +42,15 @@ export interface BatchResponse {
 }
 
 export async function handler(event: unknown, context?: LambdaContextLike): Promise<RunResult | BatchResponse> {
+  try {
+    return await handle(event, context);
+  } finally {
+    // Before the container is frozen: this run's garbage is not carried into the next (collect-garbage.ts).
+    collectGarbage();
+  }
+}
+
+async function handle(event: unknown, context?: LambdaContextLike): Promise<RunResult | BatchResponse> {
   const remaining = context?.getRemainingTimeInMillis?.bind(context);
   if (isSqsEvent(event)) {
     const out = await handleSqsBatch(event as SQSEvent, initFleet(), remaining);
