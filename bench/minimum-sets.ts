@@ -49,7 +49,8 @@ export function scColdNoOpMinimum(c: ServiceConnectCounts): CallCounts {
 /**
  * First apply into an account without the namespaces: ListNamespaces shows them absent; CreateHttpNamespace each
  * (tags travel with it; it is asynchronous and answers an operation id only), one GetOperation each to learn it
- * finished and its id; DescribeServices batches show the services absent; one RegisterTaskDefinition and one
+ * finished and its id, one GetNamespace each for its ARN (the state's record of it: an ARN needs the account, which
+ * no answer so far names) and creation date; DescribeServices batches show the services absent; one RegisterTaskDefinition and one
  * CreateService per ECS service (CreateService takes the namespace by name, and ECS creates the Cloud Map services of
  * the endpoints itself).
  */
@@ -58,6 +59,7 @@ export function scFirstApplyMinimum(c: ServiceConnectCounts): CallCounts {
   add(calls, 'servicediscovery.ListNamespaces', 1);
   add(calls, 'servicediscovery.CreateHttpNamespace', c.namespaces.length);
   add(calls, 'servicediscovery.GetOperation', c.namespaces.length);
+  add(calls, 'servicediscovery.GetNamespace', c.namespaces.length);
   for (const n of c.namespaces) {
     const services = Object.values(n.roles).reduce((a, b) => a + b, 0);
     add(calls, 'ecs.DescribeServices', Math.ceil(services / DESCRIBE_SERVICES_BATCH));

@@ -29,8 +29,8 @@ export const COMMON_HELP = `Common options:
   --stack NAME     ownership scope (default "default")
   --state URI      state store: a file (default .meshward/state.json) or s3://bucket/key
   --local          use the embedded emulator, data under .meshward/local/
-  --refresh        describe everything again instead of trusting cached versions (also re-reads App Mesh tags,
-                   whose changes do not move a resource's version; cached reads expire after an hour anyway)
+  --refresh        describe everything again instead of trusting cached versions (ownership tags are read on
+                   every run either way, from one Tagging API query)
   -h, --help       show this help`;
 
 export const COMMON_OPTIONS = {

@@ -9,6 +9,7 @@ import {
   CreateHttpNamespaceCommand,
   CreatePrivateDnsNamespaceCommand,
   DeleteNamespaceCommand,
+  GetNamespaceCommand,
   GetOperationCommand,
   ListNamespacesCommand,
   ListTagsForResourceCommand,
@@ -73,7 +74,7 @@ function isCachedTags(v: unknown): v is CachedTags {
   return isRecord(v) && isRecord(v['tags']) && typeof v['readAt'] === 'number' && typeof v['createdAt'] === 'string';
 }
 
-function createdAtOf(ns: NamespaceSummary): string {
+function createdAtOf(ns: Pick<NamespaceSummary, 'CreateDate'>): string {
   return ns.CreateDate ? new Date(ns.CreateDate).toISOString() : '';
 }
 
@@ -245,8 +246,12 @@ export const cloudMapNamespaceKind: Kind = {
               Tags: tags,
             }),
           );
-    await settle(ctx, out.OperationId, `create namespace ${desired.ref.name}`);
-    const found = (await listNamespaces(ctx)).find((n) => n.Name === desired.ref.name);
+    const id = await settle(ctx, out.OperationId, `create namespace ${desired.ref.name}`);
+    // The create and its operation answer ids only, and the state records the ARN (the tag cache, the creation
+    // date): one GetNamespace by id, however many namespaces the account holds (a listing pages through them all).
+    const found = id
+      ? (await ctx.clients.cloudMap.send(new GetNamespaceCommand({ Id: id }))).Namespace
+      : (await listNamespaces(ctx)).find((n) => n.Name === desired.ref.name);
     // The tags it was created with are its tags: the next observe needs no read.
     if (found?.Arn)
       rememberTags(ctx, found.Arn, Object.fromEntries(tags.map((t) => [t.Key, t.Value])), createdAtOf(found));

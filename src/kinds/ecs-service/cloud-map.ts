@@ -52,6 +52,11 @@ export async function namespaceName(ctx: KindContext, id: string): Promise<strin
   const key = `${NAMESPACE_ID_CACHE_PREFIX}${id}`;
   const hit = ctx.cache[key];
   if (hit && typeof hit.data === 'string') return hit.data;
+  // One listing maps every namespace the run meets (a page holds 100), where a GetNamespace per id would cost one
+  // call per namespace; a namespace the listing does not show (shared from another account) is read by id.
+  await once(ctx, 'namespaces', () => listNamespaces(ctx));
+  const listed = ctx.cache[key];
+  if (listed && typeof listed.data === 'string') return listed.data;
   return once(ctx, key, async () => {
     const ns = (await ctx.clients.cloudMap.send(new GetNamespaceCommand({ Id: id }))).Namespace;
     if (ns?.Name) ctx.cache[key] = { version: 0, data: ns.Name };
