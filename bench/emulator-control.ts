@@ -21,6 +21,15 @@ export interface EmulatorProcess {
 
 const STARTUP_TIMEOUT_MS = 60_000;
 
+/** The conditions every benchmark run is measured under: fixed latency per call (0: none) and AWS-like limits. */
+export function benchConditions(options: { seed: number; latencyMs: number; rateLimits: boolean }): FaultConfig {
+  return {
+    seed: options.seed,
+    ...(options.latencyMs > 0 ? { latency: { fixedMs: options.latencyMs } } : {}),
+    rateLimits: { enabled: options.rateLimits },
+  };
+}
+
 /** `s3`: also serve S3 (the Lambda reads its manifests and state there). */
 export async function spawnEmulator(options: { s3?: boolean } = {}): Promise<EmulatorProcess> {
   const script = path.join(__dirname, 'emulator-process.ts');

@@ -463,17 +463,19 @@ async function main(): Promise<void> {
   }
   const elapsed = `${((performance.now() - started) / 1000).toFixed(1)} s`;
   // --no-app-mesh: the App Mesh figures stay those of the previous run, with that run's metadata.
+  // What a partial run keeps of the previous one (read before results.json is rewritten below).
+  const previous =
+    args.appMesh && args.shipped > 0 ? undefined : await readPrevious(path.join(args.out, 'results.json'));
   let appMeshMeta: Record<string, string> = { ...meta, 'total bench time': elapsed };
   let appMeshResults: readonly SizeResult[] = results;
   let setsMeta: Record<string, string> | undefined;
   if (!args.appMesh) {
-    const previous = await readPrevious(path.join(args.out, 'results.json'));
     appMeshResults = previous?.results ?? [];
     appMeshMeta = previous?.meta ? previousMeta(previous.meta) : appMeshMeta;
     setsMeta = { ...meta, 'total bench time': elapsed };
   }
   // --shipped 0: the shipped figures stay those of the previous run.
-  shipped ??= (await readPrevious(path.join(args.out, 'results.json')))?.shipped;
+  shipped ??= previous?.shipped;
   const fleet = handWritten(await readFile(path.join(args.out, 'results.md'), 'utf8').catch(() => ''));
   const markdown =
     renderMarkdown(appMeshResults, appMeshMeta) +

@@ -14,7 +14,7 @@ import { type ReconcileOutcome, reconcile } from '../src/engine/reconcile';
 import { seedLocalInfrastructure } from '../src/engine/session';
 import { FileStateStore } from '../src/engine/state-store';
 import { validateManifests } from '../src/manifest/validate';
-import { spawnEmulator } from './emulator-control';
+import { benchConditions, spawnEmulator } from './emulator-control';
 import { type GeneratedFile, writeManifestSet } from './generate';
 import { type LatticeCounts, generateLatticeSet, latticeQuotaViolations } from './generate-lattice';
 import { type ServiceConnectCounts, generateServiceConnectSet } from './generate-service-connect';
@@ -134,11 +134,7 @@ export async function runSetSize(options: SetSizeOptions): Promise<SetResult> {
       reconcile({ mode: 'apply', stack: STACK, store, clients, paths: [manifests], validate: { cwd: dir } });
     // The account's clusters exist before meshward runs; the Service Connect namespaces are meshward's.
     await seedLocalInfrastructure(clients, set.docs);
-    await emulator.setFaults({
-      seed: options.seed,
-      ...(options.latencyMs > 0 ? { latency: { fixedMs: options.latencyMs } } : {}),
-      rateLimits: { enabled: options.rateLimits },
-    });
+    await emulator.setFaults(benchConditions(options));
 
     log(`${label}: validate`);
     const v = await measure(emulator, () => validateManifests([manifests], { cwd: dir }));

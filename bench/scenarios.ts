@@ -27,7 +27,7 @@ import { seedLocalInfrastructure } from '../src/engine/session';
 import { FileStateStore } from '../src/engine/state-store';
 
 import { validateManifests } from '../src/manifest/validate';
-import { type EmulatorProcess, spawnEmulator } from './emulator-control';
+import { benchConditions, type EmulatorProcess, spawnEmulator } from './emulator-control';
 import { type GeneratedSet, type SetCounts, generateManifestSet, quotaViolations, writeManifestSet } from './generate';
 import {
   type CallCounts,
@@ -350,11 +350,7 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
 
     // Account infrastructure (clusters, Cloud Map namespaces) exists before meshward runs, as in a real account.
     await seedLocalInfrastructure(clients, set.docs);
-    await emulator.setFaults({
-      seed: options.seed,
-      ...(options.latencyMs > 0 ? { latency: { fixedMs: options.latencyMs } } : {}),
-      rateLimits: { enabled: options.rateLimits },
-    });
+    await emulator.setFaults(benchConditions(options));
 
     // (a) validate only: no AWS call at all.
     log(`size ${options.size}: validate`);

@@ -23,7 +23,7 @@ import { RUNTIME_ENVIRONMENT } from '../infra/operator-base';
 import { createAwsClients } from '../src/aws/clients';
 import { seedLocalInfrastructure } from '../src/engine/session';
 import { publishManifests } from '../src/operator/publish';
-import { spawnEmulator, type EmulatorProcess } from './emulator-control';
+import { benchConditions, spawnEmulator, type EmulatorProcess } from './emulator-control';
 import { generateManifestSet, writeManifestSet, type GeneratedSet } from './generate';
 
 export interface ShippedOptions {
@@ -129,11 +129,7 @@ async function freshAccount(
     credentials: CREDENTIALS,
   });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await emulator.setFaults({
-    seed: options.seed,
-    ...(options.latencyMs > 0 ? { latency: { fixedMs: options.latencyMs } } : {}),
-    rateLimits: { enabled: options.rateLimits },
-  });
+  await emulator.setFaults(benchConditions(options));
   return { emulator, s3 };
 }
 
