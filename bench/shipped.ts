@@ -1,7 +1,7 @@
 /**
  * Peak RSS of meshward as it ships, one process per run: the compiled CLI (dist/, what `npm install meshward` runs)
  * and the bundled Lambda handler (dist/lambda/handler.js, what infra/ deploys), each on a fresh local AWS holding
- * the 1,000-resource set's account infrastructure.
+ * the generated set's account infrastructure (the size is `--shipped N`, 1,000 by default).
  *
  * Why beside the scenario worker's figures: the worker runs every scenario in one process under tsx (about 30 MiB of
  * loader), with the benchmark's own set, drift picker and result records, so its high-water mark is the benchmark's,
